@@ -1,0 +1,65 @@
+using CallEvents.Accounts;
+using CallEvents.OAuth;
+using CallEvents.Storage;
+using Microsoft.EntityFrameworkCore;
+
+namespace CallEvents.Demo;
+
+public sealed record DemoApps(IssuedCredentials Admin, IssuedCredentials Organization, IssuedCredentials User);
+
+public sealed record DemoAccounts(string Admin, string ServiceProvider, string Organization, string User, string Colleague, string OtherOrganization, string OtherUser);
+
+public sealed record DemoExtension(string Number, string Type, string OwnerId);
+
+/// <summary>What <c>callevents demo --json</c> prints. Apps (with secrets) only when just created.</summary>
+public sealed record DemoTenantOut(bool Created, DemoApps? Apps, DemoAccounts Accounts, DemoExtension[] Extensions);
+
+/// <summary>
+/// A small tenant to try everything on: organization 0003 with two users, a second
+/// organization 0004 to show isolation, and one trusted app each for the Admin, organization
+/// 0003 and its first user. Created once; secrets are shown only then.
+/// </summary>
+public sealed class DemoTenant(CallEventsDb db, AccountRegistry accounts, AppRegistry apps)
+{
+    public static readonly DemoAccounts Ids = new("admin", "sp-demo", "org-0003", "user-0003-ana", "user-0003-ben", "org-0004", "user-0004-cam");
+
+    private static readonly (string Number, ExtensionType Type, string Owner)[] ExtensionPlan =
+    [
+        ("0003*210", ExtensionType.PhoneTerminal, Ids.User),
+        ("0003*211", ExtensionType.PhoneTerminal, Ids.User),
+        ("0003*250", ExtensionType.VoicemailCenter, Ids.User),
+        ("0003*212", ExtensionType.PhoneTerminal, Ids.Colleague),
+        ("0004*210", ExtensionType.PhoneTerminal, Ids.OtherUser),
+    ];
+
+    public static DemoExtension[] Extensions =>
+        [.. ExtensionPlan.Select(e => new DemoExtension(e.Number, e.Type.ToString(), e.Owner))];
+
+    public async Task<DemoTenantOut> EnsureAsync(CancellationToken cancellationToken)
+    {
+        if (await db.Accounts.AnyAsync(a => a.Id == Ids.Organization, cancellationToken))
+        {
+            return new DemoTenantOut(false, null, Ids, Extensions);
+        }
+
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var admin = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Kind == AccountKind.Admin, cancellationToken)
+            ?? await accounts.AddAccountAsync(AccountKind.Admin, Ids.Admin, "Admin", null, null, cancellationToken);
+        await accounts.AddAccountAsync(AccountKind.ServiceProvider, Ids.ServiceProvider, "Demo Service Provider", admin.Id, null, cancellationToken);
+        await accounts.AddAccountAsync(AccountKind.Organization, Ids.Organization, "Demo Organization 0003", Ids.ServiceProvider, "0003", cancellationToken);
+        await accounts.AddAccountAsync(AccountKind.User, Ids.User, "Ana (0003)", Ids.Organization, null, cancellationToken);
+        await accounts.AddAccountAsync(AccountKind.User, Ids.Colleague, "Ben (0003)", Ids.Organization, null, cancellationToken);
+        await accounts.AddAccountAsync(AccountKind.Organization, Ids.OtherOrganization, "Other Organization 0004", Ids.ServiceProvider, "0004", cancellationToken);
+        await accounts.AddAccountAsync(AccountKind.User, Ids.OtherUser, "Cam (0004)", Ids.OtherOrganization, null, cancellationToken);
+        foreach (var (number, type, owner) in ExtensionPlan)
+        {
+            await accounts.AddExtensionAsync(number, type, owner, cancellationToken);
+        }
+        var issued = new DemoApps(
+            await apps.AddAsync(admin.Id, "Demo admin app", trusted: true, cancellationToken),
+            await apps.AddAsync(Ids.Organization, "Demo organization app", trusted: true, cancellationToken),
+            await apps.AddAsync(Ids.User, "Demo user app", trusted: true, cancellationToken));
+        await transaction.CommitAsync(cancellationToken);
+        return new DemoTenantOut(true, issued, Ids with { Admin = admin.Id }, Extensions);
+    }
+}

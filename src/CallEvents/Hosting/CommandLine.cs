@@ -1,0 +1,116 @@
+using System.CommandLine;
+using System.Text.Json;
+using CallEvents.Accounts;
+using CallEvents.Demo;
+using CallEvents.OAuth;
+using CallEvents.Storage;
+using CallEvents.Uapi;
+
+namespace CallEvents.Hosting;
+
+/// <summary>
+/// The command tree. Every command builds the same host as the server (same configuration,
+/// same database), so what the CLI provisions is exactly what the server sees. Tokens the
+/// parser does not know (e.g. <c>--Database:Provider=Postgres</c>) go on to the host's
+/// configuration.
+/// </summary>
+public static class CommandLine
+{
+    private static readonly Option<bool> Json = new("--json") { Description = "Print the result as JSON, for scripts." };
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("CallEvents: HTTP hooks on PBX extensions (UAPI PhoneCallEvents). With no command: serve.");
+        var serve = ServeCommand.Create();
+        root.TreatUnmatchedTokensAsErrors = false;
+        root.Options.Add(ServeCommand.Urls);
+        root.Options.Add(ServeCommand.Migrate);
+        root.SetAction((parse, cancellationToken) => ServeCommand.RunAsync(parse, cancellationToken));
+        root.Subcommands.Add(serve);
+        root.Subcommands.Add(MigrateCommand());
+        root.Subcommands.Add(DemoCommand());
+        root.Subcommands.Add(ProvisioningCommands.Accounts(Json));
+        root.Subcommands.Add(ProvisioningCommands.Extensions(Json));
+        root.Subcommands.Add(ProvisioningCommands.Apps(Json));
+        return root;
+    }
+
+    private static Command MigrateCommand()
+    {
+        var command = new Command("migrate", "Apply the database migrations of this build.") { TreatUnmatchedTokensAsErrors = false };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            await using var app = Program.Build(Program.CreateBuilder(HostArgs(parse)));
+            using var scope = app.Services.CreateScope();
+            await SchemaGate.MigrateAsync(scope.ServiceProvider.GetRequiredService<CallEventsDb>(), cancellationToken);
+            Console.WriteLine("The database schema is up to date.");
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command DemoCommand()
+    {
+        var command = new Command("demo", "Create the demo tenant (once) and print its credentials.") { Json };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction((parse, cancellationToken) => WithServices(parse, async services =>
+        {
+            var result = await services.GetRequiredService<DemoTenant>().EnsureAsync(cancellationToken);
+            if (parse.GetValue(Json))
+            {
+                Print(result);
+            }
+            else
+            {
+                Console.WriteLine(result.Created
+                    ? DemoBanner.Credentials(result)
+                    : "The demo tenant exists already; its secrets were shown when it was created. Make new ones with 'callevents apps regenerate-secret --client-id …'.");
+            }
+            if (!result.Created)
+            {
+                Console.Error.WriteLine("The demo tenant exists already: nothing changed.");
+            }
+            return 0;
+        }, cancellationToken));
+        return command;
+    }
+
+    /// <summary>Runs <paramref name="action"/> against the host's services, with the schema checked first.</summary>
+    internal static async Task<int> WithServices(ParseResult parse, Func<IServiceProvider, Task<int>> action, CancellationToken cancellationToken)
+    {
+        await using var app = Program.Build(Program.CreateBuilder(HostArgs(parse, quiet: true)));
+        var problem = await SchemaGate.CheckAsync(app.Services, migrate: false, app.Logger, cancellationToken);
+        if (problem is not null)
+        {
+            await Console.Error.WriteLineAsync(problem);
+            return 2;
+        }
+        using var scope = app.Services.CreateScope();
+        try
+        {
+            return await action(scope.ServiceProvider);
+        }
+        catch (ArgumentException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 2;
+        }
+        catch (InvalidOperationException e)
+        {
+            await Console.Error.WriteLineAsync(e.Message);
+            return 2;
+        }
+    }
+
+    internal static string[] HostArgs(ParseResult parse, bool quiet = false)
+    {
+        var args = parse.UnmatchedTokens.ToList();
+        if (quiet)
+        {
+            args.Add("--Logging:LogLevel:Default=Warning");
+        }
+        return [.. args];
+    }
+
+    internal static void Print<T>(T value) => Console.WriteLine(JsonSerializer.Serialize(value, UapiJson.Options));
+}

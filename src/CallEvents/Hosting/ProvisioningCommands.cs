@@ -1,0 +1,111 @@
+using System.CommandLine;
+using CallEvents.Accounts;
+using CallEvents.OAuth;
+
+namespace CallEvents.Hosting;
+
+/// <summary><c>callevents accounts|extensions|apps …</c>: provisioning for operators and scripts.</summary>
+public static class ProvisioningCommands
+{
+    public static Command Accounts(Option<bool> json)
+    {
+        var kind = new Option<AccountKind>("--kind") { Description = "Admin, ServiceProvider, Organization or User.", Required = true };
+        var name = new Option<string>("--name") { Description = "Display name.", Required = true };
+        var id = new Option<string?>("--id") { Description = "Object-Id (letters, digits, _ . -); generated when absent." };
+        var parent = new Option<string?>("--parent") { Description = "Parent account id (the Admin for a service provider, when absent)." };
+        var code = new Option<string?>("--code") { Description = "4-digit organization code, for an organization." };
+        var add = new Command("add", "Add an account to the hierarchy.") { kind, name, id, parent, code, json };
+        add.SetAction((parse, ct) => CommandLine.WithServices(parse, async services =>
+        {
+            var account = await services.GetRequiredService<AccountRegistry>().AddAccountAsync(
+                parse.GetValue(kind), parse.GetValue(id), parse.GetValue(name)!, parse.GetValue(parent), parse.GetValue(code), ct);
+            Report(parse, json, new { account.Id, Kind = account.Kind.ToString(), account.Name, account.ParentId, account.OrganizationCode },
+                $"Added {account.Kind} {account.Id}.");
+            return 0;
+        }, ct));
+
+        var account = new Option<string>("--account") { Description = "Account id.", Required = true };
+        var deny = new Command("deny", "Deny managing phone call events on an account and everything beneath it.") { account };
+        deny.SetAction((parse, ct) => CommandLine.WithServices(parse, async services =>
+        {
+            await services.GetRequiredService<AccountRegistry>().SetPhoneCallEventsDeniedAsync(parse.GetValue(account)!, true, ct);
+            Console.WriteLine($"Phone call events are denied on {parse.GetValue(account)} and beneath.");
+            return 0;
+        }, ct));
+        var allow = new Command("allow", "Allow managing phone call events on an account again.") { account };
+        allow.SetAction((parse, ct) => CommandLine.WithServices(parse, async services =>
+        {
+            await services.GetRequiredService<AccountRegistry>().SetPhoneCallEventsDeniedAsync(parse.GetValue(account)!, false, ct);
+            Console.WriteLine($"Phone call events are allowed on {parse.GetValue(account)}.");
+            return 0;
+        }, ct));
+        return Group("accounts", "Manage the account hierarchy.", add, deny, allow);
+    }
+
+    public static Command Extensions(Option<bool> json)
+    {
+        var number = new Option<string>("--number") { Description = "0003*210, or 210 inside the owner's organization.", Required = true };
+        var type = new Option<string>("--type") { Description = "PhoneTerminal, Queue, Ivr, Conference, VoicemailCenter, Callback, CallingCard, IntercomPaging, QueueLoginCenter.", Required = true };
+        var owner = new Option<string>("--owner") { Description = "The owning user's id.", Required = true };
+        var add = new Command("add", "Add an extension owned by a user.") { number, type, owner, json };
+        add.SetAction((parse, ct) => CommandLine.WithServices(parse, async services =>
+        {
+            if (!ExtensionTypes.TryParse(parse.GetValue(type)!, out var extensionType))
+            {
+                throw new ArgumentException($"Unknown extension type '{parse.GetValue(type)}'.");
+            }
+            var extension = await services.GetRequiredService<AccountRegistry>().AddExtensionAsync(parse.GetValue(number)!, extensionType, parse.GetValue(owner)!, ct);
+            Report(parse, json, new { extension.Number, Type = extension.Type.ToString(), extension.OwnerId }, $"Added extension {extension.Number}.");
+            return 0;
+        }, ct));
+        return Group("extensions", "Manage extensions.", add);
+    }
+
+    public static Command Apps(Option<bool> json)
+    {
+        var account = new Option<string>("--account") { Description = "The Admin, Organization or User account the app acts as.", Required = true };
+        var name = new Option<string?>("--name") { Description = "Display name." };
+        var trusted = new Option<bool>("--trusted") { Description = "May use the client-credentials grant." };
+        var add = new Command("add", "Register an app; prints its client id and secret once.") { account, name, trusted, json };
+        add.SetAction((parse, ct) => CommandLine.WithServices(parse, async services =>
+        {
+            var issued = await services.GetRequiredService<AppRegistry>().AddAsync(
+                parse.GetValue(account)!, parse.GetValue(name) ?? "App", parse.GetValue(trusted), ct);
+            Report(parse, json, issued, $"client_id={issued.ClientId}\nclient_secret={issued.ClientSecret}\n(the secret is shown only this once)");
+            return 0;
+        }, ct));
+
+        var clientId = new Option<string>("--client-id") { Description = "The app's client id.", Required = true };
+        var regenerate = new Command("regenerate-secret", "Make a new client secret; every token of the app stops working.") { clientId, json };
+        regenerate.SetAction((parse, ct) => CommandLine.WithServices(parse, async services =>
+        {
+            var issued = await services.GetRequiredService<AppRegistry>().RegenerateSecretAsync(parse.GetValue(clientId)!, ct);
+            Report(parse, json, issued, $"client_id={issued.ClientId}\nclient_secret={issued.ClientSecret}\n(the secret is shown only this once; the old one and its tokens no longer work)");
+            return 0;
+        }, ct));
+        return Group("apps", "Manage apps (OAuth clients).", add, regenerate);
+    }
+
+    private static Command Group(string name, string description, params Command[] subcommands)
+    {
+        var group = new Command(name, description);
+        foreach (var subcommand in subcommands)
+        {
+            subcommand.TreatUnmatchedTokensAsErrors = false;
+            group.Subcommands.Add(subcommand);
+        }
+        return group;
+    }
+
+    private static void Report<T>(ParseResult parse, Option<bool> json, T value, string text)
+    {
+        if (parse.GetValue(json))
+        {
+            CommandLine.Print(value);
+        }
+        else
+        {
+            Console.WriteLine(text);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using System.CommandLine;
+using CallEvents.Demo;
+using CallEvents.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+
+namespace CallEvents.Hosting;
+
+/// <summary><c>callevents serve</c> (the default command).</summary>
+public static class ServeCommand
+{
+    public static readonly Option<string?> Urls = new("--urls") { Description = $"Where to listen (default {Serving.DefaultUrls})." };
+    public static readonly Option<bool> Migrate = new("--migrate") { Description = "Apply pending database migrations first (development)." };
+
+    public static Command Create()
+    {
+        var command = new Command("serve", "Serve the UAPI and the token endpoint.") { Urls, Migrate };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(RunAsync);
+        return command;
+    }
+
+    public static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    {
+        var args = CommandLine.HostArgs(parse).ToList();
+        if (parse.GetValue(Urls) is { Length: > 0 } urls)
+        {
+            args.Add($"--urls={urls}");
+        }
+        await using var app = Program.Build(Program.CreateBuilder([.. args]));
+        var problem = await SchemaGate.CheckAsync(app.Services, parse.GetValue(Migrate), app.Logger, cancellationToken);
+        if (problem is not null)
+        {
+            await Console.Error.WriteLineAsync(problem);
+            return 2;
+        }
+
+        DemoTenantOut? demo = null;
+        using (var scope = app.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
+            if (!db.Accounts.Any())
+            {
+                demo = await scope.ServiceProvider.GetRequiredService<DemoTenant>().EnsureAsync(cancellationToken);
+            }
+        }
+
+        await app.StartAsync(cancellationToken);
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+        var http = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
+        Console.WriteLine($"CallEvents is listening on {string.Join(", ", addresses)} (data: {StorageSetup.DataDirectory(app.Configuration)}).");
+        if (demo is { Created: true })
+        {
+            Console.WriteLine(DemoBanner.Credentials(demo));
+            Console.WriteLine(DemoBanner.CurlSequence(demo, http));
+        }
+        await app.WaitForShutdownAsync(cancellationToken);
+        return 0;
+    }
+}

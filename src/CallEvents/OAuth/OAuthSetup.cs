@@ -1,0 +1,56 @@
+using OpenIddict.Server;
+using OpenIddict.Validation.AspNetCore;
+using Microsoft.IdentityModel.Tokens;
+
+namespace CallEvents.OAuth;
+
+public static class OAuthSetup
+{
+    public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// OpenIddict as the OAuth 2.0 server (token endpoint, client credentials) and as the
+    /// validator of every UAPI request, with token entries in the database so that
+    /// regenerating an app's secret revokes its tokens on every node.
+    /// </summary>
+    public static IServiceCollection AddOAuth(this IServiceCollection services)
+    {
+        services.AddOpenIddict()
+            .AddCore(core =>
+            {
+                core.UseEntityFrameworkCore().UseDbContext<Storage.CallEventsDb>();
+                core.ReplaceApplicationManager(typeof(FastSecretApplicationManager<>));
+            })
+            .AddServer(server =>
+            {
+                server.SetTokenEndpointUris("/oauth/token.php", "/oauth/token");
+                server.AllowClientCredentialsFlow();
+                server.SetAccessTokenLifetime(AccessTokenLifetime);
+                // Signed (JWS) rather than encrypted tokens: validation costs one signature check,
+                // and the only claims are the caller's own account ids. The characters are
+                // base64url and '.', as the contract requires.
+                server.DisableAccessTokenEncryption();
+                server.AddEphemeralEncryptionKey();
+                server.DisableScopeValidation();
+                server.UseAspNetCore()
+                    .EnableTokenEndpointPassthrough()
+                    .DisableTransportSecurityRequirement();
+            })
+            .AddValidation(validation =>
+            {
+                validation.UseLocalServer();
+                validation.EnableTokenEntryValidation();
+                validation.UseAspNetCore();
+            });
+
+        services.AddOptions<OpenIddictServerOptions>().Configure<IServiceProvider>((options, provider) =>
+        {
+            var key = SigningKeyStore.LoadOrCreate(provider);
+            options.SigningCredentials.Add(new SigningCredentials(key, SecurityAlgorithms.RsaSha256));
+        });
+
+        services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        services.AddScoped<AppRegistry>();
+        return services;
+    }
+}

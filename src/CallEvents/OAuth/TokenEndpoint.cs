@@ -1,0 +1,71 @@
+using System.Security.Claims;
+using CallEvents.Accounts;
+using CallEvents.Storage;
+using Microsoft.AspNetCore;
+using Microsoft.EntityFrameworkCore;
+using OpenIddict.Abstractions;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace CallEvents.OAuth;
+
+/// <summary>
+/// <c>POST /oauth/token.php</c> and <c>/oauth/token</c>. OpenIddict has already parsed the
+/// request, authenticated the client and checked that it may use the grant; this decides what
+/// the token says: the account the app is registered to, its kind and organization.
+/// Clients' extra parameters (type, redirect_uri, state) are ignored.
+/// </summary>
+public static class TokenEndpoint
+{
+    public static void MapTokenEndpoint(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/oauth/token.php", IssueAsync).ExcludeFromDescription();
+        routes.MapPost("/oauth/token", IssueAsync).ExcludeFromDescription();
+    }
+
+    private static async Task<IResult> IssueAsync(HttpContext context, CallEventsDb db)
+    {
+        var request = context.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenIddict server request is missing.");
+        if (!request.IsClientCredentialsGrantType())
+        {
+            return Forbid(Errors.UnsupportedGrantType, "Only the client_credentials grant is supported.");
+        }
+
+        var account = await (
+            from app in db.Apps
+            where app.ClientId == request.ClientId
+            join owner in db.Accounts on app.AccountId equals owner.Id
+            join organization in db.Accounts on owner.OrganizationId equals organization.Id into organizations
+            from organization in organizations.DefaultIfEmpty()
+            select new { owner.Id, owner.Kind, owner.OrganizationId, OrganizationCode = organization == null ? null : organization.OrganizationCode })
+            .AsNoTracking().FirstOrDefaultAsync(context.RequestAborted);
+        if (account is null)
+        {
+            return Forbid(Errors.InvalidClient, "The client is not registered to an account.");
+        }
+
+        var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, account.Id);
+        identity.SetClaim(Caller.KindClaim, account.Kind.ToString());
+        if (account.OrganizationId is not null)
+        {
+            identity.SetClaim(Caller.OrganizationClaim, account.OrganizationId);
+        }
+        if (account.OrganizationCode is not null)
+        {
+            identity.SetClaim(Caller.OrganizationCodeClaim, account.OrganizationCode);
+        }
+        identity.SetDestinations(_ => [Destinations.AccessToken]);
+        return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    private static IResult Forbid(string error, string description) =>
+        Results.Forbid(
+            new Microsoft.AspNetCore.Authentication.AuthenticationProperties(new Dictionary<string, string?>
+            {
+                [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+            }),
+            [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+}

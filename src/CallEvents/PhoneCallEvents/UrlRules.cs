@@ -1,0 +1,26 @@
+using CallEvents.Dispatch;
+using CallEvents.Uapi;
+
+namespace CallEvents.PhoneCallEvents;
+
+/// <summary>What a hook URL must be (contract §6, §9): absolute http(s), at most 2048 characters, to an allowed place.</summary>
+public static class UrlRules
+{
+    // Whitespace and control characters would be silently dropped or re-encoded by the URI
+    // parser; the stored URL must be exactly what is requested later.
+    private static readonly System.Buffers.SearchValues<char> Forbidden = System.Buffers.SearchValues.Create(" \t\r\n\0\\");
+
+    public static async Task<string> ValidateAsync(string? url, DestinationPolicy destinations, CancellationToken cancellationToken)
+    {
+        if (url is null or { Length: 0 or > PhoneCallEventInput.MaxUrlLength }
+            || url.AsSpan().ContainsAny(Forbidden)
+            || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
+            || uri.Scheme is not ("http" or "https")
+            || string.IsNullOrEmpty(uri.Host)
+            || !await destinations.IsAllowedAtRegistrationAsync(uri, cancellationToken))
+        {
+            throw UapiError.PceUrlInvalid.Exception();
+        }
+        return url;
+    }
+}

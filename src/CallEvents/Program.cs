@@ -1,0 +1,44 @@
+using CallEvents.Accounts;
+using CallEvents.Dispatch;
+using CallEvents.Hosting;
+using CallEvents.OAuth;
+using CallEvents.PhoneCallEvents;
+using CallEvents.Storage;
+using CallEvents.Uapi;
+
+namespace CallEvents;
+
+/// <summary>
+/// CallEvents: HTTP hooks on PBX extensions, managed over the UAPI PhoneCallEvents contract.
+/// This file is the table of contents: the command line, the services, the HTTP pipeline.
+/// </summary>
+public static class Program
+{
+    /// <summary>`callevents [serve|migrate|demo|accounts|extensions|apps] …` (Hosting/CommandLine.cs).</summary>
+    public static Task<int> Main(string[] args) => CommandLine.Build().Parse(args).InvokeAsync();
+
+    public static WebApplicationBuilder CreateBuilder(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        builder.ConfigureServing();                                // Kestrel: default URLs, HTTPS certificate, limits
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddStorage(builder.Configuration);        // EF Core on SQLite or PostgreSQL
+        builder.Services.AddAccounts();                            // hierarchy, extensions, contexts
+        builder.Services.AddOAuth();                               // OpenIddict: token endpoint and validation
+        builder.Services.AddPhoneCallEvents(builder.Configuration);// the resource
+        builder.Services.AddDispatch(builder.Configuration);       // destinations, delivery
+        return builder;
+    }
+
+    public static WebApplication Build(WebApplicationBuilder builder)
+    {
+        var app = builder.Build();
+        app.UseMiddleware<UapiErrorMiddleware>();                  // every failure as the UAPI envelope
+        app.UseMiddleware<QueryTokenMiddleware>();                 // ?accessRequestToken=Bearer%20…
+        app.UseAuthentication();                                   // lets OpenIddict see /oauth/token
+        app.MapTokenEndpoint();                                    // POST /oauth/token(.php)
+        app.MapPhoneCallEvents();                                  // /uapi/extensions/{userId}/{extension}/phoneCallEvents
+        app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
+        return app;
+    }
+}

@@ -1,0 +1,87 @@
+using CallEvents.Accounts;
+using CallEvents.OAuth;
+using CallEvents.PhoneCallEvents;
+using Microsoft.EntityFrameworkCore;
+
+namespace CallEvents.Storage;
+
+/// <summary>
+/// The one database model. Each provider has its own subclass only so that each can own a
+/// migrations set (<see cref="SqliteCallEventsDb"/>, <see cref="PostgresCallEventsDb"/>);
+/// application code always asks for <see cref="CallEventsDb"/>.
+/// </summary>
+public abstract partial class CallEventsDb(DbContextOptions options) : DbContext(options)
+{
+    public DbSet<Account> Accounts => Set<Account>();
+    public DbSet<Extension> Extensions => Set<Extension>();
+    public DbSet<App> Apps => Set<App>();
+    public DbSet<PhoneCallEvent> PhoneCallEvents => Set<PhoneCallEvent>();
+    public DbSet<ServerKey> ServerKeys => Set<ServerKey>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        modelBuilder.Entity<Account>(account =>
+        {
+            account.ToTable("accounts");
+            account.HasKey(a => a.Id);
+            account.Property(a => a.Id).HasMaxLength(64);
+            account.Property(a => a.ParentId).HasMaxLength(64);
+            account.Property(a => a.OrganizationId).HasMaxLength(64);
+            account.Property(a => a.Name).HasMaxLength(200);
+            account.Property(a => a.OrganizationCode).HasMaxLength(4);
+            account.HasIndex(a => a.OrganizationCode).IsUnique();
+            account.HasIndex(a => a.ParentId);
+            account.HasOne<Account>().WithMany().HasForeignKey(a => a.ParentId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<Extension>(extension =>
+        {
+            extension.ToTable("extensions");
+            extension.HasKey(e => e.Id);
+            extension.Property(e => e.Number).HasMaxLength(8);
+            extension.HasIndex(e => e.Number).IsUnique();
+            extension.HasIndex(e => e.OwnerId);
+            extension.HasOne<Account>().WithMany().HasForeignKey(e => e.OwnerId).OnDelete(DeleteBehavior.Restrict);
+            extension.HasOne<Account>().WithMany().HasForeignKey(e => e.OrganizationId).OnDelete(DeleteBehavior.Restrict);
+        });
+
+        modelBuilder.Entity<App>(app =>
+        {
+            app.ToTable("apps");
+            app.HasKey(a => a.ClientId);
+            app.Property(a => a.ClientId).HasMaxLength(100);
+            app.Property(a => a.Name).HasMaxLength(200);
+            app.HasIndex(a => a.AccountId);
+            app.HasOne<Account>().WithMany().HasForeignKey(a => a.AccountId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<PhoneCallEvent>(pce =>
+        {
+            pce.ToTable("phone_call_events");
+            pce.HasKey(p => p.Id);
+            pce.Property(p => p.Id).HasMaxLength(30);
+            pce.Property(p => p.Url).HasMaxLength(2048);
+            pce.Property(p => p.Note).HasMaxLength(1024);
+            pce.Property(p => p.Modified).HasMaxLength(32);
+            // Every query on the hot path is "events of this extension [of this type]", and the
+            // list sorts by url within it.
+            pce.HasIndex(p => new { p.ExtensionId, p.Type });
+            pce.HasIndex(p => new { p.ExtensionId, p.Url });
+            pce.HasOne<Extension>().WithMany().HasForeignKey(p => p.ExtensionId).OnDelete(DeleteBehavior.Cascade);
+        });
+
+        modelBuilder.Entity<ServerKey>(key =>
+        {
+            key.ToTable("server_keys");
+            key.HasKey(k => k.Id);
+            key.Property(k => k.Id).HasMaxLength(64);
+        });
+
+        modelBuilder.UseOpenIddict();
+        OnModelCreatingDispatch(modelBuilder);
+        StorageNaming.ApplySnakeCase(modelBuilder);
+    }
+
+    /// <summary>The Dispatch feature adds its tables here.</summary>
+    partial void OnModelCreatingDispatch(ModelBuilder modelBuilder);
+}

@@ -1,0 +1,334 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace CallEvents.Storage.Migrations.Sqlite
+{
+    /// <inheritdoc />
+    public partial class Initial : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "accounts",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    kind = table.Column<int>(type: "INTEGER", nullable: false),
+                    parent_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    organization_code = table.Column<string>(type: "TEXT", maxLength: 4, nullable: true),
+                    organization_id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    phone_call_events_denied = table.Column<bool>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_accounts", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_accounts_accounts_parent_id",
+                        column: x => x.parent_id,
+                        principalTable: "accounts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "open_iddict_applications",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", nullable: false),
+                    application_type = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    client_id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    client_secret = table.Column<string>(type: "TEXT", nullable: true),
+                    client_type = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    concurrency_token = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    consent_type = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    display_name = table.Column<string>(type: "TEXT", nullable: true),
+                    display_names = table.Column<string>(type: "TEXT", nullable: true),
+                    json_web_key_set = table.Column<string>(type: "TEXT", nullable: true),
+                    permissions = table.Column<string>(type: "TEXT", nullable: true),
+                    post_logout_redirect_uris = table.Column<string>(type: "TEXT", nullable: true),
+                    properties = table.Column<string>(type: "TEXT", nullable: true),
+                    redirect_uris = table.Column<string>(type: "TEXT", nullable: true),
+                    requirements = table.Column<string>(type: "TEXT", nullable: true),
+                    settings = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_open_iddict_applications", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "open_iddict_scopes",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", nullable: false),
+                    concurrency_token = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    description = table.Column<string>(type: "TEXT", nullable: true),
+                    descriptions = table.Column<string>(type: "TEXT", nullable: true),
+                    display_name = table.Column<string>(type: "TEXT", nullable: true),
+                    display_names = table.Column<string>(type: "TEXT", nullable: true),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: true),
+                    properties = table.Column<string>(type: "TEXT", nullable: true),
+                    resources = table.Column<string>(type: "TEXT", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_open_iddict_scopes", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "server_keys",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    material = table.Column<string>(type: "TEXT", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_server_keys", x => x.id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "apps",
+                columns: table => new
+                {
+                    client_id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    account_id = table.Column<string>(type: "TEXT", nullable: false),
+                    name = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    trusted = table.Column<bool>(type: "INTEGER", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_apps", x => x.client_id);
+                    table.ForeignKey(
+                        name: "fk_apps_accounts_account_id",
+                        column: x => x.account_id,
+                        principalTable: "accounts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "extensions",
+                columns: table => new
+                {
+                    id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    number = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    type = table.Column<int>(type: "INTEGER", nullable: false),
+                    organization_id = table.Column<string>(type: "TEXT", nullable: false),
+                    owner_id = table.Column<string>(type: "TEXT", nullable: false),
+                    created_at = table.Column<DateTimeOffset>(type: "TEXT", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_extensions", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_extensions_accounts_organization_id",
+                        column: x => x.organization_id,
+                        principalTable: "accounts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                    table.ForeignKey(
+                        name: "fk_extensions_accounts_owner_id",
+                        column: x => x.owner_id,
+                        principalTable: "accounts",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Restrict);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "open_iddict_authorizations",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", nullable: false),
+                    application_id = table.Column<string>(type: "TEXT", nullable: true),
+                    concurrency_token = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    creation_date = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    properties = table.Column<string>(type: "TEXT", nullable: true),
+                    scopes = table.Column<string>(type: "TEXT", nullable: true),
+                    status = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    subject = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    type = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_open_iddict_authorizations", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_open_iddict_authorizations_open_iddict_applications_application_id",
+                        column: x => x.application_id,
+                        principalTable: "open_iddict_applications",
+                        principalColumn: "id");
+                });
+
+            migrationBuilder.CreateTable(
+                name: "phone_call_events",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", maxLength: 30, nullable: false),
+                    extension_id = table.Column<long>(type: "INTEGER", nullable: false),
+                    type = table.Column<int>(type: "INTEGER", nullable: false),
+                    method = table.Column<int>(type: "INTEGER", nullable: false),
+                    url = table.Column<string>(type: "TEXT", maxLength: 2048, nullable: false),
+                    status = table.Column<int>(type: "INTEGER", nullable: false),
+                    note = table.Column<string>(type: "TEXT", maxLength: 1024, nullable: true),
+                    modified = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_phone_call_events", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_phone_call_events_extensions_extension_id",
+                        column: x => x.extension_id,
+                        principalTable: "extensions",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "open_iddict_tokens",
+                columns: table => new
+                {
+                    id = table.Column<string>(type: "TEXT", nullable: false),
+                    application_id = table.Column<string>(type: "TEXT", nullable: true),
+                    authorization_id = table.Column<string>(type: "TEXT", nullable: true),
+                    concurrency_token = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    creation_date = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    expiration_date = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    payload = table.Column<string>(type: "TEXT", nullable: true),
+                    properties = table.Column<string>(type: "TEXT", nullable: true),
+                    redemption_date = table.Column<DateTime>(type: "TEXT", nullable: true),
+                    reference_id = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    status = table.Column<string>(type: "TEXT", maxLength: 50, nullable: true),
+                    subject = table.Column<string>(type: "TEXT", maxLength: 400, nullable: true),
+                    type = table.Column<string>(type: "TEXT", maxLength: 150, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_open_iddict_tokens", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_open_iddict_tokens_open_iddict_applications_application_id",
+                        column: x => x.application_id,
+                        principalTable: "open_iddict_applications",
+                        principalColumn: "id");
+                    table.ForeignKey(
+                        name: "fk_open_iddict_tokens_open_iddict_authorizations_authorization_id",
+                        column: x => x.authorization_id,
+                        principalTable: "open_iddict_authorizations",
+                        principalColumn: "id");
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_accounts_organization_code",
+                table: "accounts",
+                column: "organization_code",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_accounts_parent_id",
+                table: "accounts",
+                column: "parent_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_apps_account_id",
+                table: "apps",
+                column: "account_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_extensions_number",
+                table: "extensions",
+                column: "number",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_extensions_organization_id",
+                table: "extensions",
+                column: "organization_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_extensions_owner_id",
+                table: "extensions",
+                column: "owner_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_open_iddict_applications_client_id",
+                table: "open_iddict_applications",
+                column: "client_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_open_iddict_authorizations_application_id_status_subject_type",
+                table: "open_iddict_authorizations",
+                columns: new[] { "application_id", "status", "subject", "type" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_open_iddict_scopes_name",
+                table: "open_iddict_scopes",
+                column: "name",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_open_iddict_tokens_application_id_status_subject_type",
+                table: "open_iddict_tokens",
+                columns: new[] { "application_id", "status", "subject", "type" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_open_iddict_tokens_authorization_id",
+                table: "open_iddict_tokens",
+                column: "authorization_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_open_iddict_tokens_reference_id",
+                table: "open_iddict_tokens",
+                column: "reference_id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_phone_call_events_extension_id_type",
+                table: "phone_call_events",
+                columns: new[] { "extension_id", "type" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_phone_call_events_extension_id_url",
+                table: "phone_call_events",
+                columns: new[] { "extension_id", "url" });
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "apps");
+
+            migrationBuilder.DropTable(
+                name: "open_iddict_scopes");
+
+            migrationBuilder.DropTable(
+                name: "open_iddict_tokens");
+
+            migrationBuilder.DropTable(
+                name: "phone_call_events");
+
+            migrationBuilder.DropTable(
+                name: "server_keys");
+
+            migrationBuilder.DropTable(
+                name: "open_iddict_authorizations");
+
+            migrationBuilder.DropTable(
+                name: "extensions");
+
+            migrationBuilder.DropTable(
+                name: "open_iddict_applications");
+
+            migrationBuilder.DropTable(
+                name: "accounts");
+        }
+    }
+}

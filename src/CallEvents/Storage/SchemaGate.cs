@@ -1,0 +1,50 @@
+using Microsoft.EntityFrameworkCore;
+
+namespace CallEvents.Storage;
+
+/// <summary>
+/// Decides, before serving, whether the database schema is the one this build expects.
+/// A brand-new embedded SQLite database is created on the spot (the one-command first run);
+/// anything else that is behind needs <c>callevents migrate</c> or <c>serve --migrate</c>, and a
+/// schema newer than this build is refused: an old node must not write into a newer schema.
+/// </summary>
+public static class SchemaGate
+{
+    public static async Task<string?> CheckAsync(IServiceProvider services, bool migrate, ILogger logger, CancellationToken cancellationToken)
+    {
+        using var scope = services.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
+        var options = scope.ServiceProvider.GetRequiredService<DatabaseOptions>();
+        var known = db.Database.GetMigrations().ToHashSet();
+        var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToList();
+        var newer = applied.Where(m => !known.Contains(m)).ToList();
+        if (newer.Count > 0)
+        {
+            return $"The database schema is newer than this build (unknown migrations: {string.Join(", ", newer)}). Run a newer CallEvents.";
+        }
+        var pending = (await db.Database.GetPendingMigrationsAsync(cancellationToken)).ToList();
+        if (pending.Count == 0)
+        {
+            return null;
+        }
+        var fresh = applied.Count == 0 && options.Provider == DatabaseProvider.Sqlite;
+        if (!migrate && !fresh)
+        {
+            return $"The database schema is behind this build ({pending.Count} migrations pending: {string.Join(", ", pending)}). Run 'callevents migrate' (or 'serve --migrate' in development).";
+        }
+        logger.LogWarning("Applying {Count} database migrations: {Migrations}", pending.Count, string.Join(", ", pending));
+        await MigrateAsync(db, cancellationToken);
+        return null;
+    }
+
+    public static async Task MigrateAsync(CallEventsDb db, CancellationToken cancellationToken)
+    {
+        await db.Database.MigrateAsync(cancellationToken);
+        if (db.Database.IsSqlite())
+        {
+            // WAL is a property of the file: readers never wait for the writer, and with
+            // synchronous=NORMAL a commit survives a process crash.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+using CallEvents.Accounts;
+using Microsoft.AspNetCore.Authentication;
+using OpenIddict.Validation.AspNetCore;
+
+namespace CallEvents.Uapi;
+
+/// <summary>
+/// Authenticates every UAPI request with the OpenIddict validation handler and keeps the
+/// <see cref="Accounts.Caller"/> on the request. Done here rather than with
+/// RequireAuthorization so that a bad token gets the contract's 401 envelope, not an empty 401.
+/// </summary>
+public static class CallerFilter
+{
+    private const string ItemKey = "CallEvents.Caller";
+
+    public static TBuilder RequireCaller<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var result = await http.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+            var caller = result.Succeeded ? Accounts.Caller.FromPrincipal(result.Principal) : null;
+            if (caller is null)
+            {
+                throw UapiError.AccessDenied.Exception();
+            }
+            http.Items[ItemKey] = caller;
+            return await next(context);
+        });
+
+    public static Caller Caller(this HttpContext context) =>
+        context.Items[ItemKey] as Caller ?? throw new InvalidOperationException("RequireCaller() is missing on this endpoint.");
+}
