@@ -1,0 +1,112 @@
+using System.Net.Http.Headers;
+using CallEvents.Demo;
+using CallEvents.Storage;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CallEvents.Tests.Infrastructure;
+
+/// <summary>
+/// The real server, in process, on a loopback port, over a real database file in a temp
+/// directory, migrated with the real migrations and holding the demo tenant. Tests talk to it
+/// over HTTP only, with tokens from its own token endpoint.
+/// </summary>
+public sealed class CallEventsHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    public Uri BaseAddress { get; }
+    public HttpClient Http { get; }
+    public DemoTenantOut Demo { get; }
+    public string DataDirectory { get; }
+    public IServiceProvider Services => _app.Services;
+
+    private CallEventsHost(WebApplication app, Uri baseAddress, DemoTenantOut demo, string dataDirectory)
+    {
+        _app = app;
+        BaseAddress = baseAddress;
+        Demo = demo;
+        DataDirectory = dataDirectory;
+        Http = new HttpClient { BaseAddress = baseAddress };
+    }
+
+    /// <param name="settings">Extra configuration, as <c>Section:Key=value</c>.</param>
+    /// <param name="configureServices">Replacements, e.g. a fake TimeProvider.</param>
+    public static async Task<CallEventsHost> StartAsync(IEnumerable<string>? settings = null, Action<IServiceCollection>? configureServices = null)
+    {
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "callevents-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dataDirectory);
+        string[] args =
+        [
+            "--urls=http://127.0.0.1:0",
+            $"--DataDirectory={dataDirectory}",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Microsoft.AspNetCore=Error",
+            ..TestDatabase.Settings(dataDirectory),
+            ..(settings ?? []).Select(s => "--" + s),
+        ];
+        var builder = Program.CreateBuilder(args);
+        configureServices?.Invoke(builder.Services);
+        var app = Program.Build(builder);
+
+        using (var scope = app.Services.CreateScope())
+        {
+            await SchemaGate.MigrateAsync(scope.ServiceProvider.GetRequiredService<CallEventsDb>(), CancellationToken.None);
+        }
+        DemoTenantOut demo;
+        using (var scope = app.Services.CreateScope())
+        {
+            demo = await scope.ServiceProvider.GetRequiredService<DemoTenant>().EnsureAsync(CancellationToken.None);
+        }
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new CallEventsHost(app, new Uri(address), demo, dataDirectory);
+    }
+
+    /// <summary>A fresh access token for one of the demo apps, from the real token endpoint.</summary>
+    public async Task<string> TokenAsync(Func<DemoApps, OAuth.IssuedCredentials> app)
+    {
+        var credentials = app(Demo.Apps!);
+        return await TokenAsync(credentials.ClientId, credentials.ClientSecret);
+    }
+
+    public async Task<string> TokenAsync(string clientId, string clientSecret)
+    {
+        using var response = await Http.PostAsync("/oauth/token.php", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = clientSecret,
+        }));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"token request failed: {(int)response.StatusCode} {body}");
+        using var json = System.Text.Json.JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("access_token").GetString()!;
+    }
+
+    /// <summary>An HttpClient that sends <paramref name="token"/> as a bearer header.</summary>
+    public HttpClient ClientWith(string token)
+    {
+        var client = new HttpClient { BaseAddress = BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        await TestDatabase.DropAsync(DataDirectory);
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // a file still held by a pooled connection: the temp dir is cleaned by the OS
+        }
+    }
+}
