@@ -1,0 +1,220 @@
+"""The benchmark run: see bench/README.md. Started by bench/run.sh after the Release build."""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+import load
+import report
+from processes import Process, ok, request
+from scenarios import BULK_EXTENSION, BULK_KINDS, BULK_SIZES, CREATE_EXTENSIONS, DELETE_EXTENSION, HTTP_SCENARIOS, \
+    LIST_EXTENSION, OTHER_SCENARIOS, PREFIX
+from stores import PROVIDERS, event_ids
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
+SERVER = os.path.join(REPO, "src/CallEvents/bin/Release/net10.0/callevents")
+BASELINE = os.path.join(REPO, "bench/Baseline/bin/Release/net10.0/bench-baseline")
+
+
+class Context:
+    def __init__(self, args, work, store):
+        self.args, self.work, self.store = args, work, store
+        self.port = args.port
+        self.credentials = None
+        self.token = None
+        self.list_rows = None
+        self.delete_probe = None
+
+
+def log(message):
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def parse_args():
+    keys = [s.key for s in HTTP_SCENARIOS] + OTHER_SCENARIOS
+    parser = argparse.ArgumentParser(description="CallEvents benchmark (bench/README.md)")
+    parser.add_argument("--provider", default=os.environ.get("BENCH_PROVIDER", "sqlite"), choices=sorted(PROVIDERS))
+    parser.add_argument("--scenarios", default=",".join(keys), help=f"comma-separated subset of {','.join(keys)}")
+    parser.add_argument("--durability", default="Process,Full", help="Process,Full: write scenarios run in each")
+    parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "10")))
+    parser.add_argument("--warmup", type=int, default=int(os.environ.get("BENCH_WARMUP", "3")))
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--port", type=int, default=18080, help="server port; the baseline uses the next one")
+    parser.add_argument("--out", default=None, help="also write the report (markdown) here")
+    args = parser.parse_args()
+    args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
+    args.durability = [d.strip() for d in args.durability.split(",") if d.strip()]
+    unknown = set(args.scenarios) - set(keys)
+    if unknown:
+        parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
+    if args.port in (5080, 5443) or args.port + 1 in (5080, 5443):
+        parser.error("ports 5080/5443 belong to the demo")
+    return args
+
+
+def start_server(ctx, durability):
+    argv = [SERVER, "serve", "--urls", f"http://127.0.0.1:{ctx.port}", *ctx.store.server_args(),
+            "--PhoneCallEvents:MaxPerExtension=100000", f"--Database:Durability={durability}",
+            "--Logging:LogLevel:Default=Warning"]
+    server = Process(f"server ({durability})", argv, ctx.port, os.path.join(ctx.work, "server.log")).start()
+    server.wait_until(lambda port: ok(port, "GET", "/health"))
+    return server
+
+
+def fetch_token(ctx):
+    app = ctx.credentials["apps"]["user"]
+    body = f"grant_type=client_credentials&client_id={app['clientId']}&client_secret={app['clientSecret']}"
+    status, data, _ = request(ctx.port, "POST", "/oauth/token.php", body=body,
+                              headers={"Content-Type": "application/x-www-form-urlencoded"})
+    if status != 200:
+        raise RuntimeError(f"token request answered {status}: {data[:300]!r}")
+    return json.loads(data)["access_token"]
+
+
+def probe(ctx, spec, port):
+    """One request as wrk will send it: checks it succeeds and measures the answer's body size."""
+    path = spec.path
+    if spec.ids:
+        with open(spec.ids) as f:
+            first = f.readline().strip()
+        if "{}" in path:
+            path = path.replace("{}", first, 1)
+        else:
+            path = f"{path}/{ctx.delete_probe if spec.method == 'DELETE' else first}"
+    headers = {"Authorization": f"Bearer {spec.token}"} if spec.token else {}
+    if spec.body:
+        headers["Content-Type"] = spec.content_type
+    status, data, _ = request(port, spec.method, path, body=spec.body, headers=headers)
+    if status != 200:
+        raise RuntimeError(f"probe {spec.method} {path} answered {status}: {data[:300]!r}")
+    return len(data)
+
+
+def measure(ctx, process, spec, bytes_header=None):
+    args = ctx.args
+    if args.warmup > 0:
+        load.run(process.port, spec, args.warmup, args.threads, args.connections, warmup=True, bytes_header=bytes_header)
+    process.reset_peak_rss()
+    result = load.run(process.port, spec, args.seconds, args.threads, args.connections, bytes_header=bytes_header)
+    result["rss_mb"] = process.peak_rss_mb()
+    return result
+
+
+def run_http(ctx, server, baseline, durability, results):
+    """Each scenario, then the baseline with the same requests and body size right after it: the
+    machine is shared and noisy, so the two figures of a ratio are taken as close together as possible."""
+    for scenario in HTTP_SCENARIOS:
+        if scenario.key not in ctx.args.scenarios or (durability != "Process" and not scenario.writes):
+            continue
+        log(f"{scenario.title} ({durability})")
+        spec = scenario.prepare(ctx, durability)
+        size = probe(ctx, spec, server.port)
+        result = measure(ctx, server, spec)
+        base = measure(ctx, baseline, spec, bytes_header=size)
+        results["http"].append({"key": scenario.key, "title": scenario.title, "durability": durability,
+                                "target": scenario.targets.get(durability), "body_bytes": size, **result,
+                                "baseline": base})
+
+
+def run_bulk(ctx, server, durability, results):
+    store = ctx.store
+    extension = store.extension_id(BULK_EXTENSION)
+    auth = {"Authorization": f"Bearer {ctx.token}"}
+    keep = [(i, 1) for i in event_ids(5, seed=7)]  # events of another type, which a delete by type leaves
+    store.clear_events(extension)
+    store.seed_events(extension, [(i, 2) for i in event_ids(10, seed=8)])
+    request(ctx.port, "DELETE", PREFIX.format(extension=BULK_EXTENSION) + "/2", headers=auth)  # warm the path
+    for rows in BULK_SIZES:
+        for label, event_type in BULK_KINDS:
+            log(f"bulk delete {label}, {rows} events ({durability})")
+            seeded = [(i, event_type if event_type is not None else n % 4) for n, i in enumerate(event_ids(rows, seed=rows))]
+            remaining = keep if event_type is not None else []
+            store.clear_events(extension)
+            store.seed_events(extension, seeded + remaining)
+            server.reset_peak_rss()
+            path = PREFIX.format(extension=BULK_EXTENSION) + ("" if event_type is None else f"/{event_type}")
+            status, data, seconds = request(ctx.port, "DELETE", path, headers=auth)
+            rss = server.peak_rss_mb()
+            if status != 200 or len(json.loads(data)) != rows or store.count_events(extension) != len(remaining):
+                raise RuntimeError(f"bulk delete {label} of {rows} answered {status} and left the wrong rows")
+            store.clear_events(extension)
+            store.seed_events(extension, seeded + remaining)
+            cli = store.cli_delete_seconds(extension, event_type, durability)
+            if store.count_events(extension) != len(remaining):
+                raise RuntimeError("the CLI delete left the wrong rows")
+            results["bulk"].append({"kind": label, "rows": rows, "durability": durability,
+                                    "api_s": seconds, "cli_s": cli, "rss_mb": rss})
+    store.clear_events(extension)
+
+
+def run_cold_starts(ctx, results, runs=3):
+    """From process start to the first 200 of an authenticated list (the database and keys exist)."""
+    path = PREFIX.format(extension=LIST_EXTENSION) + "?count=1"
+    headers = {"Authorization": f"Bearer {ctx.token}"}
+    times = []
+    for _ in range(runs):
+        argv = [SERVER, "serve", "--urls", f"http://127.0.0.1:{ctx.port}", *ctx.store.server_args(),
+                "--Logging:LogLevel:Default=Warning"]
+        server = Process("server (cold start)", argv, ctx.port, os.path.join(ctx.work, "server.log")).start()
+        try:
+            times.append(server.wait_until(lambda port: ok(port, "GET", path, headers)))
+        finally:
+            server.stop()
+    results["coldstart"] = {"median_s": statistics.median(times), "runs_s": times}
+
+
+def start_baseline(ctx):
+    argv = [BASELINE, "--urls", f"http://127.0.0.1:{ctx.port + 1}"]
+    baseline = Process("baseline", argv, ctx.port + 1, os.path.join(ctx.work, "baseline.log")).start()
+    baseline.wait_until(lambda port: ok(port, "GET", "/health"))
+    return baseline
+
+
+def main():
+    args = parse_args()
+    started = time.perf_counter()
+    work = tempfile.mkdtemp(prefix="callevents-bench-")
+    store = PROVIDERS[args.provider](os.path.join(work, "data"))
+    ctx = Context(args, work, store)
+    results = {"http": [], "bulk": [], "coldstart": None}
+    log(f"work directory {work}")
+
+    demo = subprocess.run([SERVER, "demo", "--json", *store.server_args()], capture_output=True, text=True, check=True)
+    ctx.credentials = json.loads(next(line for line in demo.stdout.splitlines() if line.startswith("{")))
+    store.add_extensions([DELETE_EXTENSION, BULK_EXTENSION, *CREATE_EXTENSIONS], like_number=LIST_EXTENSION)
+
+    baseline = start_baseline(ctx)
+    try:
+        for durability in args.durability:
+            server = start_server(ctx, durability)
+            try:
+                ctx.token = fetch_token(ctx)
+                run_http(ctx, server, baseline, durability, results)
+                if "bulk" in args.scenarios:
+                    run_bulk(ctx, server, durability, results)
+            finally:
+                server.stop()
+            if durability == args.durability[0] and "coldstart" in args.scenarios:
+                log("cold starts")
+                run_cold_starts(ctx, results)
+    finally:
+        baseline.stop()
+
+    results["wall_s"] = time.perf_counter() - started
+    text = report.render(args, results)
+    print(text)
+    for path in filter(None, [args.out, os.path.join(work, "report.md")]):
+        with open(path, "w") as f:
+            f.write(text)
+    with open(os.path.join(work, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    log(f"done in {results['wall_s']:.0f} s; report and results.json in {work}")
+
+
+if __name__ == "__main__":
+    main()

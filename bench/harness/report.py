@@ -1,0 +1,74 @@
+"""The one table (markdown), with the machine and the command that produced it."""
+import os
+import shlex
+import subprocess
+import sys
+import time
+
+
+def _machine():
+    cores = os.cpu_count()
+    with open("/proc/meminfo") as f:
+        mem_kb = int(next(line for line in f if line.startswith("MemTotal:")).split()[1])
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name"))
+    except StopIteration:
+        cpu = "unknown CPU"
+    return f"nproc {cores}, {mem_kb / 1024 / 1024:.1f} GiB, {cpu}"
+
+
+def _versions():
+    def first_line(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True).stdout.strip().splitlines()[0]
+        except (OSError, IndexError):
+            return "?"
+    return f"dotnet {first_line(['dotnet', '--version'])}, {first_line(['wrk', '--version']).split(' [')[0]}, sqlite3 {first_line(['sqlite3', '--version']).split(' ')[0]}"
+
+
+def _ms(us):
+    return f"{us / 1000:.2f}"
+
+
+def render(args, results):
+    lines = [
+        f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; machine: {_machine()}",
+        f"tools: {_versions()}; provider: {args.provider}; load average at the end: "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} (the machine is shared: other builds may run)",
+        f"command: `{os.environ.get('BENCH_COMMAND') or ' '.join(shlex.quote(a) for a in sys.argv)}`",
+        f"load: wrk -t{args.threads} -c{args.connections}, {args.warmup} s warm-up then {args.seconds} s measured, loopback",
+        "",
+        "| scenario | durability | req/s | p50 ms | p99 ms | baseline req/s | ratio | target | peak RSS MB | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results["http"]:
+        base = r["baseline"]
+        ratio = r["rps"] / base["rps"] if base and base["rps"] else None
+        target = f"≥ {r['target']}×" if r["target"] else ""
+        met = "" if not r["target"] or ratio is None else (" ✓" if ratio >= r["target"] else " ✗")
+        lines.append(
+            f"| {r['title']} | {r['durability']} | {r['rps']:,.0f} | {_ms(r['p50_us'])} | {_ms(r['p99_us'])} | "
+            f"{base['rps']:,.0f} | {ratio:.2f}×{met} | {target} | {r['rss_mb']:.0f} | {r['errors']} |"
+            if base else
+            f"| {r['title']} | {r['durability']} | {r['rps']:,.0f} | {_ms(r['p50_us'])} | {_ms(r['p99_us'])} | – | – | "
+            f"{target} | {r['rss_mb']:.0f} | {r['errors']} |")
+    if results["http"]:
+        peak = max(r["baseline"]["rss_mb"] for r in results["http"])
+        lines.append(f"\nBaseline (bench/Baseline: bare Kestrel, same routes and body sizes, measured right after each row): peak RSS {peak:.0f} MB. "
+                     f"Errors = socket errors + non-2xx answers (must be 0).")
+    if results["bulk"]:
+        lines += ["", "| bulk delete | durability | events | API wall ms | sqlite3 CLI ms | ratio | API µs/event | peak RSS MB |",
+                  "|---|---|---:|---:|---:|---:|---:|---:|"]
+        for b in results["bulk"]:
+            lines.append(f"| {b['kind']} | {b['durability']} | {b['rows']:,} | {b['api_s'] * 1000:.1f} | "
+                         f"{b['cli_s'] * 1000:.1f} | {b['api_s'] / b['cli_s']:.2f}× | {b['api_s'] / b['rows'] * 1e6:.1f} | "
+                         f"{b['rss_mb']:.0f} |")
+        lines.append("\nAPI wall = one DELETE over HTTP, answer (all ids) read; CLI = `sqlite3` process running the same "
+                     "`DELETE … RETURNING id` with the same `synchronous`. Targets: 100,000 in ≤ 1 s and ≤ 2× the CLI.")
+    if results["coldstart"]:
+        c = results["coldstart"]
+        runs = ", ".join(f"{t * 1000:.0f}" for t in c["runs_s"])
+        lines.append(f"\nCold start (process start → first 200 of an authenticated list, existing database): "
+                     f"median {c['median_s'] * 1000:.0f} ms (runs: {runs} ms); target ≤ 1,500 ms.")
+    lines.append(f"\nWhole run: {results['wall_s']:.0f} s.")
+    return "\n".join(lines) + "\n"
