@@ -11,7 +11,8 @@ namespace CallEvents.OAuth;
 public sealed record IssuedCredentials(string AccountId, string ClientId, string ClientSecret);
 
 /// <summary>Registers apps on accounts and regenerates their secrets (contract §2).</summary>
-public sealed class AppRegistry(CallEventsDb db, IOpenIddictApplicationManager applications, IOpenIddictTokenManager tokens, TimeProvider clock)
+public sealed class AppRegistry(CallEventsDb db, IOpenIddictApplicationManager applications, IOpenIddictTokenManager tokens, TimeProvider clock,
+    TokenValidationCache validatedTokens)
 {
     public async Task<IssuedCredentials> AddAsync(string accountId, string name, bool trusted, CancellationToken cancellationToken)
     {
@@ -60,6 +61,7 @@ public sealed class AppRegistry(CallEventsDb db, IOpenIddictApplicationManager a
         await applications.UpdateAsync(application, secret, cancellationToken);
         var applicationId = await applications.GetIdAsync(application, cancellationToken);
         await tokens.RevokeByApplicationIdAsync(applicationId!, cancellationToken);
+        validatedTokens.ForgetClient(clientId); // at once here; other processes within the cache's bound
         return new IssuedCredentials(app.AccountId, clientId, secret);
     }
 }

@@ -49,8 +49,11 @@ public static class OAuthSetup
             options.SigningCredentials.Add(new SigningCredentials(key, SecurityAlgorithms.RsaSha256));
         });
 
-        services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        // No default scheme: UAPI requests authenticate in RequireCaller() through a short cache
+        // (TokenValidationCache.cs) instead of a full validation by the middleware on every request.
+        services.AddAuthentication();
         services.AddScoped<AppRegistry>();
+        services.AddSingleton<TokenValidationCache>();
         return services;
     }
 }

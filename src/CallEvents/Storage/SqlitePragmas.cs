@@ -7,6 +7,9 @@ namespace CallEvents.Storage;
 /// Per-connection SQLite settings. WAL is a property of the file (set once at migration time);
 /// synchronous is per connection and decides what an acknowledgement means: NORMAL survives a
 /// process crash, FULL also a power loss.
+/// The pragmas are run once per physical connection: with pooling, EF Core "opens" a pooled
+/// connection for every query, and re-running three PRAGMA statements each time was a measurable
+/// part of every request (bench/README.md).
 /// </summary>
 internal sealed class SqlitePragmas(Durability durability) : DbConnectionInterceptor
 {
@@ -14,8 +17,18 @@ internal sealed class SqlitePragmas(Durability durability) : DbConnectionInterce
         ? "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;"
         : "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
 
+    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _configured = new();
+
+    /// <summary>True the first time this physical connection (the native handle) is seen.</summary>
+    private bool IsNew(DbConnection connection) =>
+        connection is not Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle } || _configured.TryAdd(handle, handle);
+
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {
+        if (!IsNew(connection))
+        {
+            return;
+        }
         using var command = connection.CreateCommand();
         command.CommandText = _pragmas;
         command.ExecuteNonQuery();
@@ -23,6 +36,10 @@ internal sealed class SqlitePragmas(Durability durability) : DbConnectionInterce
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
+        if (!IsNew(connection))
+        {
+            return;
+        }
         await using var command = connection.CreateCommand();
         command.CommandText = _pragmas;
         await command.ExecuteNonQueryAsync(cancellationToken);

@@ -1,11 +1,10 @@
 using CallEvents.Accounts;
-using Microsoft.AspNetCore.Authentication;
-using OpenIddict.Validation.AspNetCore;
+using CallEvents.OAuth;
 
 namespace CallEvents.Uapi;
 
 /// <summary>
-/// Authenticates every UAPI request with the OpenIddict validation handler and keeps the
+/// Authenticates every UAPI request (OpenIddict validation, through a short cache) and keeps the
 /// <see cref="Accounts.Caller"/> on the request. Done here rather than with
 /// RequireAuthorization so that a bad token gets the contract's 401 envelope, not an empty 401.
 /// </summary>
@@ -17,8 +16,9 @@ public static class CallerFilter
         builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            var result = await http.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
-            var caller = result.Succeeded ? Accounts.Caller.FromPrincipal(result.Principal) : null;
+            // Cached validation (OAuth/TokenValidationCache.cs): the full OpenIddict check was most
+            // of the cost of a request; revocation is honoured within a bounded, documented delay.
+            var caller = await http.RequestServices.GetRequiredService<TokenValidationCache>().AuthenticateAsync(http);
             if (caller is null)
             {
                 throw UapiError.AccessDenied.Exception();
