@@ -33,6 +33,7 @@ public static class Program
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        app.UseGroupCommit();                                      // Durability=Full: answers wait for a shared fsync
         app.UseMiddleware<UapiErrorMiddleware>();                  // every failure as the UAPI envelope
         app.UseMiddleware<QueryTokenMiddleware>();                 // ?accessRequestToken=Bearer%20…
         app.UseAuthentication();                                   // lets OpenIddict see /oauth/token

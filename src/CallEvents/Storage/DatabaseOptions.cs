@@ -26,4 +26,10 @@ public sealed class DatabaseOptions
     public string? ConnectionString { get; set; }
 
     public Durability Durability { get; set; } = Durability.Process;
+
+    /// <summary>
+    /// SQLite with <c>Durability=Full</c>: concurrent writes share one fsync (Storage/GroupCommit.cs).
+    /// <c>false</c> falls back to SQLite's own <c>synchronous=FULL</c>, one fsync per commit.
+    /// </summary>
+    public bool GroupCommit { get; set; } = true;
 }

@@ -35,10 +35,12 @@ public static class StorageSetup
         services.AddSingleton(options);
         if (options.Provider == DatabaseProvider.Sqlite)
         {
-            var pragmas = new SqlitePragmas(options.Durability);
-            services.AddDbContextPool<CallEventsDb, SqliteCallEventsDb>(db => db
+            // With group commit, durability comes from GroupCommit's fsync, so commits themselves
+            // need only synchronous=NORMAL.
+            var pragmas = new SqlitePragmas(options.GroupCommit ? Durability.Process : options.Durability);
+            services.AddDbContextPool<CallEventsDb, SqliteCallEventsDb>((provider, db) => db
                 .UseSqlite(options.ConnectionString, sqlite => sqlite.MigrationsHistoryTable("ef_migrations_history"))
-                .AddInterceptors(pragmas)
+                .AddInterceptors(pragmas, provider.GetRequiredService<GatedSaveChanges>(), provider.GetRequiredService<FlushOnCommit>())
                 .UseOpenIddict());
         }
         else
@@ -48,6 +50,9 @@ public static class StorageSetup
                 .UseOpenIddict());
         }
         services.AddSingleton<WriteGate>();
+        services.AddSingleton<GroupCommit>();
+        services.AddSingleton<GatedSaveChanges>();
+        services.AddSingleton<FlushOnCommit>();
         return services;
     }
 }
