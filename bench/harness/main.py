@@ -2,6 +2,7 @@
 import argparse
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -39,12 +40,17 @@ def parse_args():
     parser = argparse.ArgumentParser(description="CallEvents benchmark (bench/README.md)")
     parser.add_argument("--provider", default=os.environ.get("BENCH_PROVIDER", "sqlite"), choices=sorted(PROVIDERS))
     parser.add_argument("--scenarios", default=",".join(keys), help=f"comma-separated subset of {','.join(keys)}")
-    parser.add_argument("--durability", default="Process,Full", help="Process,Full: write scenarios run in each")
+    parser.add_argument("--durability", default="Process,Full",
+                        help="Process,Full[,FullNoGroupCommit]: the write scenarios run in each; FullNoGroupCommit is "
+                             "Full with SQLite's own synchronous=FULL (one fsync per commit), to show what group commit buys")
     parser.add_argument("--seconds", type=int, default=int(os.environ.get("BENCH_SECONDS", "10")))
-    parser.add_argument("--warmup", type=int, default=int(os.environ.get("BENCH_WARMUP", "3")))
+    parser.add_argument("--warmup", type=int, default=int(os.environ.get("BENCH_WARMUP", "5")),
+                        help="seconds of load before each measurement (twice that for token issue: OpenIddict's "
+                             "server pipeline is the slowest code to reach its optimized JIT tier)")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2)
-    parser.add_argument("--port", type=int, default=18080, help="server port; the baseline uses the next one")
+    parser.add_argument("--port", type=int, default=18080,
+                        help="first port to try; the server and the baseline take the first two free ones from here")
     parser.add_argument("--out", default=None, help="also write the report (markdown) here")
     args = parser.parse_args()
     args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
@@ -52,15 +58,32 @@ def parse_args():
     unknown = set(args.scenarios) - set(keys)
     if unknown:
         parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
-    if args.port in (5080, 5443) or args.port + 1 in (5080, 5443):
-        parser.error("ports 5080/5443 belong to the demo")
+    args.port, args.baseline_port = free_ports(args.port, 2)
     return args
 
 
+def free_ports(first, count):
+    """Loopback ports nobody listens on (other work may run on this machine), never 5080/5443."""
+    found = []
+    for port in range(first, first + 200):
+        if port in (5080, 5443):
+            continue
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                continue
+        found.append(port)
+        if len(found) == count:
+            return found
+    raise RuntimeError(f"no {count} free ports from {first}")
+
+
 def start_server(ctx, durability):
+    mode = {"FullNoGroupCommit": ["--Database:Durability=Full", "--Database:GroupCommit=false"]}.get(
+        durability, [f"--Database:Durability={durability}"])
     argv = [SERVER, "serve", "--urls", f"http://127.0.0.1:{ctx.port}", *ctx.store.server_args(),
-            "--PhoneCallEvents:MaxPerExtension=100000", f"--Database:Durability={durability}",
-            "--Logging:LogLevel:Default=Warning"]
+            "--PhoneCallEvents:MaxPerExtension=100000", *mode, "--Logging:LogLevel:Default=Warning"]
     server = Process(f"server ({durability})", argv, ctx.port, os.path.join(ctx.work, "server.log")).start()
     server.wait_until(lambda port: ok(port, "GET", "/health"))
     return server
@@ -95,10 +118,11 @@ def probe(ctx, spec, port):
     return len(data)
 
 
-def measure(ctx, process, spec, bytes_header=None):
+def measure(ctx, process, spec, bytes_header=None, warmup_factor=1):
     args = ctx.args
     if args.warmup > 0:
-        load.run(process.port, spec, args.warmup, args.threads, args.connections, warmup=True, bytes_header=bytes_header)
+        load.run(process.port, spec, args.warmup * warmup_factor, args.threads, args.connections, warmup=True,
+                 bytes_header=bytes_header)
     process.reset_peak_rss()
     result = load.run(process.port, spec, args.seconds, args.threads, args.connections, bytes_header=bytes_header)
     result["rss_mb"] = process.peak_rss_mb()
@@ -114,7 +138,7 @@ def run_http(ctx, server, baseline, durability, results):
         log(f"{scenario.title} ({durability})")
         spec = scenario.prepare(ctx, durability)
         size = probe(ctx, spec, server.port)
-        result = measure(ctx, server, spec)
+        result = measure(ctx, server, spec, warmup_factor=2 if scenario.key == "token" else 1)
         base = measure(ctx, baseline, spec, bytes_header=size)
         results["http"].append({"key": scenario.key, "title": scenario.title, "durability": durability,
                                 "target": scenario.targets.get(durability), "body_bytes": size, **result,
@@ -169,8 +193,8 @@ def run_cold_starts(ctx, results, runs=3):
 
 
 def start_baseline(ctx):
-    argv = [BASELINE, "--urls", f"http://127.0.0.1:{ctx.port + 1}"]
-    baseline = Process("baseline", argv, ctx.port + 1, os.path.join(ctx.work, "baseline.log")).start()
+    argv = [BASELINE, "--urls", f"http://127.0.0.1:{ctx.args.baseline_port}"]
+    baseline = Process("baseline", argv, ctx.args.baseline_port, os.path.join(ctx.work, "baseline.log")).start()
     baseline.wait_until(lambda port: ok(port, "GET", "/health"))
     return baseline
 

@@ -82,7 +82,7 @@ def prepare_delete(ctx, durability):
     """A fresh pool each time: every request deletes a different pre-seeded event (never a miss)."""
     extension = ctx.store.extension_id(DELETE_EXTENSION)
     ctx.store.clear_events(extension)
-    rows = [(i, n % 4) for n, i in enumerate(event_ids(DELETE_POOL + DELETE_WARM + 1, seed=2 if durability == "Full" else 3))]
+    rows = [(i, n % 4) for n, i in enumerate(event_ids(DELETE_POOL + DELETE_WARM + 1, seed={"Process": 3, "Full": 2}.get(durability, 4)))]
     ctx.store.seed_events(extension, rows)
     probe, warm, measured = rows[0], rows[1:DELETE_WARM + 1], rows[DELETE_WARM + 1:]
     ctx.delete_probe = f"{probe[1]}/{probe[0]}"

@@ -79,7 +79,7 @@ class SqliteStore:
     def cli_delete_seconds(self, extension_id, event_type, durability):
         """The database's own CLI running the statement the server runs (DELETE … RETURNING id),
         with the same synchronous setting; wall time of the whole sqlite3 process."""
-        synchronous = "FULL" if durability == "Full" else "NORMAL"
+        synchronous = "NORMAL" if durability == "Process" else "FULL"
         where = f"extension_id = {int(extension_id)}" + ("" if event_type is None else f" AND type = {int(event_type)}")
         sql = (f"PRAGMA synchronous={synchronous}; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;\n"
                f"DELETE FROM phone_call_events WHERE {where} RETURNING id;\n")
