@@ -76,7 +76,7 @@ public static class DeliveryLogApi
         int updated;
         using (await gate.EnterAsync(context.RequestAborted))
         {
-            updated = await Requeue(db.Deliveries.Where(d => d.Id == deliveryId && d.EventId == eventId), now);
+            updated = await DeliveryQueue.RequeueAsync(db.Deliveries.Where(d => d.Id == deliveryId && d.EventId == eventId), now);
         }
         if (updated == 0)
         {
@@ -104,7 +104,7 @@ public static class DeliveryLogApi
             await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
             var failed = db.Deliveries.Where(d => d.EventId == eventId && d.State == DeliveryState.Failed && d.FinishedAt >= sinceMs);
             ids = await failed.OrderBy(d => d.Seq).Select(d => d.Id).ToListAsync(CancellationToken.None);
-            await Requeue(failed, now);
+            await DeliveryQueue.RequeueAsync(failed, now);
             await transaction.CommitAsync(CancellationToken.None);
         }
         if (ids.Count > 0)
@@ -113,14 +113,6 @@ public static class DeliveryLogApi
         }
         return TypedResults.Accepted((string?)null, ids.Select(id => new ReplayedId(id)).ToArray());
     }
-
-    /// <summary>A replay starts a new run of the retry schedule; attempts keep counting in the log.</summary>
-    private static Task<int> Requeue(IQueryable<Delivery> deliveries, long now) =>
-        deliveries.ExecuteUpdateAsync(s => s
-            .SetProperty(d => d.State, DeliveryState.Pending)
-            .SetProperty(d => d.DueAt, now)
-            .SetProperty(d => d.RunAttempts, 0)
-            .SetProperty(d => d.FinishedAt, (long?)null), CancellationToken.None);
 
     private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
 }

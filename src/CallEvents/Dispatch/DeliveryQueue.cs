@@ -46,6 +46,14 @@ public static class DeliveryQueue
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseOwner, (string?)null).SetProperty(d => d.LeasedUntil, (long?)null)
                 .SetProperty(d => d.DueAt, dueAt), cancellationToken);
 
+    /// <summary>Queues deliveries again, due now, with their webhook-id; a replay starts a new run of the retry schedule, and attempts keep counting.</summary>
+    public static Task<int> RequeueAsync(IQueryable<Delivery> deliveries, long now) =>
+        deliveries.ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.State, DeliveryState.Pending)
+            .SetProperty(d => d.DueAt, now)
+            .SetProperty(d => d.RunAttempts, 0)
+            .SetProperty(d => d.FinishedAt, (long?)null), CancellationToken.None);
+
     /// <summary>
     /// Pending deliveries of disabled PhoneCallEvents are cancelled, each with a log entry
     /// (contract §9: a disabled event is skipped). Returns how many.
