@@ -213,4 +213,20 @@ public sealed class RetryTests(FakeClockHostFixture fixture) : IClassFixture<Fak
         using var badSince = await fixture.User.PostAsync($"{deliveries}/replay?since=yesterday", null);
         await UapiCalls.AssertErrorAsync(badSince, HttpStatusCode.BadRequest, "request_invalid");
     }
+
+    [Fact]
+    public async Task TheLogIsPurgedAfterTheRetentionPeriod()
+    {
+        var id = await HookAsync("/kept");
+        await Receiver.NextAsync();
+        await LogUntilAsync(id, 1);
+
+        fixture.Clock.Advance(TimeSpan.FromDays(6));
+        await fixture.RenewTokensAsync();
+        Assert.Single(await DispatchCalls.LogAsync(fixture.User, "0003*210", 0, id));
+        fixture.Clock.Advance(TimeSpan.FromDays(2));
+        await fixture.RenewTokensAsync();
+
+        await DispatchCalls.LogUntilAsync(fixture.User, "0003*210", 0, id, log => log.Length == 0);
+    }
 }
