@@ -19,7 +19,7 @@ public static class ListenCommand
         var command = new Command("listen", "Print the hook requests that arrive, and verify their signatures.") { port, secret, status };
         command.SetAction(async (parse, cancellationToken) =>
         {
-            var key = parse.GetValue(secret) ?? Environment.GetEnvironmentVariable("CALLEVENTS_SIGNING_SECRET");
+            var key = parse.GetValue(secret) is { Length: > 0 } given ? given : Environment.GetEnvironmentVariable("CALLEVENTS_SIGNING_SECRET") is { Length: > 0 } fromEnvironment ? fromEnvironment : null;
             var builder = WebApplication.CreateSlimBuilder();
             builder.Logging.ClearProviders();
             builder.WebHost.UseUrls($"http://127.0.0.1:{parse.GetValue(port)}");
