@@ -81,9 +81,16 @@ public sealed class DeliverySender(
         var (hooks, secrets) = await LoadTargetsAsync(eventIds, stoppingToken);
         foreach (var delivery in claimed)
         {
+            // Read after the claim committed: an event deleted or disabled before this point is
+            // not sent to (a deleted one's rows are gone; a disabled one's are cancelled by the next sweep).
             if (!hooks.TryGetValue(delivery.EventId, out var hook))
             {
-                continue; // deleted since the claim: its row is gone too
+                continue;
+            }
+            if (hook.Status != 1)
+            {
+                await WithDbAsync(db => DeliveryQueue.ReleaseAsync(db, delivery.Seq, _owner, now, stoppingToken), stoppingToken);
+                continue;
             }
             var destination = Destination(hook.Url);
             lock (_inFlight)

@@ -122,4 +122,27 @@ public sealed class DeliveryRequestTests(LoopbackHostFixture fixture) : IClassFi
 
         Assert.False(await fixture.Receiver.AnyMoreAsync(500));
     }
+
+    [Fact]
+    public async Task TheDeliveryLogFollowsTheEventsContextRules()
+    {
+        var id = await UapiCalls.CreateAsync(fixture.User, "@me", "0003*210", type: 0, method: 1, url: fixture.Receiver.Url("/context"));
+        await DispatchCalls.ReportAsync(fixture.Admin, DispatchCalls.Event("call-ctx", "dial-in", "0003*210"));
+        await fixture.Receiver.NextAsync();
+        await DispatchCalls.LogUntilAsync(fixture.User, "0003*210", 0, id, log => log.Length == 1);
+
+        using var organization = fixture.Host.ClientWith(await fixture.Host.TokenAsync(a => a.Organization));
+        using var asOwner = await organization.GetAsync(UapiCalls.Events("@owner", "0003*210", "0", id) + "/deliveries");
+        Assert.Equal(HttpStatusCode.OK, asOwner.StatusCode);
+        using var otherType = await fixture.User.GetAsync(UapiCalls.Events("@me", "0003*210", "1", id) + "/deliveries");
+        await UapiCalls.AssertErrorAsync(otherType, HttpStatusCode.BadRequest, "pce_id_invalid");
+        using var otherExtension = await fixture.User.GetAsync(UapiCalls.Events("@me", "0003*211", "0", id) + "/deliveries");
+        await UapiCalls.AssertErrorAsync(otherExtension, HttpStatusCode.BadRequest, "pce_id_invalid");
+        using var colleague = await fixture.User.GetAsync(UapiCalls.Events("@me", "0003*212", "0", id) + "/deliveries");
+        await UapiCalls.AssertErrorAsync(colleague, HttpStatusCode.BadRequest, "pce_access_denied");
+        using var otherTenant = await fixture.User.GetAsync(UapiCalls.Events("@me", "0004*210", "0", id) + "/deliveries");
+        await UapiCalls.AssertErrorAsync(otherTenant, HttpStatusCode.BadRequest, "extension_invalid");
+        using var replay = await fixture.User.PostAsync(UapiCalls.Events("@me", "0004*210", "0", id) + "/deliveries/replay?since=2000-01-01T00:00:00Z", null);
+        await UapiCalls.AssertErrorAsync(replay, HttpStatusCode.BadRequest, "extension_invalid");
+    }
 }
