@@ -146,15 +146,16 @@ public sealed class RetryTests(FakeClockHostFixture fixture) : IClassFixture<Fak
         object Named(string callId, string name) => new { callId, @event = "dial-in", extension = "0003*210", callerIdName = name };
         await DispatchCalls.ReportAsync(fixture.Admin, new[] { Named("call-A", "first"), Named("call-A", "second"), Named("call-B", "other") });
 
+        // Two calls: "first" and "other" go out together, in either order; "second" waits.
         var arrived = new List<string> { (await Receiver.NextAsync()).Parameter("CallerIDName"), (await Receiver.NextAsync()).Parameter("CallerIDName") };
-        Assert.Equal(["first", "other"], arrived);
+        Assert.Equal(["first", "other"], arrived.Order());
         await LogUntilAsync(id, 2);
         Assert.False(await Receiver.AnyMoreAsync(300)); // "second" waits for "first"
 
         fixture.Clock.Advance(TimeSpan.FromSeconds(10));
         arrived.Add((await Receiver.NextAsync()).Parameter("CallerIDName"));
         arrived.Add((await Receiver.NextAsync()).Parameter("CallerIDName"));
-        Assert.Equal(["first", "other", "first", "second"], arrived);
+        Assert.Equal(["first", "second"], arrived[2..]);
     }
 
     [Fact]
