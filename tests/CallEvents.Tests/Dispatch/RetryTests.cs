@@ -230,4 +230,20 @@ public sealed class RetryTests(FakeClockHostFixture fixture) : IClassFixture<Fak
 
         await DispatchCalls.LogUntilAsync(fixture.User, "0003*210", 0, id, log => log.Length == 0);
     }
+
+    [Fact]
+    public async Task ARefusedConnectionIsANetworkErrorAndIsRetried()
+    {
+        var closedPort = ServerProcess.FreePort();
+        var id = await UapiCalls.CreateAsync(fixture.User, "@me", "0003*210", type: 0, method: 1, url: $"http://127.0.0.1:{closedPort}/nobody");
+        await DispatchCalls.ReportAsync(fixture.Admin, DispatchCalls.Event("call-closed", "dial-in", "0003*210"));
+
+        var log = await LogUntilAsync(id, 1);
+        fixture.Clock.Advance(TimeSpan.FromSeconds(10));
+        log = await LogUntilAsync(id, 2);
+
+        Assert.All(log, e => Assert.Equal("retrying", e.GetProperty("outcome").GetString()));
+        Assert.All(log, e => Assert.StartsWith("Network error", e.GetProperty("error").GetString(), StringComparison.Ordinal));
+        Assert.All(log, e => Assert.False(e.TryGetProperty("httpStatus", out _)));
+    }
 }
