@@ -10,6 +10,9 @@ namespace CallEvents.Storage;
 /// outside the gate, 32 concurrent token requests fought for SQLite's write lock, and SQLite's
 /// busy handler sleeps (up to 100 ms a try) — measured with bench/run.sh, token issue ran at a few
 /// hundred per second with a p50 near 100 ms (bench/README.md).
+/// A SaveChanges inside an explicit transaction is left alone: the transaction already holds
+/// SQLite's write lock (BEGIN IMMEDIATE), and taking the gate after it could invert the lock order
+/// with a writer that holds the gate and waits for that lock.
 /// </summary>
 internal sealed class GatedSaveChanges(WriteGate gate) : SaveChangesInterceptor
 {
@@ -17,7 +20,7 @@ internal sealed class GatedSaveChanges(WriteGate gate) : SaveChangesInterceptor
 
     public override InterceptionResult<int> SavingChanges(DbContextEventData eventData, InterceptionResult<int> result)
     {
-        if (!WriteGate.IsHeldHere && eventData.Context is not null)
+        if (NeedsGate(eventData.Context))
         {
             Enter(eventData.Context, gate.EnterAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult());
         }
@@ -30,7 +33,7 @@ internal sealed class GatedSaveChanges(WriteGate gate) : SaveChangesInterceptor
 
     public override async ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
     {
-        if (!WriteGate.IsHeldHere && eventData.Context is not null)
+        if (NeedsGate(eventData.Context))
         {
             Enter(eventData.Context, await gate.EnterAsync(cancellationToken));
         }
@@ -40,6 +43,9 @@ internal sealed class GatedSaveChanges(WriteGate gate) : SaveChangesInterceptor
         }
         return result;
     }
+
+    private static bool NeedsGate(DbContext? context) =>
+        context is not null && !WriteGate.IsHeldHere && context.Database.CurrentTransaction is null;
 
     private void Enter(DbContext? context, WriteGate.Releaser releaser)
     {
@@ -59,7 +65,7 @@ internal sealed class GatedSaveChanges(WriteGate gate) : SaveChangesInterceptor
 
     public override ValueTask<int> SavedChangesAsync(SaveChangesCompletedEventData eventData, int result, CancellationToken cancellationToken = default)
     {
-        Leave(eventData.Context); // outside a request, the gate's release flushes (Durability=Full)
+        Leave(eventData.Context);
         return ValueTask.FromResult(result);
     }
 
@@ -89,19 +95,3 @@ internal sealed class GatedSaveChanges(WriteGate gate) : SaveChangesInterceptor
     }
 }
 
-/// <summary>
-/// Under <c>Durability=Full</c>, an explicit transaction committed outside a request (the command
-/// line, the demo tenant, background work) is flushed before the commit returns; inside a request
-/// the answer waits for the flush instead (<see cref="GroupCommit"/>).
-/// </summary>
-internal sealed class FlushOnCommit(GroupCommit groupCommit) : DbTransactionInterceptor
-{
-    public override void TransactionCommitted(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData) =>
-        groupCommit.FlushOutsideRequest();
-
-    public override Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        groupCommit.FlushOutsideRequest();
-        return Task.CompletedTask;
-    }
-}

@@ -13,9 +13,15 @@ namespace CallEvents.Storage;
 /// WAL file that started after its commit. One fsync runs at a time; every request that commits
 /// while it runs waits for the next one, so N concurrent writers pay for about one fsync, not N.
 /// This is the guarantee of <c>synchronous=FULL</c> (the WAL is synced before the commit is
-/// reported), given per answer rather than per commit. Writes outside a request (command line,
-/// background work) flush before they return. Measured with bench/run.sh: see bench/README.md.
-/// On PostgreSQL and with <c>Durability=Process</c> this does nothing.
+/// reported), given per answer rather than per commit. Measured with bench/run.sh: see
+/// bench/README.md. On PostgreSQL and with <c>Durability=Process</c> this does nothing.
+///
+/// Only the serving process is armed (<see cref="GroupCommitSetup.UseGroupCommit"/>); elsewhere
+/// (the command line) connections keep SQLite's own synchronous=FULL. In the serving process,
+/// background writes that answer no one (the delivery queue's leases and attempt log) are made
+/// durable by the next flush, not before they return: after a power loss the last few
+/// milliseconds of them may be lost, and a delivery may be sent again (deliveries are
+/// at-least-once and carry a stable webhook-id for that reason).
 /// </summary>
 public sealed class GroupCommit
 {
@@ -35,8 +41,13 @@ public sealed class GroupCommit
         }
     }
 
-    /// <summary>Whether commits rely on this flush instead of SQLite's own (synchronous=FULL).</summary>
+    /// <summary>Whether this configuration asks for group commit (SQLite, Durability=Full, GroupCommit=true).</summary>
     public bool Enabled => _walPath is not null;
+
+    /// <summary>Whether answers in this process wait for the flush, so commits may use synchronous=NORMAL.</summary>
+    public bool Armed { get; private set; }
+
+    internal void Arm() => Armed = Enabled;
 
     private sealed class RequestWrites
     {
@@ -59,15 +70,6 @@ public sealed class GroupCommit
         Current.Value = writes;
         context.Response.OnStarting(() => writes.Wrote ? FlushAsync() : Task.CompletedTask);
         await next(context);
-    }
-
-    /// <summary>For writes outside a request (the command line, background work): flush now.</summary>
-    internal void FlushOutsideRequest()
-    {
-        if (Enabled && Current.Value is null)
-        {
-            FlushAsync().GetAwaiter().GetResult();
-        }
     }
 
     /// <summary>Completes once an fsync of the WAL that started after this call has finished.</summary>
@@ -150,6 +152,7 @@ public static class GroupCommitSetup
         var groupCommit = app.ApplicationServices.GetRequiredService<GroupCommit>();
         if (groupCommit.Enabled)
         {
+            groupCommit.Arm();
             app.Use(groupCommit.InvokeAsync);
         }
     }

@@ -11,9 +11,11 @@ namespace CallEvents.Storage;
 /// connection for every query, and re-running three PRAGMA statements each time was a measurable
 /// part of every request (bench/README.md).
 /// </summary>
-internal sealed class SqlitePragmas(Durability durability) : DbConnectionInterceptor
+internal sealed class SqlitePragmas(Durability durability, GroupCommit groupCommit) : DbConnectionInterceptor
 {
-    private readonly string _pragmas = durability == Durability.Full
+    // Under Durability=Full with group commit armed (the serving process), the answer waits for
+    // GroupCommit's fsync, so the commit itself needs only NORMAL.
+    private string Pragmas => durability == Durability.Full && !groupCommit.Armed
         ? "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;"
         : "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
 
@@ -30,7 +32,7 @@ internal sealed class SqlitePragmas(Durability durability) : DbConnectionInterce
             return;
         }
         using var command = connection.CreateCommand();
-        command.CommandText = _pragmas;
+        command.CommandText = Pragmas;
         command.ExecuteNonQuery();
     }
 
@@ -41,7 +43,7 @@ internal sealed class SqlitePragmas(Durability durability) : DbConnectionInterce
             return;
         }
         await using var command = connection.CreateCommand();
-        command.CommandText = _pragmas;
+        command.CommandText = Pragmas;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }

@@ -35,12 +35,9 @@ public static class StorageSetup
         services.AddSingleton(options);
         if (options.Provider == DatabaseProvider.Sqlite)
         {
-            // With group commit, durability comes from GroupCommit's fsync, so commits themselves
-            // need only synchronous=NORMAL.
-            var pragmas = new SqlitePragmas(options.GroupCommit ? Durability.Process : options.Durability);
             services.AddDbContextPool<CallEventsDb, SqliteCallEventsDb>((provider, db) => db
                 .UseSqlite(options.ConnectionString, sqlite => sqlite.MigrationsHistoryTable("ef_migrations_history"))
-                .AddInterceptors(pragmas, provider.GetRequiredService<GatedSaveChanges>(), provider.GetRequiredService<FlushOnCommit>())
+                .AddInterceptors(provider.GetRequiredService<SqlitePragmas>(), provider.GetRequiredService<GatedSaveChanges>())
                 .UseOpenIddict());
         }
         else
@@ -52,7 +49,7 @@ public static class StorageSetup
         services.AddSingleton<WriteGate>();
         services.AddSingleton<GroupCommit>();
         services.AddSingleton<GatedSaveChanges>();
-        services.AddSingleton<FlushOnCommit>();
+        services.AddSingleton(provider => new SqlitePragmas(options.Durability, provider.GetRequiredService<GroupCommit>()));
         return services;
     }
 }

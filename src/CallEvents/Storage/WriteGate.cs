@@ -9,7 +9,7 @@ namespace CallEvents.Storage;
 /// not made to take it twice. Every entry marks the request as a writer, which is what
 /// <see cref="GroupCommit"/> needs to know under <c>Durability=Full</c>.
 /// </summary>
-public sealed class WriteGate(DatabaseOptions options, GroupCommit groupCommit)
+public sealed class WriteGate(DatabaseOptions options)
 {
     private static readonly AsyncLocal<Holder?> Held = new();
 
@@ -32,7 +32,7 @@ public sealed class WriteGate(DatabaseOptions options, GroupCommit groupCommit)
         GroupCommit.MarkWrite();
         if (_semaphore is null)
         {
-            return ValueTask.FromResult(new Releaser(null, null, null));
+            return ValueTask.FromResult(new Releaser(null, null));
         }
         var holder = new Holder();
         Held.Value = holder;
@@ -40,7 +40,7 @@ public sealed class WriteGate(DatabaseOptions options, GroupCommit groupCommit)
         if (wait.IsCompletedSuccessfully)
         {
             holder.Acquired = true;
-            return ValueTask.FromResult(new Releaser(_semaphore, holder, groupCommit));
+            return ValueTask.FromResult(new Releaser(_semaphore, holder));
         }
         return WaitAsync(wait, holder);
     }
@@ -49,20 +49,18 @@ public sealed class WriteGate(DatabaseOptions options, GroupCommit groupCommit)
     {
         await wait;
         holder.Acquired = true;
-        return new Releaser(_semaphore, holder, groupCommit);
+        return new Releaser(_semaphore, holder);
     }
 
     public readonly struct Releaser : IDisposable
     {
         private readonly SemaphoreSlim? _semaphore;
         private readonly Holder? _holder;
-        private readonly GroupCommit? _groupCommit;
 
-        internal Releaser(SemaphoreSlim? semaphore, Holder? holder, GroupCommit? groupCommit)
+        internal Releaser(SemaphoreSlim? semaphore, Holder? holder)
         {
             _semaphore = semaphore;
             _holder = holder;
-            _groupCommit = groupCommit;
         }
 
         public void Dispose()
@@ -72,7 +70,6 @@ public sealed class WriteGate(DatabaseOptions options, GroupCommit groupCommit)
                 _holder.Acquired = false;
             }
             _semaphore?.Release();
-            _groupCommit?.FlushOutsideRequest();
         }
     }
 }
