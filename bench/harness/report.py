@@ -36,7 +36,8 @@ def render(args, results):
         f"tools: {_versions()}; provider: {args.provider}; load average at the end: "
         f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} (the machine is shared: other builds may run)",
         f"command: `{os.environ.get('BENCH_COMMAND') or ' '.join(shlex.quote(a) for a in sys.argv)}`",
-        f"load: wrk -t{args.threads} -c{args.connections}, {args.warmup} s warm-up then {args.seconds} s measured, loopback",
+        f"load: wrk -t{args.threads} -c{args.connections}, {args.warmup} s warm-up then {args.seconds} s measured, loopback"
+        + (f"; server arguments: {' '.join(args.server_arg)}" if args.server_arg else ""),
         "",
         "| scenario | durability | req/s | p50 ms | p99 ms | baseline req/s | ratio | target | peak RSS MB | errors |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
