@@ -1,0 +1,151 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace CallEvents.Tests.ScaleOut;
+
+/// <summary>
+/// The built <c>callevents</c> executable as a child process: a real node (<c>serve</c>) or a
+/// one-shot command (<c>migrate</c>, <c>apps …</c>), sharing nothing with the test process but
+/// the database it is pointed at.
+/// </summary>
+public sealed partial class NodeProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public Uri BaseAddress { get; private set; } = null!;
+    public HttpClient Http { get; private set; } = null!;
+    public string Name { get; }
+
+    private NodeProcess(string name, Process process)
+    {
+        Name = name;
+        _process = process;
+    }
+
+    /// <summary>The executable next to the test assembly (the project reference copies it).</summary>
+    public static string Executable => Path.Combine(AppContext.BaseDirectory, "callevents.dll");
+
+    /// <summary>Starts <c>callevents serve</c> on a free loopback port and waits until it listens.</summary>
+    public static async Task<NodeProcess> ServeAsync(string name, string dataDirectory, IEnumerable<string> settings, bool migrate)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        List<string> args = ["serve", "--urls", "http://127.0.0.1:0", $"--DataDirectory={dataDirectory}", .. settings];
+        if (migrate)
+        {
+            args.Add("--migrate");
+        }
+        var node = new NodeProcess(name, Start(args, dataDirectory));
+        node._process.OutputDataReceived += (_, e) => node.OnLine(e.Data);
+        node._process.ErrorDataReceived += (_, e) => node.OnLine(e.Data);
+        node._process.Exited += (_, _) => node._listening.TrySetException(
+            new InvalidOperationException($"node {name} exited before listening:\n{node.Output}"));
+        node._process.BeginOutputReadLine();
+        node._process.BeginErrorReadLine();
+
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await using (timeout.Token.Register(() => node._listening.TrySetException(
+            new TimeoutException($"node {name} did not listen within {StartTimeout}:\n{node.Output}"))))
+        {
+            node.BaseAddress = await node._listening.Task;
+        }
+        node.Http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        return node;
+    }
+
+    /// <summary>Runs a one-shot command to completion; returns its exit code and standard output.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string workingDirectory, params string[] args)
+    {
+        Directory.CreateDirectory(workingDirectory);
+        using var process = Start(args, workingDirectory);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"callevents {string.Join(' ', args)} did not finish within {StartTimeout}");
+        }
+        return (process.ExitCode, await output, await error);
+    }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    public bool HasExited => _process.HasExited;
+
+    private static Process Start(IEnumerable<string> args, string workingDirectory)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        info.ArgumentList.Add(Executable);
+        foreach (var arg in args)
+        {
+            info.ArgumentList.Add(arg);
+        }
+        // The child reads its database from its arguments only, never from the test's environment.
+        info.Environment.Remove("Database__Provider");
+        info.Environment.Remove("Database__ConnectionString");
+        info.Environment["DOTNET_ENVIRONMENT"] = "Production";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        process.Start();
+        return process;
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (_output)
+        {
+            _output.AppendLine(line);
+        }
+        if (ListeningLine().Match(line) is { Success: true } match)
+        {
+            _listening.TrySetResult(new Uri(match.Groups[1].Value));
+        }
+    }
+
+    [GeneratedRegex(@"CallEvents is listening on (http://127\.0\.0\.1:\d+)")]
+    private static partial Regex ListeningLine();
+
+    /// <summary>Kills the node (no graceful shutdown: this is also what a crash looks like).</summary>
+    public async Task KillAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http?.Dispose();
+        await KillAsync();
+        _process.Dispose();
+    }
+}
