@@ -48,6 +48,7 @@ public static class StorageSetup
                 .UseOpenIddict());
         }
         services.AddSingleton<WriteGate>();
+        services.AddSingleton<DatabaseReadiness>();
         return services;
     }
 }

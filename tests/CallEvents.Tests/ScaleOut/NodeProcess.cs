@@ -29,11 +29,15 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>The executable next to the test assembly (the project reference copies it).</summary>
     public static string Executable => Path.Combine(AppContext.BaseDirectory, "callevents.dll");
 
-    /// <summary>Starts <c>callevents serve</c> on a free loopback port and waits until it listens.</summary>
-    public static async Task<NodeProcess> ServeAsync(string name, string dataDirectory, IEnumerable<string> settings, bool migrate)
+    /// <summary>
+    /// Starts <c>callevents serve</c> on a loopback port (a free one by default) and, unless told
+    /// otherwise, waits until it serves (its "listening" line comes once the database is checked).
+    /// </summary>
+    public static async Task<NodeProcess> ServeAsync(string name, string dataDirectory, IEnumerable<string> settings, bool migrate,
+        int port = 0, bool waitUntilServing = true)
     {
         Directory.CreateDirectory(dataDirectory);
-        List<string> args = ["serve", "--urls", "http://127.0.0.1:0", $"--DataDirectory={dataDirectory}", .. settings];
+        List<string> args = ["serve", "--urls", $"http://127.0.0.1:{port}", $"--DataDirectory={dataDirectory}", .. settings];
         if (migrate)
         {
             args.Add("--migrate");
@@ -42,18 +46,55 @@ public sealed partial class NodeProcess : IAsyncDisposable
         node._process.OutputDataReceived += (_, e) => node.OnLine(e.Data);
         node._process.ErrorDataReceived += (_, e) => node.OnLine(e.Data);
         node._process.Exited += (_, _) => node._listening.TrySetException(
-            new InvalidOperationException($"node {name} exited before listening:\n{node.Output}"));
+            new InvalidOperationException($"node {name} exited before serving:\n{node.Output}"));
         node._process.BeginOutputReadLine();
         node._process.BeginErrorReadLine();
-
-        using var timeout = new CancellationTokenSource(StartTimeout);
-        await using (timeout.Token.Register(() => node._listening.TrySetException(
-            new TimeoutException($"node {name} did not listen within {StartTimeout}:\n{node.Output}"))))
+        if (waitUntilServing)
         {
-            node.BaseAddress = await node._listening.Task;
+            await node.WaitUntilServingAsync();
         }
-        node.Http = new HttpClient { BaseAddress = node.BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        else
+        {
+            node.UseAddress(new Uri($"http://127.0.0.1:{port}"));
+        }
         return node;
+    }
+
+    /// <summary>Waits (bounded) for the node's "listening" line: it has reached the database and serves.</summary>
+    public async Task WaitUntilServingAsync()
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await using (timeout.Token.Register(() => _listening.TrySetException(
+            new TimeoutException($"node {Name} did not serve within {StartTimeout}:\n{Output}"))))
+        {
+            var address = await _listening.Task;
+            if (Http is null)
+            {
+                UseAddress(address);
+            }
+        }
+    }
+
+    /// <summary>Waits (bounded) for the node to exit on its own; returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        await _process.WaitForExitAsync(timeout.Token);
+        return _process.ExitCode;
+    }
+
+    /// <summary>A loopback port nobody listens on right now.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private void UseAddress(Uri address)
+    {
+        BaseAddress = address;
+        Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(60) };
     }
 
     /// <summary>Runs a one-shot command to completion; returns its exit code and standard output.</summary>
@@ -74,6 +115,22 @@ public sealed partial class NodeProcess : IAsyncDisposable
             throw new TimeoutException($"callevents {string.Join(' ', args)} did not finish within {StartTimeout}");
         }
         return (process.ExitCode, await output, await error);
+    }
+
+    /// <summary>Runs a CLI command with <c>--json</c>; fails the test unless it succeeds; returns what it printed.</summary>
+    public static async Task<System.Text.Json.JsonElement> CliJsonAsync(string workingDirectory, IEnumerable<string> settings, params string[] args)
+    {
+        var (exitCode, output, error) = await RunAsync(workingDirectory, [.. args, "--json", .. settings]);
+        Assert.True(exitCode == 0, $"callevents {string.Join(' ', args)} exited {exitCode}: {error}{output}");
+        using var json = System.Text.Json.JsonDocument.Parse(output);
+        return json.RootElement.Clone();
+    }
+
+    /// <summary>A new trusted app on <paramref name="account"/>, registered by the CLI: (client id, secret).</summary>
+    public static async Task<(string ClientId, string Secret)> AddAppAsync(string workingDirectory, IEnumerable<string> settings, string account)
+    {
+        var app = await CliJsonAsync(workingDirectory, settings, "apps", "add", "--account", account, "--trusted", "--name", "scale-out test");
+        return (app.GetProperty("clientId").GetString()!, app.GetProperty("clientSecret").GetString()!);
     }
 
     public string Output

@@ -32,20 +32,10 @@ public sealed class TwoNodesFixture : IAsyncLifetime
     }
 
     /// <summary>Runs a CLI command against the nodes' database; fails the test unless it succeeds.</summary>
-    public async Task<JsonElement> CliJsonAsync(params string[] args)
-    {
-        var (exitCode, output, error) = await NodeProcess.RunAsync(Path.Combine(_root, "cli"), [.. args, "--json", .. DatabaseSettings]);
-        Assert.True(exitCode == 0, $"callevents {string.Join(' ', args)} exited {exitCode}: {error}{output}");
-        using var json = JsonDocument.Parse(output);
-        return json.RootElement.Clone();
-    }
+    public Task<JsonElement> CliJsonAsync(params string[] args) => NodeProcess.CliJsonAsync(Path.Combine(_root, "cli"), DatabaseSettings, args);
 
     /// <summary>A new trusted app on <paramref name="account"/>, registered by the CLI: (client id, secret).</summary>
-    public async Task<(string ClientId, string Secret)> AddAppAsync(string account)
-    {
-        var app = await CliJsonAsync("apps", "add", "--account", account, "--trusted", "--name", "scale-out test");
-        return (app.GetProperty("clientId").GetString()!, app.GetProperty("clientSecret").GetString()!);
-    }
+    public Task<(string ClientId, string Secret)> AddAppAsync(string account) => NodeProcess.AddAppAsync(Path.Combine(_root, "cli"), DatabaseSettings, account);
 
     public static async Task<HttpResponseMessage> RequestTokenAsync(NodeProcess node, string clientId, string secret) =>
         await node.Http.PostAsync("/oauth/token.php", new FormUrlEncodedContent(new Dictionary<string, string>
