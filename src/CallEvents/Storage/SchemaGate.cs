@@ -11,7 +11,20 @@ namespace CallEvents.Storage;
 /// </summary>
 public static class SchemaGate
 {
+    /// <summary>The schema check once; a database that cannot be reached is a problem to report, not a crash.</summary>
     public static async Task<string?> CheckAsync(IServiceProvider services, bool migrate, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CheckOnceAsync(services, migrate, logger, cancellationToken);
+        }
+        catch (Exception exception) when (DatabaseFaults.IsUnavailable(exception))
+        {
+            return $"The database could not be reached: {exception.GetBaseException().Message}";
+        }
+    }
+
+    private static async Task<string?> CheckOnceAsync(IServiceProvider services, bool migrate, ILogger logger, CancellationToken cancellationToken)
     {
         using var scope = services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
@@ -54,7 +67,7 @@ public static class SchemaGate
         {
             try
             {
-                return await CheckAsync(services, migrate, logger, cancellationToken);
+                return await CheckOnceAsync(services, migrate, logger, cancellationToken);
             }
             catch (Exception exception) when (DatabaseFaults.IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
             {
