@@ -27,10 +27,12 @@ public static class ServeCommand
         {
             args.Add($"--urls={urls}");
         }
-        await using var app = Program.Build(Program.CreateBuilder([.. args]));
+        var builder = Program.CreateBuilder([.. args]);
+        DeferredHostedServices.DeferUntilReady(builder.Services);
+        await using var app = Program.Build(builder);
         // Listen first, answering 503 until the database has been reached and its schema
         // checked (Storage/DatabaseReadiness.cs): a database that is down at start delays the
-        // node, it does not crash it.
+        // node, it does not crash it. Background work waits for it too (DeferUntilReady above).
         var readiness = app.Services.GetRequiredService<DatabaseReadiness>();
         readiness.Hold();
         await app.StartAsync(cancellationToken);
@@ -38,6 +40,7 @@ public static class ServeCommand
         if (problem is not null)
         {
             await Console.Error.WriteLineAsync(problem);
+            readiness.Abandon();
             await app.StopAsync(CancellationToken.None);
             return 2;
         }
