@@ -32,4 +32,7 @@ public sealed class DatabaseOptions
     /// <c>false</c> falls back to SQLite's own <c>synchronous=FULL</c>, one fsync per commit.
     /// </summary>
     public bool GroupCommit { get; set; } = true;
+
+    /// <summary>How long <c>serve</c> waits for an unreachable database at start (answering 503 meanwhile) before it gives up.</summary>
+    public int StartupWaitSeconds { get; set; } = 300;
 }
