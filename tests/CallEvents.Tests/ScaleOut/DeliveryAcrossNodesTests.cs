@@ -45,6 +45,7 @@ public sealed class DeliveryAcrossNodesTests(ITestOutputHelper output)
             };
             var (users, admins, signingSecret) = await ClientsAsync(nodes);
             var hooks = await CreateHooksAsync(users, receiver);
+            var ready = clock.ElapsedMilliseconds;
 
             const int calls = 30;
             await Parallel.ForEachAsync(Enumerable.Range(0, calls), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (call, _) =>
@@ -56,6 +57,7 @@ public sealed class DeliveryAcrossNodesTests(ITestOutputHelper output)
                         DispatchCalls.Event($"call-{call}", Kinds[i], Extension, callStatus: Kinds[i] == "hangup" ? "ANSWER" : ""));
                 }
             });
+            var reported = clock.ElapsedMilliseconds;
             var expected = hooks.Keys.SelectMany(path => Enumerable.Range(0, calls).Select(call => (path, $"call-{call}"))).ToHashSet();
             await UntilAsync(() => arrivals.Select(a => a.WebhookId).Distinct().Count() >= expected.Count, TimeSpan.FromSeconds(60),
                 () => $"{arrivals.Select(a => a.WebhookId).Distinct().Count()} of {expected.Count} deliveries arrived");
@@ -63,7 +65,8 @@ public sealed class DeliveryAcrossNodesTests(ITestOutputHelper output)
             await Task.Delay(TimeSpan.FromSeconds(3)); // several poll intervals of both nodes: a second claim would show now
 
             var all = arrivals.ToList();
-            output.WriteLine($"nodes up in {started} ms; {all.Count} requests in {delivered - started} ms; "
+            output.WriteLine($"nodes up at {started} ms, apps and hooks at {ready} ms, {calls * Kinds.Length} reports at {reported} ms, "
+                + $"{all.Count} requests by {delivered} ms (first at {all.Min(a => a.At)} ms); "
                 + $"from node A {all.Count(a => a.Sender == nodes.A.ProcessId)}, from node B {all.Count(a => a.Sender == nodes.B.ProcessId)}");
             Assert.Equal(expected.Count, all.Count);
             Assert.Equal(expected.Count, all.Select(a => a.WebhookId).Distinct().Count());
