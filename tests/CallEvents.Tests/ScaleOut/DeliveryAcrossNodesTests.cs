@@ -97,7 +97,7 @@ public sealed class DeliveryAcrossNodesTests(ITestOutputHelper output)
     [PostgresOnLinuxFact]
     public async Task WhenTheNodeSendingADeliveryIsKilledTheOtherNodeSendsItAfterTheLeaseWithTheSameWebhookId()
     {
-        var lease = TimeSpan.FromSeconds(5);
+        var lease = TimeSpan.FromSeconds(6);
         var clock = Stopwatch.StartNew();
         var nodes = new TwoNodesFixture(name => NodeSettings(name, lease, requestTimeout: TimeSpan.FromSeconds(4)));
         await using var receiver = await Receiver.StartAsync();
@@ -112,8 +112,12 @@ public sealed class DeliveryAcrossNodesTests(ITestOutputHelper output)
                 var arrival = new Arrival(request, SenderOf(nodes, receiver, context), clock.ElapsedMilliseconds, !killed.Task.IsCompleted);
                 arrivals.Enqueue(arrival);
                 first.TrySetResult(arrival);
-                // Until the kill, every request is held open: its delivery is in flight on its node.
-                await killed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                // The node that sent the first request is the one to kill: until then, its requests
+                // are held open (in flight on it); the other node's are answered at once.
+                if (arrival.Sender == (await first.Task).Sender)
+                {
+                    await killed.Task.WaitAsync(TimeSpan.FromSeconds(30));
+                }
                 context.Response.StatusCode = 200;
             };
             var (users, admins, _) = await ClientsAsync(nodes);
@@ -148,10 +152,11 @@ public sealed class DeliveryAcrossNodesTests(ITestOutputHelper output)
             foreach (var attempt in cut)
             {
                 // The interrupted attempt comes again, from the other node, with the same webhook-id,
-                // and not before the lease (taken just before the request went out) ran out.
+                // and not before the lease ran out: it was taken before the request went out, so
+                // some slack (a loaded machine), but far more than the other node's 1 s poll.
                 var again = Assert.Single(all, a => a.WebhookId == attempt.WebhookId && a.Sender == survivor.ProcessId);
                 Assert.Equal(attempt.Request.BodyText, again.Request.BodyText);
-                Assert.True(again.At - attempt.At >= lease.TotalMilliseconds - 1000,
+                Assert.True(again.At - attempt.At >= lease.TotalMilliseconds - 2500,
                     $"{attempt.WebhookId} was sent again {again.At - attempt.At} ms after the interrupted attempt, within its lease of {lease}");
             }
             // Nothing else arrived twice.
