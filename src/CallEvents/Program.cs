@@ -36,6 +36,7 @@ public static class Program
         app.UseMiddleware<UapiErrorMiddleware>();                  // every failure as the UAPI envelope
         app.UseMiddleware<QueryTokenMiddleware>();                 // ?accessRequestToken=Bearer%20…
         app.UseAuthentication();                                   // lets OpenIddict see /oauth/token
+        app.UseMiddleware<EmptySegmentMiddleware>();               // `…/@me//phoneCallEvents`: extension_invalid, not 501
         app.MapTokenEndpoint();                                    // POST /oauth/token(.php)
         app.MapPhoneCallEvents();                                  // /uapi/extensions/{userId}/{extension}/phoneCallEvents
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();

@@ -1,3 +1,4 @@
+using System.Net;
 using CallEvents.Dispatch;
 using CallEvents.Uapi;
 
@@ -17,10 +18,25 @@ public static class UrlRules
             || !Uri.TryCreate(url, UriKind.Absolute, out var uri)
             || uri.Scheme is not ("http" or "https")
             || string.IsNullOrEmpty(uri.Host)
+            || IsRefusedLoopbackName(uri.IdnHost, destinations)
             || !await destinations.IsAllowedAtRegistrationAsync(uri, cancellationToken))
         {
             throw UapiError.PceUrlInvalid.Exception();
         }
         return url;
+    }
+
+    /// <summary>
+    /// <c>localhost</c>, <c>localhost.</c> and <c>*.localhost</c> are loopback by definition
+    /// (RFC 6761), whatever the resolver says: the fully qualified <c>localhost.</c> does not
+    /// resolve here and would otherwise pass as "not resolved yet". Refused unless the operator
+    /// allows loopback.
+    /// </summary>
+    private static bool IsRefusedLoopbackName(string host, DestinationPolicy destinations)
+    {
+        var name = host.TrimEnd('.');
+        var isLocalhost = name.Equals("localhost", StringComparison.OrdinalIgnoreCase)
+            || name.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
+        return isLocalhost && !(destinations.IsAllowed(IPAddress.Loopback) && destinations.IsAllowed(IPAddress.IPv6Loopback));
     }
 }
