@@ -83,7 +83,7 @@ public sealed class ContextMatrixTests(HostFixture fixture) : IClassFixture<Host
         // refused cell can be checked to have changed nothing.
         var seeded = extension == Voicemail
             ? "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"
-            : await UapiCalls.CreateAsync(admin, "@owner", extension, type: 2);
+            : await Hooks.CreateAsync(admin, "@owner", extension, type: 2);
         var before = extension == Voicemail ? [] : await _clients.IdsOnAsync(extension);
 
         using var response = await Perform(client, operation, userId, extension, seeded);
@@ -131,7 +131,7 @@ public sealed class ContextMatrixTests(HostFixture fixture) : IClassFixture<Host
 
     private static Task<HttpResponseMessage> Perform(HttpClient client, string operation, string userId, string extension, string seeded) => operation switch
     {
-        "create" => client.PostAsync(UapiCalls.Events(userId, extension), UapiCalls.Json("""{"type":"1","method":"0","url":"https://crm.example.com/cell"}""")),
+        "create" => client.PostAsync(UapiCalls.Events(userId, extension), UapiCalls.Json("""{"type":"1","method":"0","url":"https://203.0.113.10/cell"}""")),
         "list" => client.GetAsync(UapiCalls.Events(userId, extension)),
         "get" => client.GetAsync(UapiCalls.Events(userId, extension, "2", seeded)),
         "update" => client.PutAsync(UapiCalls.Events(userId, extension, "2", seeded), UapiCalls.Json("""{"note":"changed by the matrix"}""")),

@@ -37,7 +37,7 @@ public sealed class ExtensionFormsTests(HostFixture fixture) : IClassFixture<Hos
     {
         var client = await _clients.For(token);
         using var response = await client.PostAsync(UapiCalls.Events(userId, shortNumber),
-            UapiCalls.Json("""{"type":"3","method":"1","url":"https://crm.example.com/short"}"""));
+            UapiCalls.Json("""{"type":"3","method":"1","url":"https://203.0.113.10/short"}"""));
         if (means is null)
         {
             await UapiCalls.AssertErrorAsync(response, HttpStatusCode.BadRequest, "extension_invalid");
@@ -59,7 +59,7 @@ public sealed class ExtensionFormsTests(HostFixture fixture) : IClassFixture<Hos
     public async Task APercentEncodedStarIsTheSameExtension(string encoded)
     {
         var client = await _clients.UserAsync();
-        var id = await UapiCalls.CreateAsync(client, "@me", encoded, type: 1);
+        var id = await Hooks.CreateAsync(client, "@me", encoded, type: 1);
         Assert.Contains(id, await _clients.IdsOnAsync("0003*210"));
 
         using var get = await client.GetAsync($"/uapi/extensions/@me/{encoded}/phoneCallEvents/1/{id}");
@@ -76,10 +76,10 @@ public sealed class ExtensionFormsTests(HostFixture fixture) : IClassFixture<Hos
         var client = await _clients.UserAsync();
         const string events = "/uapi/extensions/@me/0003*211/phoneCallEvents";
 
-        using var create = await client.PostAsync(events + "/", UapiCalls.Json("""{"type":"4","method":"1","url":"https://crm.example.com/slash"}"""));
+        using var create = await client.PostAsync(events + "/", UapiCalls.Json("""{"type":"4","method":"1","url":"https://203.0.113.10/slash"}"""));
         Assert.Equal(HttpStatusCode.OK, create.StatusCode);
         var id = (await UapiCalls.IdsAsync(create)).Single();
-        using var createTyped = await client.PostAsync(events + "/4/", UapiCalls.Json("""{"method":"1","url":"https://crm.example.com/slash"}"""));
+        using var createTyped = await client.PostAsync(events + "/4/", UapiCalls.Json("""{"method":"1","url":"https://203.0.113.10/slash"}"""));
         Assert.Equal(HttpStatusCode.OK, createTyped.StatusCode);
         var typedId = (await UapiCalls.IdsAsync(createTyped)).Single();
 

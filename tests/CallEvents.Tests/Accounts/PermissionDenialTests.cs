@@ -49,7 +49,7 @@ public sealed class PermissionDenialTests(HostFixture fixture) : IClassFixture<H
     public async Task ADenialAppliesToEverythingBeneathTheAccount(string deniedAccount, string token, string extension, string expected)
     {
         var admin = await _clients.AdminAsync();
-        var seeded = await UapiCalls.CreateAsync(admin, "@owner", "0003*211", type: 0); // Ana's, to check nothing changes
+        var seeded = await Hooks.CreateAsync(admin, "@owner", "0003*211", type: 0); // Ana's, to check nothing changes
         var client = await _clients.For(token);
         await SetDeniedAsync(deniedAccount, true);
         try
@@ -90,7 +90,7 @@ public sealed class PermissionDenialTests(HostFixture fixture) : IClassFixture<H
         var events = UapiCalls.Events("@owner", extension);
         return operation switch
         {
-            "create" => client.PostAsync(events, UapiCalls.Json("""{"type":"1","method":"0","url":"https://crm.example.com/denied"}""")),
+            "create" => client.PostAsync(events, UapiCalls.Json("""{"type":"1","method":"0","url":"https://203.0.113.10/denied"}""")),
             "list" => client.GetAsync(events),
             "get" => client.GetAsync($"{events}/1/{id}"),
             "update" => client.PutAsync($"{events}/1/{id}", UapiCalls.Json("""{"note":"x"}""")),

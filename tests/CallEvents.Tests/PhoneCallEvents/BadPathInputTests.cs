@@ -10,7 +10,7 @@ namespace CallEvents.Tests.PhoneCallEvents;
 public sealed class BadPathInputTests(HostFixture fixture) : IClassFixture<HostFixture>
 {
     private readonly DemoClients _clients = new(fixture.Host);
-    private const string Body = """{"type":"0","method":"1","url":"https://crm.example.com/bad-input"}""";
+    private const string Body = """{"type":"0","method":"1","url":"https://203.0.113.10/bad-input"}""";
     private const string AnId = "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC";
 
     public static TheoryData<string> BadUserIds() => new() { "@self", "@ME", "@", "me", "user 0003", "user%2F0003", new string('u', 65) };
@@ -87,7 +87,7 @@ public sealed class BadPathInputTests(HostFixture fixture) : IClassFixture<HostF
     public async Task AMalformedEventIdIsPceIdInvalidAndWritesNothing(string eventId)
     {
         var client = await _clients.UserAsync();
-        var kept = await UapiCalls.CreateAsync(client, "@me", "0003*210", type: 0);
+        var kept = await Hooks.CreateAsync(client, "@me", "0003*210", type: 0);
         var before = await _clients.IdsOnAsync("0003*210");
         var path = $"/uapi/extensions/@me/0003*210/phoneCallEvents/0/{eventId}";
         using (var get = await client.GetAsync(path))
@@ -110,7 +110,7 @@ public sealed class BadPathInputTests(HostFixture fixture) : IClassFixture<HostF
     private async Task AssertEveryOperationAsync(string path, string code, string createCode)
     {
         var client = await _clients.UserAsync();
-        await UapiCalls.CreateAsync(client, "@me", "0003*210", type: 0);
+        await Hooks.CreateAsync(client, "@me", "0003*210", type: 0);
         var before = await _clients.IdsOnAsync("0003*210");
 
         using (var create = await client.PostAsync(path, UapiCalls.Json(Body)))

@@ -15,21 +15,21 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
 
     public static TheoryData<string, string> BadCreateBodies() => new()
     {
-        { """{"method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
-        { """{"type":"5","method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
-        { """{"type":"-1","method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
-        { """{"type":"01","method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
-        { """{"type":5,"method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
-        { """{"type":1.5,"method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
-        { """{"type":99999999999,"method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
-        { """{"type":true,"method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
-        { """{"type":null,"method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
-        { """{"type":"x","method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
-        { """{"type":"0","url":"https://crm.example.com/a"}""", "pce_method_invalid" },
-        { """{"type":"0","method":"2","url":"https://crm.example.com/a"}""", "pce_method_invalid" },
-        { """{"type":"0","method":"GET","url":"https://crm.example.com/a"}""", "pce_method_invalid" },
-        { """{"type":"0","method":[1],"url":"https://crm.example.com/a"}""", "pce_method_invalid" },
-        { """{"type":"0","method":null,"url":"https://crm.example.com/a"}""", "pce_method_invalid" },
+        { """{"method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
+        { """{"type":"5","method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
+        { """{"type":"-1","method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
+        { """{"type":"01","method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
+        { """{"type":5,"method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
+        { """{"type":1.5,"method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
+        { """{"type":99999999999,"method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
+        { """{"type":true,"method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
+        { """{"type":null,"method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
+        { """{"type":"x","method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
+        { """{"type":"0","url":"https://203.0.113.10/a"}""", "pce_method_invalid" },
+        { """{"type":"0","method":"2","url":"https://203.0.113.10/a"}""", "pce_method_invalid" },
+        { """{"type":"0","method":"GET","url":"https://203.0.113.10/a"}""", "pce_method_invalid" },
+        { """{"type":"0","method":[1],"url":"https://203.0.113.10/a"}""", "pce_method_invalid" },
+        { """{"type":"0","method":null,"url":"https://203.0.113.10/a"}""", "pce_method_invalid" },
         { """{"type":"0","method":"1"}""", "pce_url_invalid" },
         { """{"type":"0","method":"1","url":""}""", "pce_url_invalid" },
         { """{"type":"0","method":"1","url":null}""", "pce_url_invalid" },
@@ -38,21 +38,21 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
         { """{"type":"0","method":"1","url":"crm.example.com/a"}""", "pce_url_invalid" },
         { """{"type":"0","method":"1","url":"ftp://crm.example.com/a"}""", "pce_url_invalid" },
         { """{"type":"0","method":"1","url":"javascript:alert(1)"}""", "pce_url_invalid" },
-        { """{"type":"0","method":"1","url":"https://crm.example.com/a b"}""", "pce_url_invalid" },
+        { """{"type":"0","method":"1","url":"https://203.0.113.10/a b"}""", "pce_url_invalid" },
         { """{"type":"0","method":"1","url":"https://"}""", "pce_url_invalid" },
-        { """{"type":"0","method":"1","url":"https://crm.example.com/a","status":"2"}""", "pce_status_invalid" },
-        { """{"type":"0","method":"1","url":"https://crm.example.com/a","status":"on"}""", "pce_status_invalid" },
-        { """{"type":"0","method":"1","url":"https://crm.example.com/a","status":-1}""", "pce_status_invalid" },
-        { """{"type":"0","method":"1","url":"https://crm.example.com/a","status":null}""", "pce_status_invalid" },
-        { """{"type":"0","method":"1","url":"https://crm.example.com/a","note":42}""", "pce_note_invalid" },
-        { """{"type":"0","method":"1","url":"https://crm.example.com/a","note":{"a":1}}""", "pce_note_invalid" },
-        { "{\"type\":\"0\",\"method\":\"1\",\"url\":\"https://crm.example.com/a\",\"note\":\"" + new string('n', 1025) + "\"}", "pce_note_invalid" },
-        { """{"type":"0","method":"1","url":"https://crm.example.com/a","extra":"1"}""", "request_invalid" },
-        { """{"type":"0","method":"1","url":"https://crm.example.com/a","Type":"0"}""", "request_invalid" },
-        { """{"type":"0","method":"1","url":"https://crm.example.com/a",}""", "request_invalid" },
-        { """{"type":"0","method":"1","url":"https://crm.example.com/a\u""" + "\"}", "request_invalid" },
+        { """{"type":"0","method":"1","url":"https://203.0.113.10/a","status":"2"}""", "pce_status_invalid" },
+        { """{"type":"0","method":"1","url":"https://203.0.113.10/a","status":"on"}""", "pce_status_invalid" },
+        { """{"type":"0","method":"1","url":"https://203.0.113.10/a","status":-1}""", "pce_status_invalid" },
+        { """{"type":"0","method":"1","url":"https://203.0.113.10/a","status":null}""", "pce_status_invalid" },
+        { """{"type":"0","method":"1","url":"https://203.0.113.10/a","note":42}""", "pce_note_invalid" },
+        { """{"type":"0","method":"1","url":"https://203.0.113.10/a","note":{"a":1}}""", "pce_note_invalid" },
+        { "{\"type\":\"0\",\"method\":\"1\",\"url\":\"https://203.0.113.10/a\",\"note\":\"" + new string('n', 1025) + "\"}", "pce_note_invalid" },
+        { """{"type":"0","method":"1","url":"https://203.0.113.10/a","extra":"1"}""", "request_invalid" },
+        { """{"type":"0","method":"1","url":"https://203.0.113.10/a","Type":"0"}""", "request_invalid" },
+        { """{"type":"0","method":"1","url":"https://203.0.113.10/a",}""", "request_invalid" },
+        { """{"type":"0","method":"1","url":"https://203.0.113.10/a\u""" + "\"}", "request_invalid" },
         { """{"type":"0" "method":"1"}""", "request_invalid" },
-        { """[{"type":"0","method":"1","url":"https://crm.example.com/a"}]""", "request_invalid" },
+        { """[{"type":"0","method":"1","url":"https://203.0.113.10/a"}]""", "request_invalid" },
         { "\"just a string\"", "request_invalid" },
         { "null", "request_invalid" },
         { "42", "request_invalid" },
@@ -86,7 +86,7 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
     public async Task ARefusedDestinationIsPceUrlInvalidOnCreateAndUpdate(string url)
     {
         var client = await _clients.UserAsync();
-        var id = await UapiCalls.CreateAsync(client, "@me", Extension, type: 1, url: "https://crm.example.com/kept");
+        var id = await Hooks.CreateAsync(client, "@me", Extension, type: 1, url: "https://203.0.113.10/kept");
         var before = await _clients.IdsOnAsync(Extension);
 
         using var create = await client.PostAsync(UapiCalls.Events("@me", Extension), UapiCalls.Json(new { type = "0", method = "1", url }));
@@ -95,14 +95,14 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
         await UapiCalls.AssertErrorAsync(update, HttpStatusCode.BadRequest, "pce_url_invalid");
 
         Assert.Equal(before, await _clients.IdsOnAsync(Extension));
-        Assert.Equal("https://crm.example.com/kept", (await _clients.ReadAsync(Extension, 1, id))!.Value.GetProperty("url").GetString());
+        Assert.Equal("https://203.0.113.10/kept", (await _clients.ReadAsync(Extension, 1, id))!.Value.GetProperty("url").GetString());
     }
 
     [Fact]
     public async Task AUrlOfExactly2048CharactersIsAcceptedAndOneMoreIsNot()
     {
         var client = await _clients.UserAsync();
-        const string prefix = "https://crm.example.com/";
+        const string prefix = "https://203.0.113.10/";
         var longest = prefix + new string('a', 2048 - prefix.Length);
         using var ok = await client.PostAsync(UapiCalls.Events("@me", Extension), UapiCalls.Json(new { type = "0", method = "1", url = longest }));
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
@@ -130,7 +130,7 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
         { """[]""", "request_invalid" },
         { """{"method":"0""", "request_invalid" },
         // The first bad field in the documented order wins, and nothing of the good ones is kept.
-        { """{"method":"0","url":"https://crm.example.com/changed","status":"9"}""", "pce_status_invalid" },
+        { """{"method":"0","url":"https://203.0.113.10/changed","status":"9"}""", "pce_status_invalid" },
     };
 
     [Theory]
@@ -138,7 +138,7 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
     public async Task ABadUpdateBodyGetsItsCodeAndChangesNothing(string body, string code)
     {
         var client = await _clients.UserAsync();
-        var id = await UapiCalls.CreateAsync(client, "@me", Extension, type: 3, url: "https://crm.example.com/original", method: 1, note: "original");
+        var id = await Hooks.CreateAsync(client, "@me", Extension, type: 3, url: "https://203.0.113.10/original", method: 1, note: "original");
         var before = (await _clients.ReadAsync(Extension, 3, id))!.Value.GetRawText();
 
         using var response = await client.PutAsync(UapiCalls.Events("@me", Extension, "3", id), UapiCalls.Json(body));
@@ -154,7 +154,7 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
     {
         var client = await _clients.UserAsync();
         var before = await _clients.IdsOnAsync(Extension);
-        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(contentType is null ? "type=0&method=1&url=https%3A%2F%2Fcrm.example.com%2F" : """{"type":"0","method":"1","url":"https://crm.example.com/ct"}"""));
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(contentType is null ? "type=0&method=1&url=https%3A%2F%2Fcrm.example.com%2F" : """{"type":"0","method":"1","url":"https://203.0.113.10/ct"}"""));
         if (contentType is not null)
         {
             content.Headers.TryAddWithoutValidation("Content-Type", contentType);
@@ -168,7 +168,7 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
     public async Task AnEmptyBodyIsRequestInvalidOnCreateAndUpdate()
     {
         var client = await _clients.UserAsync();
-        var id = await UapiCalls.CreateAsync(client, "@me", Extension, type: 0);
+        var id = await Hooks.CreateAsync(client, "@me", Extension, type: 0);
         var before = await _clients.IdsOnAsync(Extension);
         using var create = await client.PostAsync(UapiCalls.Events("@me", Extension), UapiCalls.Json(""));
         await UapiCalls.AssertErrorAsync(create, HttpStatusCode.BadRequest, "request_invalid");
@@ -187,7 +187,7 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
         var client = await _clients.UserAsync();
         var before = await _clients.IdsOnAsync(Extension);
         var note = new string('n', 64 * 1024);
-        var json = "{\"type\":\"0\",\"method\":\"1\",\"url\":\"https://crm.example.com/big\",\"note\":\"" + note + "\"}";
+        var json = "{\"type\":\"0\",\"method\":\"1\",\"url\":\"https://203.0.113.10/big\",\"note\":\"" + note + "\"}";
         HttpContent content = chunked
             ? new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json)))
             : new ByteArrayContent(Encoding.UTF8.GetBytes(json));

@@ -46,3 +46,18 @@ public sealed class DemoClients(CallEventsHost host)
         return json.GetProperty("entry")[0];
     }
 }
+
+/// <summary>
+/// Hook URLs for tests. A literal public address (TEST-NET-3) rather than a name: a name is
+/// resolved at create/update (contract §9), and this machine's resolver sometimes takes seconds
+/// to say no, which would make tests slow for no gain.
+/// </summary>
+public static class Hooks
+{
+    public const string Base = "https://203.0.113.10";
+    public const string Url = Base + "/hooks/calls";
+
+    public static Task<string> CreateAsync(HttpClient client, string userId, string extension, int type = 0,
+        string url = Url, int method = 1, string? note = null) =>
+        UapiCalls.CreateAsync(client, userId, extension, type, url, method, note);
+}
