@@ -27,6 +27,7 @@ public static class Program
         builder.Services.AddOAuth();                               // OpenIddict: token endpoint and validation
         builder.Services.AddPhoneCallEvents(builder.Configuration);// the resource
         builder.Services.AddDispatch(builder.Configuration);       // destinations, delivery
+        builder.Services.AddUapiRateLimiting(builder.Configuration);// 429 per app (Uapi/RateLimiting.cs)
         return builder;
     }
 
@@ -36,6 +37,7 @@ public static class Program
         app.UseMiddleware<UapiErrorMiddleware>();                  // every failure as the UAPI envelope
         app.UseMiddleware<QueryTokenMiddleware>();                 // ?accessRequestToken=Bearer%20…
         app.UseAuthentication();                                   // lets OpenIddict see /oauth/token
+        app.UseRateLimiter();                                      // per app, by the token's client id
         app.UseMiddleware<EmptySegmentMiddleware>();               // `…/@me//phoneCallEvents`: extension_invalid, not 501
         app.MapTokenEndpoint();                                    // POST /oauth/token(.php)
         app.MapPhoneCallEvents();                                  // /uapi/extensions/{userId}/{extension}/phoneCallEvents
