@@ -37,7 +37,7 @@ public static class CreatePhoneCallEvent
         {
             throw UapiError.PceStatusInvalid.Exception();
         }
-        if (input.IsMalformed("note") || input.Note is { Length: > PhoneCallEventInput.MaxNoteLength })
+        if (input.IsMalformed("note") || !PhoneCallEventInput.IsValidNote(input.Note))
         {
             throw UapiError.PceNoteInvalid.Exception();
         }

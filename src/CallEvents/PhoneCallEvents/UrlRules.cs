@@ -7,9 +7,10 @@ namespace CallEvents.PhoneCallEvents;
 /// <summary>What a hook URL must be (contract §6, §9): absolute http(s), at most 2048 characters, to an allowed place.</summary>
 public static class UrlRules
 {
-    // Whitespace and control characters would be silently dropped or re-encoded by the URI
-    // parser; the stored URL must be exactly what is requested later.
-    private static readonly System.Buffers.SearchValues<char> Forbidden = System.Buffers.SearchValues.Create(" \t\r\n\0\\");
+    // Whitespace and control characters (RFC 3986 allows none) would be silently dropped or
+    // re-encoded by the URI parser; the stored URL must be exactly what is requested later.
+    private static readonly System.Buffers.SearchValues<char> Forbidden = System.Buffers.SearchValues.Create(
+        string.Concat(Enumerable.Range(0, 0x21).Select(c => (char)c)) + "\u007F\\");
 
     public static async Task<string> ValidateAsync(string? url, DestinationPolicy destinations, CancellationToken cancellationToken)
     {

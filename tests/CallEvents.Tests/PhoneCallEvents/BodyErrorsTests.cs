@@ -40,12 +40,16 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
         { """{"type":"0","method":"1","url":"javascript:alert(1)"}""", "pce_url_invalid" },
         { """{"type":"0","method":"1","url":"https://203.0.113.10/a b"}""", "pce_url_invalid" },
         { """{"type":"0","method":"1","url":"https://"}""", "pce_url_invalid" },
+        { """{"type":"0","method":"1","url":"https://203.0.113.10/a\u0001b"}""", "pce_url_invalid" },
+        { """{"type":"0","method":"1","url":"https://203.0.113.10/a\u007Fb"}""", "pce_url_invalid" },
+        { """{"type":"0","method":"1","url":"https://203.0.113.10/a\tb"}""", "pce_url_invalid" },
         { """{"type":"0","method":"1","url":"https://203.0.113.10/a","status":"2"}""", "pce_status_invalid" },
         { """{"type":"0","method":"1","url":"https://203.0.113.10/a","status":"on"}""", "pce_status_invalid" },
         { """{"type":"0","method":"1","url":"https://203.0.113.10/a","status":-1}""", "pce_status_invalid" },
         { """{"type":"0","method":"1","url":"https://203.0.113.10/a","status":null}""", "pce_status_invalid" },
         { """{"type":"0","method":"1","url":"https://203.0.113.10/a","note":42}""", "pce_note_invalid" },
         { """{"type":"0","method":"1","url":"https://203.0.113.10/a","note":{"a":1}}""", "pce_note_invalid" },
+        { """{"type":"0","method":"1","url":"https://203.0.113.10/a","note":"a\u0000b"}""", "pce_note_invalid" },
         { "{\"type\":\"0\",\"method\":\"1\",\"url\":\"https://203.0.113.10/a\",\"note\":\"" + new string('n', 1025) + "\"}", "pce_note_invalid" },
         { """{"type":"0","method":"1","url":"https://203.0.113.10/a","extra":"1"}""", "request_invalid" },
         { """{"type":"0","method":"1","url":"https://203.0.113.10/a","Type":"0"}""", "request_invalid" },
@@ -162,6 +166,30 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
         using var response = await client.PostAsync(UapiCalls.Events("@me", Extension), content);
         await UapiCalls.AssertErrorAsync(response, HttpStatusCode.BadRequest, "request_invalid");
         Assert.Equal(before, await _clients.IdsOnAsync(Extension));
+    }
+
+    [Fact]
+    public async Task InvalidUtf8IsRequestInvalidNotAServerError()
+    {
+        var client = await _clients.UserAsync();
+        var before = await _clients.IdsOnAsync(Extension);
+        byte[] json = [.. Encoding.UTF8.GetBytes("{\"type\":\"0\",\"method\":\"1\",\"url\":\"https://203.0.113.10/a\",\"note\":\"x"), 0xC3, 0x28, (byte)'"', (byte)'}'];
+        var content = new ByteArrayContent(json);
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
+        using var response = await client.PostAsync(UapiCalls.Events("@me", Extension), content);
+        await UapiCalls.AssertErrorAsync(response, HttpStatusCode.BadRequest, "request_invalid");
+        Assert.Equal(before, await _clients.IdsOnAsync(Extension));
+    }
+
+    [Fact]
+    public async Task AUtf8ByteOrderMarkBeforeTheJsonIsAccepted()
+    {
+        var client = await _clients.UserAsync();
+        var content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("""{"type":"0","method":"1","url":"https://203.0.113.10/bom","note":"é"}""")]);
+        content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-8");
+        using var response = await client.PostAsync(UapiCalls.Events("@me", Extension), content);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("é", (await UapiCalls.ReadJsonAsync(response))[0].GetProperty("note").GetString());
     }
 
     [Fact]
