@@ -13,4 +13,57 @@ public sealed class DeliveryOptions
 
     /// <summary>How long a name lookup at create/update may take before the name counts as unresolved.</summary>
     public TimeSpan RegistrationLookupTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Whether this node runs the sender at all (a node may serve the API only).</summary>
+    public bool SenderEnabled { get; set; } = true;
+
+    /// <summary>Names this node's leases; must differ between nodes sharing a database.</summary>
+    public string? NodeId { get; set; }
+
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Delays before the 2nd, 3rd, … attempt; its length + 1 is the number of attempts. The
+    /// default adds up to about 24 hours over 8 attempts.
+    /// </summary>
+    public List<TimeSpan> RetrySchedule { get; set; } = [];
+
+    public static readonly TimeSpan[] DefaultRetrySchedule =
+    [
+        TimeSpan.FromSeconds(5), TimeSpan.FromMinutes(5), TimeSpan.FromMinutes(30), TimeSpan.FromHours(2),
+        TimeSpan.FromHours(5), TimeSpan.FromHours(8), TimeSpan.FromHours(8),
+    ];
+
+    public IReadOnlyList<TimeSpan> EffectiveRetrySchedule => RetrySchedule.Count > 0 ? RetrySchedule : DefaultRetrySchedule;
+
+    /// <summary>Each delay is scaled by a random factor in [1 − j, 1 + j] so that retries of many deliveries spread out.</summary>
+    public double RetryJitter { get; set; } = 0.2;
+
+    /// <summary>A receiver's Retry-After is honoured up to this long.</summary>
+    public TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromHours(24);
+
+    public int MaxConcurrency { get; set; } = 32;
+    public int MaxConcurrencyPerDestination { get; set; } = 4;
+
+    /// <summary>How long a delivery whose destination is at its limit waits before it is claimed again.</summary>
+    public TimeSpan DestinationBusyDelay { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How often the queue is polled when nothing wakes the sender (intake on this node wakes it at once).</summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long a claim holds a delivery; after it, another node (or this one, restarted) may retry it.</summary>
+    public TimeSpan LeaseDuration { get; set; } = TimeSpan.FromSeconds(60);
+
+    public TimeSpan LogRetention { get; set; } = TimeSpan.FromDays(7);
+    public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>An event whose deliveries failed for this long without one success is disabled.</summary>
+    public TimeSpan AutoDisableAfter { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>After a signing-secret rotation, the previous secret keeps signing this long.</summary>
+    public TimeSpan SigningSecretGracePeriod { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>The most events one POST /pbx/callEvents may carry.</summary>
+    public int MaxEventsPerReport { get; set; } = 100;
 }

@@ -31,7 +31,10 @@ public static class CommandLine
         root.Subcommands.Add(DemoCommand());
         root.Subcommands.Add(ProvisioningCommands.Accounts(Json));
         root.Subcommands.Add(ProvisioningCommands.Extensions(Json));
-        root.Subcommands.Add(ProvisioningCommands.Apps(Json));
+        root.Subcommands.Add(Dispatch.DispatchCommands.WithSigningSecrets(ProvisioningCommands.Apps(Json), Json));
+        root.Subcommands.Add(Dispatch.DispatchCommands.Deliveries(Json));
+        root.Subcommands.Add(Dispatch.SimulateCommand.Create());
+        root.Subcommands.Add(Dispatch.ListenCommand.Create());
         return root;
     }
 

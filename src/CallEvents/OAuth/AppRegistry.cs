@@ -8,7 +8,11 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 namespace CallEvents.OAuth;
 
 /// <summary>A client secret, shown once when it is made and never again.</summary>
-public sealed record IssuedCredentials(string AccountId, string ClientId, string ClientSecret);
+public sealed record IssuedCredentials(string AccountId, string ClientId, string ClientSecret)
+{
+    /// <summary>The secret deliveries are signed with (<c>whsec_…</c>); set when the app is created.</summary>
+    public string? SigningSecret { get; init; }
+}
 
 /// <summary>Registers apps on accounts and regenerates their secrets (contract §2).</summary>
 public sealed class AppRegistry(CallEventsDb db, IOpenIddictApplicationManager applications, IOpenIddictTokenManager tokens, TimeProvider clock)
@@ -41,12 +45,14 @@ public sealed class AppRegistry(CallEventsDb db, IOpenIddictApplicationManager a
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         await applications.CreateAsync(descriptor, cancellationToken);
         db.Apps.Add(new App { ClientId = clientId, AccountId = accountId, Name = name, Trusted = trusted, CreatedAt = clock.GetUtcNow() });
+        var signing = new AppSigningSecret { ClientId = clientId, Secret = AppSigningSecret.NewSecret(), CreatedAt = clock.GetUtcNow().ToUnixTimeMilliseconds() };
+        db.AppSigningSecrets.Add(signing);
         await db.SaveChangesAsync(cancellationToken);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);
         }
-        return new IssuedCredentials(accountId, clientId, secret);
+        return new IssuedCredentials(accountId, clientId, secret) { SigningSecret = signing.Secret };
     }
 
     /// <summary>A new secret; every token the app holds stops working at once, on every node.</summary>

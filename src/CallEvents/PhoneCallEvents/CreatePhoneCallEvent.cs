@@ -51,6 +51,7 @@ public static class CreatePhoneCallEvent
             Url = url,
             Status = input.Status ?? 1,
             Note = input.Note,
+            AppClientId = context.Caller().ClientId,
             Modified = PhoneCallEvent.FormatModified(clock.GetUtcNow()),
         };
 

@@ -12,6 +12,9 @@ public sealed class PhoneCallEvent
     public int Status { get; set; }
     public string? Note { get; set; }
 
+    /// <summary>The app that created it: its signing secret signs the deliveries (Dispatch).</summary>
+    public string? AppClientId { get; set; }
+
     /// <summary>
     /// The wire form itself (<c>2026-11-29T10:17:58+00:00</c>, always UTC): fixed width, so it
     /// sorts as text, and filterBy=modified works the same on every provider.

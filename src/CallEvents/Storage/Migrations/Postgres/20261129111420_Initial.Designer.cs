@@ -12,7 +12,7 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 namespace CallEvents.Storage.Migrations.Postgres
 {
     [DbContext(typeof(PostgresCallEventsDb))]
-    [Migration("20261129110603_Initial")]
+    [Migration("20261129111420_Initial")]
     partial class Initial
     {
         /// <inheritdoc />
@@ -127,6 +127,157 @@ namespace CallEvents.Storage.Migrations.Postgres
                     b.ToTable("extensions", (string)null);
                 });
 
+            modelBuilder.Entity("CallEvents.Dispatch.Delivery", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Seq"));
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<string>("CallId")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("call_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<long>("DueAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("due_at");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("event_id");
+
+                    b.Property<long?>("FinishedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("finished_at");
+
+                    b.Property<string>("Id")
+                        .HasMaxLength(24)
+                        .HasColumnType("character varying(24)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("LeaseOwner")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("lease_owner");
+
+                    b.Property<long?>("LeasedUntil")
+                        .HasColumnType("bigint")
+                        .HasColumnName("leased_until");
+
+                    b.Property<string>("Payload")
+                        .IsRequired()
+                        .HasColumnType("text")
+                        .HasColumnName("payload");
+
+                    b.Property<int>("RunAttempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("run_attempts");
+
+                    b.Property<int>("State")
+                        .HasColumnType("integer")
+                        .HasColumnName("state");
+
+                    b.HasKey("Seq")
+                        .HasName("pk_deliveries");
+
+                    b.HasIndex("Id")
+                        .IsUnique()
+                        .HasDatabaseName("ix_deliveries_id");
+
+                    b.HasIndex("State", "DueAt")
+                        .HasDatabaseName("ix_deliveries_state_due_at");
+
+                    b.HasIndex("State", "FinishedAt")
+                        .HasDatabaseName("ix_deliveries_state_finished_at");
+
+                    b.HasIndex("EventId", "CallId", "State")
+                        .HasDatabaseName("ix_deliveries_event_id_call_id_state");
+
+                    b.ToTable("deliveries", (string)null);
+                });
+
+            modelBuilder.Entity("CallEvents.Dispatch.DeliveryAttempt", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Seq"));
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<long>("AttemptedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("attempted_at");
+
+                    b.Property<long>("DeliverySeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("delivery_seq");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("event_id");
+
+                    b.Property<int?>("HttpStatus")
+                        .HasColumnType("integer")
+                        .HasColumnName("http_status");
+
+                    b.Property<long>("LatencyMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("integer")
+                        .HasColumnName("outcome");
+
+                    b.HasKey("Seq")
+                        .HasName("pk_delivery_attempts");
+
+                    b.HasIndex("AttemptedAt")
+                        .HasDatabaseName("ix_delivery_attempts_attempted_at");
+
+                    b.HasIndex("DeliverySeq")
+                        .HasDatabaseName("ix_delivery_attempts_delivery_seq");
+
+                    b.HasIndex("EventId", "AttemptedAt")
+                        .HasDatabaseName("ix_delivery_attempts_event_id_attempted_at");
+
+                    b.HasIndex("EventId", "Seq")
+                        .HasDatabaseName("ix_delivery_attempts_event_id_seq");
+
+                    b.ToTable("delivery_attempts", (string)null);
+                });
+
             modelBuilder.Entity("CallEvents.OAuth.App", b =>
                 {
                     b.Property<string>("ClientId")
@@ -162,12 +313,49 @@ namespace CallEvents.Storage.Migrations.Postgres
                     b.ToTable("apps", (string)null);
                 });
 
+            modelBuilder.Entity("CallEvents.OAuth.AppSigningSecret", b =>
+                {
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("client_id");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("PreviousSecret")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("previous_secret");
+
+                    b.Property<long?>("PreviousValidUntil")
+                        .HasColumnType("bigint")
+                        .HasColumnName("previous_valid_until");
+
+                    b.Property<string>("Secret")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("secret");
+
+                    b.HasKey("ClientId")
+                        .HasName("pk_app_signing_secrets");
+
+                    b.ToTable("app_signing_secrets", (string)null);
+                });
+
             modelBuilder.Entity("CallEvents.PhoneCallEvents.PhoneCallEvent", b =>
                 {
                     b.Property<string>("Id")
                         .HasMaxLength(30)
                         .HasColumnType("character varying(30)")
                         .HasColumnName("id");
+
+                    b.Property<string>("AppClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("app_client_id");
 
                     b.Property<long>("ExtensionId")
                         .HasColumnType("bigint")
@@ -204,6 +392,9 @@ namespace CallEvents.Storage.Migrations.Postgres
 
                     b.HasKey("Id")
                         .HasName("pk_phone_call_events");
+
+                    b.HasIndex("AppClientId")
+                        .HasDatabaseName("ix_phone_call_events_app_client_id");
 
                     b.HasIndex("ExtensionId", "Type")
                         .HasDatabaseName("ix_phone_call_events_extension_id_type");
@@ -527,6 +718,26 @@ namespace CallEvents.Storage.Migrations.Postgres
                         .HasConstraintName("fk_extensions_accounts_owner_id");
                 });
 
+            modelBuilder.Entity("CallEvents.Dispatch.Delivery", b =>
+                {
+                    b.HasOne("CallEvents.PhoneCallEvents.PhoneCallEvent", null)
+                        .WithMany()
+                        .HasForeignKey("EventId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_deliveries_phone_call_events_event_id");
+                });
+
+            modelBuilder.Entity("CallEvents.Dispatch.DeliveryAttempt", b =>
+                {
+                    b.HasOne("CallEvents.Dispatch.Delivery", null)
+                        .WithMany()
+                        .HasForeignKey("DeliverySeq")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_delivery_attempts_deliveries_delivery_seq");
+                });
+
             modelBuilder.Entity("CallEvents.OAuth.App", b =>
                 {
                     b.HasOne("CallEvents.Accounts.Account", null)
@@ -537,8 +748,24 @@ namespace CallEvents.Storage.Migrations.Postgres
                         .HasConstraintName("fk_apps_accounts_account_id");
                 });
 
+            modelBuilder.Entity("CallEvents.OAuth.AppSigningSecret", b =>
+                {
+                    b.HasOne("CallEvents.OAuth.App", null)
+                        .WithMany()
+                        .HasForeignKey("ClientId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_app_signing_secrets_apps_client_id");
+                });
+
             modelBuilder.Entity("CallEvents.PhoneCallEvents.PhoneCallEvent", b =>
                 {
+                    b.HasOne("CallEvents.OAuth.App", null)
+                        .WithMany()
+                        .HasForeignKey("AppClientId")
+                        .OnDelete(DeleteBehavior.SetNull)
+                        .HasConstraintName("fk_phone_call_events_apps_app_client_id");
+
                     b.HasOne("CallEvents.Accounts.Extension", null)
                         .WithMany()
                         .HasForeignKey("ExtensionId")

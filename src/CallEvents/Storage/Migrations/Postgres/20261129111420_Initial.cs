@@ -169,6 +169,27 @@ namespace CallEvents.Storage.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "app_signing_secrets",
+                columns: table => new
+                {
+                    client_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    secret = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: false),
+                    previous_secret = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
+                    previous_valid_until = table.Column<long>(type: "bigint", nullable: true),
+                    created_at = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_app_signing_secrets", x => x.client_id);
+                    table.ForeignKey(
+                        name: "fk_app_signing_secrets_apps_client_id",
+                        column: x => x.client_id,
+                        principalTable: "apps",
+                        principalColumn: "client_id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "phone_call_events",
                 columns: table => new
                 {
@@ -179,11 +200,18 @@ namespace CallEvents.Storage.Migrations.Postgres
                     url = table.Column<string>(type: "character varying(2048)", maxLength: 2048, nullable: false),
                     status = table.Column<int>(type: "integer", nullable: false),
                     note = table.Column<string>(type: "character varying(1024)", maxLength: 1024, nullable: true),
+                    app_client_id = table.Column<string>(type: "character varying(100)", maxLength: 100, nullable: true),
                     modified = table.Column<string>(type: "character varying(32)", maxLength: 32, nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("pk_phone_call_events", x => x.id);
+                    table.ForeignKey(
+                        name: "fk_phone_call_events_apps_app_client_id",
+                        column: x => x.app_client_id,
+                        principalTable: "apps",
+                        principalColumn: "client_id",
+                        onDelete: ReferentialAction.SetNull);
                     table.ForeignKey(
                         name: "fk_phone_call_events_extensions_extension_id",
                         column: x => x.extension_id,
@@ -225,6 +253,63 @@ namespace CallEvents.Storage.Migrations.Postgres
                         principalColumn: "id");
                 });
 
+            migrationBuilder.CreateTable(
+                name: "deliveries",
+                columns: table => new
+                {
+                    seq = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    id = table.Column<string>(type: "character varying(24)", maxLength: 24, nullable: true),
+                    event_id = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    call_id = table.Column<string>(type: "character varying(256)", maxLength: 256, nullable: false),
+                    kind = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    payload = table.Column<string>(type: "text", nullable: false),
+                    state = table.Column<int>(type: "integer", nullable: false),
+                    due_at = table.Column<long>(type: "bigint", nullable: false),
+                    leased_until = table.Column<long>(type: "bigint", nullable: true),
+                    lease_owner = table.Column<string>(type: "character varying(128)", maxLength: 128, nullable: true),
+                    attempts = table.Column<int>(type: "integer", nullable: false),
+                    run_attempts = table.Column<int>(type: "integer", nullable: false),
+                    created_at = table.Column<long>(type: "bigint", nullable: false),
+                    finished_at = table.Column<long>(type: "bigint", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_deliveries", x => x.seq);
+                    table.ForeignKey(
+                        name: "fk_deliveries_phone_call_events_event_id",
+                        column: x => x.event_id,
+                        principalTable: "phone_call_events",
+                        principalColumn: "id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "delivery_attempts",
+                columns: table => new
+                {
+                    seq = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    delivery_seq = table.Column<long>(type: "bigint", nullable: false),
+                    event_id = table.Column<string>(type: "character varying(30)", maxLength: 30, nullable: false),
+                    attempt = table.Column<int>(type: "integer", nullable: false),
+                    attempted_at = table.Column<long>(type: "bigint", nullable: false),
+                    http_status = table.Column<int>(type: "integer", nullable: true),
+                    error = table.Column<string>(type: "character varying(512)", maxLength: 512, nullable: true),
+                    latency_ms = table.Column<long>(type: "bigint", nullable: false),
+                    outcome = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("pk_delivery_attempts", x => x.seq);
+                    table.ForeignKey(
+                        name: "fk_delivery_attempts_deliveries_delivery_seq",
+                        column: x => x.delivery_seq,
+                        principalTable: "deliveries",
+                        principalColumn: "seq",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
             migrationBuilder.CreateIndex(
                 name: "ix_accounts_organization_code",
                 table: "accounts",
@@ -240,6 +325,47 @@ namespace CallEvents.Storage.Migrations.Postgres
                 name: "ix_apps_account_id",
                 table: "apps",
                 column: "account_id");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_deliveries_event_id_call_id_state",
+                table: "deliveries",
+                columns: new[] { "event_id", "call_id", "state" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_deliveries_id",
+                table: "deliveries",
+                column: "id",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "ix_deliveries_state_due_at",
+                table: "deliveries",
+                columns: new[] { "state", "due_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_deliveries_state_finished_at",
+                table: "deliveries",
+                columns: new[] { "state", "finished_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_delivery_attempts_attempted_at",
+                table: "delivery_attempts",
+                column: "attempted_at");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_delivery_attempts_delivery_seq",
+                table: "delivery_attempts",
+                column: "delivery_seq");
+
+            migrationBuilder.CreateIndex(
+                name: "ix_delivery_attempts_event_id_attempted_at",
+                table: "delivery_attempts",
+                columns: new[] { "event_id", "attempted_at" });
+
+            migrationBuilder.CreateIndex(
+                name: "ix_delivery_attempts_event_id_seq",
+                table: "delivery_attempts",
+                columns: new[] { "event_id", "seq" });
 
             migrationBuilder.CreateIndex(
                 name: "ix_extensions_number",
@@ -291,6 +417,11 @@ namespace CallEvents.Storage.Migrations.Postgres
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "ix_phone_call_events_app_client_id",
+                table: "phone_call_events",
+                column: "app_client_id");
+
+            migrationBuilder.CreateIndex(
                 name: "ix_phone_call_events_extension_id_type",
                 table: "phone_call_events",
                 columns: new[] { "extension_id", "type" });
@@ -305,7 +436,10 @@ namespace CallEvents.Storage.Migrations.Postgres
         protected override void Down(MigrationBuilder migrationBuilder)
         {
             migrationBuilder.DropTable(
-                name: "apps");
+                name: "app_signing_secrets");
+
+            migrationBuilder.DropTable(
+                name: "delivery_attempts");
 
             migrationBuilder.DropTable(
                 name: "open_iddict_scopes");
@@ -314,19 +448,25 @@ namespace CallEvents.Storage.Migrations.Postgres
                 name: "open_iddict_tokens");
 
             migrationBuilder.DropTable(
-                name: "phone_call_events");
+                name: "server_keys");
 
             migrationBuilder.DropTable(
-                name: "server_keys");
+                name: "deliveries");
 
             migrationBuilder.DropTable(
                 name: "open_iddict_authorizations");
 
             migrationBuilder.DropTable(
-                name: "extensions");
+                name: "phone_call_events");
 
             migrationBuilder.DropTable(
                 name: "open_iddict_applications");
+
+            migrationBuilder.DropTable(
+                name: "apps");
+
+            migrationBuilder.DropTable(
+                name: "extensions");
 
             migrationBuilder.DropTable(
                 name: "accounts");

@@ -1,0 +1,207 @@
+using CallEvents.Storage;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CallEvents.Dispatch;
+
+/// <summary>
+/// The sender: claims due deliveries from the database with a lease, sends each at most
+/// <c>MaxConcurrency</c> at a time and <c>MaxConcurrencyPerDestination</c> per destination (so one
+/// slow receiver cannot take every slot), and records every attempt. It sleeps until intake
+/// wakes it, an attempt finishes, or the poll interval passes on the TimeProvider.
+/// </summary>
+public sealed class DeliverySender(
+    IServiceScopeFactory scopes, DeliveryHttp http, DeliverySignal signal, WriteGate gate,
+    IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<DeliverySender> logger) : BackgroundService
+{
+    private readonly DeliveryOptions _options = options.Value;
+    private readonly string _owner = options.Value.NodeId is { Length: > 0 } node ? node : Environment.MachineName;
+    private readonly Dictionary<string, int> _perDestination = new(StringComparer.OrdinalIgnoreCase);
+    private readonly HashSet<Task> _inFlight = [];
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        await WithDbAsync(db => DeliveryQueue.ReleaseOwnLeasesAsync(db, _owner, stoppingToken), stoppingToken);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var full = await ClaimAndStartAsync(stoppingToken);
+                if (!full)
+                {
+                    Task finished;
+                    lock (_inFlight)
+                    {
+                        finished = _inFlight.Count == 0 ? Task.Delay(Timeout.Infinite, stoppingToken) : Task.WhenAny(_inFlight);
+                    }
+                    await signal.WaitAsync(_options.PollInterval, clock, finished, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "The delivery sender failed a round; trying again after the poll interval.");
+                await Task.Delay(_options.PollInterval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+        Task[] remaining;
+        lock (_inFlight)
+        {
+            remaining = [.. _inFlight];
+        }
+        await Task.WhenAll(remaining).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    /// <summary>One round; true when every free slot was filled (so another round may find more at once).</summary>
+    private async Task<bool> ClaimAndStartAsync(CancellationToken stoppingToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        await WithDbAsync(db => DeliveryQueue.CancelDisabledAsync(db, now, stoppingToken), stoppingToken);
+        int free;
+        lock (_inFlight)
+        {
+            free = _options.MaxConcurrency - _inFlight.Count;
+        }
+        if (free <= 0)
+        {
+            return false;
+        }
+        var leaseUntil = now + (long)_options.LeaseDuration.TotalMilliseconds;
+        var claimed = await WithDbAsync(db => DeliveryQueue.ClaimAsync(db, _owner, free, now, leaseUntil, stoppingToken), stoppingToken);
+        if (claimed.Count == 0)
+        {
+            return false;
+        }
+
+        var eventIds = claimed.Select(c => c.EventId).Distinct().ToList();
+        var (hooks, secrets) = await LoadTargetsAsync(eventIds, stoppingToken);
+        foreach (var delivery in claimed)
+        {
+            // Read after the claim committed: an event deleted or disabled before this point is
+            // not sent to (a deleted one's rows are gone; a disabled one's are cancelled by the next sweep).
+            if (!hooks.TryGetValue(delivery.EventId, out var hook))
+            {
+                continue;
+            }
+            if (hook.Status != 1)
+            {
+                await WithDbAsync(db => DeliveryQueue.ReleaseAsync(db, delivery.Seq, _owner, now, stoppingToken), stoppingToken);
+                continue;
+            }
+            var destination = Destination(hook.Url);
+            lock (_inFlight)
+            {
+                if (_perDestination.GetValueOrDefault(destination) >= _options.MaxConcurrencyPerDestination)
+                {
+                    destination = "";
+                }
+                else
+                {
+                    _perDestination[destination] = _perDestination.GetValueOrDefault(destination) + 1;
+                }
+            }
+            if (destination.Length == 0)
+            {
+                var due = now + (long)_options.DestinationBusyDelay.TotalMilliseconds;
+                await WithDbAsync(db => DeliveryQueue.ReleaseAsync(db, delivery.Seq, _owner, due, stoppingToken), stoppingToken);
+                continue;
+            }
+            var task = RunAsync(delivery, hook, secrets.GetValueOrDefault(hook.AppClientId ?? ""), destination, stoppingToken);
+            lock (_inFlight)
+            {
+                _inFlight.Add(task);
+            }
+            _ = task.ContinueWith(t =>
+            {
+                lock (_inFlight)
+                {
+                    _inFlight.Remove(t);
+                }
+                signal.Wake();
+            }, TaskScheduler.Default);
+        }
+        return claimed.Count == free;
+    }
+
+    private sealed record Hook(string Id, int Method, string Url, int Status, string? AppClientId);
+
+    private async Task<(Dictionary<string, Hook>, Dictionary<string, IReadOnlyList<string>>)> LoadTargetsAsync(List<string> eventIds, CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
+        var hooks = await db.PhoneCallEvents.AsNoTracking().Where(p => eventIds.Contains(p.Id))
+            .Select(p => new Hook(p.Id, p.Method, p.Url, p.Status, p.AppClientId)).ToDictionaryAsync(h => h.Id, cancellationToken);
+        var clientIds = hooks.Values.Select(h => h.AppClientId).OfType<string>().Distinct().ToList();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var secrets = await db.AppSigningSecrets.AsNoTracking().Where(s => clientIds.Contains(s.ClientId)).ToListAsync(cancellationToken);
+        return (hooks, secrets.ToDictionary(s => s.ClientId, s => (IReadOnlyList<string>)(s.PreviousSecret is not null && s.PreviousValidUntil > now
+            ? [s.Secret, s.PreviousSecret]
+            : [s.Secret])));
+    }
+
+    private async Task RunAsync(ClaimedDelivery delivery, Hook hook, IReadOnlyList<string>? secrets, string destination, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var started = clock.GetUtcNow();
+            var startedTicks = clock.GetTimestamp();
+            var result = await SendAsync(delivery, hook, secrets ?? [], started, stoppingToken);
+            var latency = (long)clock.GetElapsedTime(startedTicks).TotalMilliseconds;
+            await WithDbAsync(db => DeliveryRecorder.RecordAsync(db, delivery, result, _options, started.ToUnixTimeMilliseconds(), latency, clock.GetUtcNow(), CancellationToken.None), CancellationToken.None);
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down: the lease runs out and the delivery is retried, with the same webhook-id
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Recording delivery {Delivery} failed; it is retried when its lease runs out.", delivery.Id);
+        }
+        finally
+        {
+            lock (_inFlight)
+            {
+                _perDestination[destination]--;
+                if (_perDestination[destination] == 0)
+                {
+                    _perDestination.Remove(destination);
+                }
+            }
+        }
+    }
+
+    private async Task<AttemptResult> SendAsync(ClaimedDelivery delivery, Hook hook, IReadOnlyList<string> secrets, DateTimeOffset now, CancellationToken stoppingToken)
+    {
+        using var deadline = new CancellationTokenSource(_options.RequestTimeout, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, deadline.Token);
+        try
+        {
+            using var request = DeliveryRequest.Build(hook.Method, hook.Url, delivery.Payload, "msg_" + delivery.Id, now.ToUnixTimeSeconds(), secrets);
+            using var response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            return AttemptResult.FromResponse(response, clock.GetUtcNow());
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            return AttemptResult.FromException(e, deadline.IsCancellationRequested);
+        }
+    }
+
+    private static string Destination(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Authority : url;
+
+    private async Task<T> WithDbAsync<T>(Func<CallEventsDb, Task<T>> action, CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            return await action(db);
+        }
+    }
+
+    private Task WithDbAsync(Func<CallEventsDb, Task> action, CancellationToken cancellationToken) =>
+        WithDbAsync(async db => { await action(db); return 0; }, cancellationToken);
+}

@@ -1,0 +1,71 @@
+using CallEvents.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace CallEvents.Tests.Dispatch;
+
+/// <summary>
+/// A server whose clock is a <see cref="FakeTimeProvider"/>: retries, Retry-After, timeouts
+/// and the auto-disable window happen when a test advances the clock, not after real waits.
+/// Schedule: attempts at 0, +10 s, +1 min, +2 h (then final); auto-disable after 1 h of failures.
+/// </summary>
+public sealed class FakeClockHostFixture : IAsyncLifetime
+{
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+    public CallEventsHost Host { get; private set; } = null!;
+    public Receiver Receiver { get; private set; } = null!;
+    public HttpClient Admin { get; private set; } = null!;
+    public HttpClient User { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        Host = await CallEventsHost.StartAsync(
+            [
+                ..DispatchCalls.AllowLoopback,
+                "Delivery:RetrySchedule:0=00:00:10",
+                "Delivery:RetrySchedule:1=00:01:00",
+                "Delivery:RetrySchedule:2=02:00:00",
+                "Delivery:AutoDisableAfter=01:00:00",
+            ],
+            services => services.AddSingleton<TimeProvider>(Clock));
+        Receiver = await Receiver.StartAsync();
+        await RenewTokensAsync();
+    }
+
+    /// <summary>Tokens are dated by the fake clock too: get fresh ones after moving it by hours.</summary>
+    public async Task RenewTokensAsync()
+    {
+        Admin?.Dispose();
+        User?.Dispose();
+        Admin = Host.ClientWith(await Host.TokenAsync(a => a.Admin));
+        User = Host.ClientWith(await Host.TokenAsync(a => a.User));
+    }
+
+    public async Task ResetAsync()
+    {
+        await RenewTokensAsync();
+        foreach (var extension in new[] { "0003*210", "0003*211" })
+        {
+            using var _ = await User.DeleteAsync(UapiCalls.Events("@me", extension));
+        }
+        Receiver.Respond = (_, context) => { context.Response.StatusCode = 200; return Task.CompletedTask; };
+        while (await Receiver.AnyMoreAsync(0))
+        {
+            await Receiver.NextAsync();
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        Admin?.Dispose();
+        User?.Dispose();
+        if (Receiver is not null)
+        {
+            await Receiver.DisposeAsync();
+        }
+        if (Host is not null)
+        {
+            await Host.DisposeAsync();
+        }
+    }
+}
