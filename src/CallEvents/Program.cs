@@ -19,7 +19,9 @@ public static class Program
 
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json is read from beside the executable, wherever it is started from
+        // (the default, the working directory, loses it when `callevents` runs from elsewhere).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.ConfigureServing();                                // Kestrel: default URLs, HTTPS certificate, limits
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddStorage(builder.Configuration);        // EF Core on SQLite or PostgreSQL

@@ -25,6 +25,7 @@ public static class Cli
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
+            WorkingDirectory = dataDirectory, // as an operator would: anywhere but beside the executable
         };
         start.ArgumentList.Add(assembly);
         foreach (var arg in args)
