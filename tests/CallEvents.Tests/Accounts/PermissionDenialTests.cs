@@ -50,23 +50,20 @@ public sealed class PermissionDenialTests(HostFixture fixture) : IClassFixture<H
     {
         var admin = await _clients.AdminAsync();
         var seeded = await Hooks.CreateAsync(admin, "@owner", "0003*211", type: 0); // Ana's, to check nothing changes
+        // An existing event on the target extension, made before the denial, for get, update and
+        // delete one: a denial must refuse them, not merely fail to find a made-up id.
+        var allowedType = extension is not ("0003*250" or "0003*299");
+        var target = allowedType ? await Hooks.CreateAsync(admin, "@owner", extension, type: 1) : "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
         var client = await _clients.For(token);
         await SetDeniedAsync(deniedAccount, true);
         try
         {
-            // A well-formed id that exists nowhere: with the permission in place these reach the
-            // id check, so a denial must answer before it. When allowed, an event made first is used.
-            var id = "BBBBBBBBBBBBBBBBBBBBBBBBBBBBBB";
             foreach (var operation in ContextMatrixTests.Operations)
             {
-                using var response = await Perform(client, operation, extension, id);
+                using var response = await Perform(client, operation, extension, target);
                 if (expected == "ok")
                 {
                     Assert.True(response.IsSuccessStatusCode, $"{operation}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-                    if (operation == "create")
-                    {
-                        id = (await UapiCalls.IdsAsync(response)).Single();
-                    }
                 }
                 else
                 {
@@ -79,6 +76,12 @@ public sealed class PermissionDenialTests(HostFixture fixture) : IClassFixture<H
             await SetDeniedAsync(deniedAccount, false);
         }
         Assert.Contains(seeded, await _clients.IdsOnAsync("0003*211"));
+        if (allowedType && expected != "ok")
+        {
+            var kept = await _clients.ReadAsync(extension, 1, target);
+            Assert.True(kept.HasValue, "a refused delete removed the event");
+            Assert.False(kept.Value.TryGetProperty("note", out _), "a refused update changed the event");
+        }
 
         // Allowed again: the same token works at once.
         using var list = await client.GetAsync(UapiCalls.Events("@owner", "0003*211"));
