@@ -37,6 +37,7 @@ public static class Program
     {
         var app = builder.Build();
         app.UseMiddleware<UapiErrorMiddleware>();                  // every failure as the UAPI envelope
+        app.UseMiddleware<DatabaseReadinessMiddleware>();          // 503 until `serve` has reached the database
         app.UseMiddleware<QueryTokenMiddleware>();                 // ?accessRequestToken=Bearer%20…
         app.UseAuthentication();                                   // lets OpenIddict see /oauth/token
         app.UseRateLimiter();                                      // per app, by the token's client id

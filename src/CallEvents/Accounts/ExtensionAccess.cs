@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using CallEvents.Storage;
 using CallEvents.Uapi;
 using Microsoft.EntityFrameworkCore;
@@ -101,7 +102,18 @@ public sealed class ExtensionAccess(CallEventsDb db)
         return caller.Kind == AccountKind.Admin || user.OrganizationId == caller.OrganizationId ? user : null;
     }
 
-    private static readonly Func<CallEventsDb, string, Task<NamedUser?>> FindUser =
+    // EF Core ties a compiled query to the model it first runs against, and SQLite and
+    // PostgreSQL have different models: one process may hold both (the test suite's PostgreSQL
+    // pass runs SQLite-only hosts beside PostgreSQL ones), so each context type compiles its own.
+    private static readonly ConcurrentDictionary<Type, Func<CallEventsDb, string, Task<NamedUser?>>> FindUserByModel = new();
+    private static readonly ConcurrentDictionary<Type, Func<CallEventsDb, string, Task<ExtensionRow?>>> FindExtensionByModel = new();
+
+    private static Task<NamedUser?> FindUser(CallEventsDb db, string id) => FindUserByModel.GetOrAdd(db.GetType(), _ => CompileFindUser())(db, id);
+
+    private static Task<ExtensionRow?> FindExtension(CallEventsDb db, string number) =>
+        FindExtensionByModel.GetOrAdd(db.GetType(), _ => CompileFindExtension())(db, number);
+
+    private static Func<CallEventsDb, string, Task<NamedUser?>> CompileFindUser() =>
         EF.CompileAsyncQuery((CallEventsDb db, string id) =>
             (from user in db.Accounts
              where user.Id == id && user.Kind == AccountKind.User
@@ -113,7 +125,7 @@ public sealed class ExtensionAccess(CallEventsDb db)
     /// The extension with every deny flag on its path (owner, organization, service provider,
     /// admin) folded into one, in one round trip.
     /// </summary>
-    private static readonly Func<CallEventsDb, string, Task<ExtensionRow?>> FindExtension =
+    private static Func<CallEventsDb, string, Task<ExtensionRow?>> CompileFindExtension() =>
         EF.CompileAsyncQuery((CallEventsDb db, string number) =>
             (from extension in db.Extensions
              where extension.Number == number

@@ -27,11 +27,21 @@ public static class ServeCommand
         {
             args.Add($"--urls={urls}");
         }
-        await using var app = Program.Build(Program.CreateBuilder([.. args]));
-        var problem = await SchemaGate.CheckAsync(app.Services, parse.GetValue(Migrate), app.Logger, cancellationToken);
+        var builder = Program.CreateBuilder([.. args]);
+        DeferredHostedServices.DeferUntilReady(builder.Services);
+        await using var app = Program.Build(builder);
+        // Listen first, answering 503 until the database has been reached and its schema
+        // checked (Storage/DatabaseReadiness.cs): a database that is down at start delays the
+        // node, it does not crash it. Background work waits for it too (DeferUntilReady above).
+        var readiness = app.Services.GetRequiredService<DatabaseReadiness>();
+        readiness.Hold();
+        await app.StartAsync(cancellationToken);
+        var problem = await SchemaGate.WaitAndCheckAsync(app.Services, parse.GetValue(Migrate), app.Logger, cancellationToken);
         if (problem is not null)
         {
             await Console.Error.WriteLineAsync(problem);
+            readiness.Abandon();
+            await app.StopAsync(CancellationToken.None);
             return 2;
         }
 
@@ -44,8 +54,8 @@ public static class ServeCommand
                 demo = await scope.ServiceProvider.GetRequiredService<DemoTenant>().EnsureAsync(cancellationToken);
             }
         }
+        readiness.Open();
 
-        await app.StartAsync(cancellationToken);
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var http = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
         Console.WriteLine($"CallEvents is listening on {string.Join(", ", addresses)} (data: {StorageSetup.DataDirectory(app.Configuration)}).");

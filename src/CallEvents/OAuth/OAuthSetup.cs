@@ -8,6 +8,9 @@ public static class OAuthSetup
 {
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromHours(1);
 
+    /// <summary>The tokens' <c>iss</c> when <c>OAuth:Issuer</c> is not set: a name, never resolved (.invalid).</summary>
+    public const string DefaultIssuer = "https://callevents.invalid/";
+
     /// <summary>
     /// OpenIddict as the OAuth 2.0 server (token endpoint, client credentials) and as the
     /// validator of every UAPI request, with token entries in the database so that
@@ -46,6 +49,11 @@ public static class OAuthSetup
 
         services.AddOptions<OpenIddictServerOptions>().Configure<IServiceProvider>((options, provider) =>
         {
+            // One issuer for every node, instead of each request's own host and port: a token
+            // issued by node A must carry the issuer node B expects (docs/scale-out.md).
+            options.Issuer = new Uri(provider.GetRequiredService<IConfiguration>()["OAuth:Issuer"] is { Length: > 0 } issuer
+                ? issuer
+                : DefaultIssuer);
             var key = SigningKeyStore.LoadOrCreate(provider);
             options.SigningCredentials.Add(new SigningCredentials(key, SecurityAlgorithms.RsaSha256));
         });

@@ -26,4 +26,7 @@ public sealed class DatabaseOptions
     public string? ConnectionString { get; set; }
 
     public Durability Durability { get; set; } = Durability.Process;
+
+    /// <summary>How long <c>serve</c> waits for an unreachable database at start (answering 503 meanwhile) before it gives up.</summary>
+    public int StartupWaitSeconds { get; set; } = 300;
 }

@@ -1,3 +1,4 @@
+using CallEvents.Uapi;
 using Microsoft.EntityFrameworkCore;
 
 namespace CallEvents.Storage;
@@ -10,7 +11,20 @@ namespace CallEvents.Storage;
 /// </summary>
 public static class SchemaGate
 {
+    /// <summary>The schema check once; a database that cannot be reached is a problem to report, not a crash.</summary>
     public static async Task<string?> CheckAsync(IServiceProvider services, bool migrate, ILogger logger, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await CheckOnceAsync(services, migrate, logger, cancellationToken);
+        }
+        catch (Exception exception) when (DatabaseFaults.IsUnavailable(exception))
+        {
+            return $"The database could not be reached: {exception.GetBaseException().Message}";
+        }
+    }
+
+    private static async Task<string?> CheckOnceAsync(IServiceProvider services, bool migrate, ILogger logger, CancellationToken cancellationToken)
     {
         using var scope = services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
@@ -35,6 +49,38 @@ public static class SchemaGate
         logger.LogWarning("Applying {Count} database migrations: {Migrations}", pending.Count, string.Join(", ", pending));
         await MigrateAsync(db, cancellationToken);
         return null;
+    }
+
+    /// <summary>
+    /// <see cref="CheckAsync"/>, waiting for a database that cannot be reached yet (still
+    /// starting, restarting, or the network not up): retried with backoff for
+    /// <c>Database:StartupWaitSeconds</c>, then given up with a clear message. Anything other
+    /// than unavailability (a wrong password, a missing database) fails at once.
+    /// </summary>
+    public static async Task<string?> WaitAndCheckAsync(IServiceProvider services, bool migrate, ILogger logger, CancellationToken cancellationToken)
+    {
+        var options = services.GetRequiredService<DatabaseOptions>();
+        var clock = services.GetRequiredService<TimeProvider>();
+        var deadline = clock.GetUtcNow().AddSeconds(options.StartupWaitSeconds);
+        var delay = TimeSpan.FromMilliseconds(250);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await CheckOnceAsync(services, migrate, logger, cancellationToken);
+            }
+            catch (Exception exception) when (DatabaseFaults.IsUnavailable(exception) && !cancellationToken.IsCancellationRequested)
+            {
+                if (clock.GetUtcNow() + delay > deadline)
+                {
+                    return $"The database could not be reached within {options.StartupWaitSeconds} s ({attempt} attempts): {exception.GetBaseException().Message}";
+                }
+                logger.LogWarning("The database is unreachable (attempt {Attempt}: {Reason}); requests get 503 until it answers. Retrying in {Delay} ms.",
+                    attempt, exception.GetBaseException().Message, (int)delay.TotalMilliseconds);
+                await Task.Delay(delay, clock, cancellationToken);
+                delay = TimeSpan.FromMilliseconds(Math.Min(delay.TotalMilliseconds * 2, 5000));
+            }
+        }
     }
 
     public static async Task MigrateAsync(CallEventsDb db, CancellationToken cancellationToken)

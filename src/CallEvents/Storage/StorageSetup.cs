@@ -1,5 +1,6 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace CallEvents.Storage;
 
@@ -29,6 +30,21 @@ public static class StorageSetup
         return options;
     }
 
+    /// <summary>
+    /// The operator's connection string, with <c>Application Name=callevents</c> unless it names
+    /// one (so a node's sessions are recognisable in <c>pg_stat_activity</c>). Pooling, timeouts
+    /// and keepalives are Npgsql's defaults unless set; docs/scale-out.md says which to set.
+    /// </summary>
+    public static string PostgresConnectionString(string connectionString)
+    {
+        var builder = new NpgsqlConnectionStringBuilder(connectionString);
+        if (string.IsNullOrEmpty(builder.ApplicationName))
+        {
+            builder.ApplicationName = "callevents";
+        }
+        return builder.ConnectionString;
+    }
+
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
     {
         var options = ReadOptions(configuration);
@@ -43,11 +59,15 @@ public static class StorageSetup
         }
         else
         {
+            // No retrying execution strategy: a retried commit whose first answer was lost
+            // could apply twice, and it refuses the explicit transactions the app uses. A
+            // failure is answered 503 + Retry-After instead, and the client retries.
             services.AddDbContextPool<CallEventsDb, PostgresCallEventsDb>(db => db
-                .UseNpgsql(options.ConnectionString, npgsql => npgsql.MigrationsHistoryTable("ef_migrations_history"))
+                .UseNpgsql(PostgresConnectionString(options.ConnectionString!), npgsql => npgsql.MigrationsHistoryTable("ef_migrations_history"))
                 .UseOpenIddict());
         }
         services.AddSingleton<WriteGate>();
+        services.AddSingleton<DatabaseReadiness>();
         return services;
     }
 }
