@@ -50,7 +50,7 @@ public sealed class DeliveryAcrossNodesTests : IAsyncLifetime
         {
             all.Add(await _receiver.NextAsync(60));
         }
-        // Every call has arrived; a second delivery of any would come within the poll interval and lease.
+        // Every call has arrived once; a double claim by the two nodes would show as a request more, at once.
         Assert.False(await _receiver.AnyMoreAsync(3000), "a call was delivered more than once");
 
         Assert.Equal(Enumerable.Range(0, calls).Select(i => $"call-{i}").Order(), all.Select(r => r.Parameter("CallID")).Order());
