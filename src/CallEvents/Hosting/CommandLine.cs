@@ -111,6 +111,9 @@ public static class CommandLine
         if (quiet)
         {
             args.Add("--Logging:LogLevel:Default=Warning");
+            // Whatever is still logged (e.g. "applying migrations" on a fresh data directory)
+            // goes to stderr: stdout is for the command's answer, which scripts parse (--json).
+            args.Add("--Logging:Console:LogToStandardErrorThreshold=Trace");
         }
         return [.. args];
     }

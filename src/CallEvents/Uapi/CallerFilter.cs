@@ -16,16 +16,19 @@ public static class CallerFilter
     public static TBuilder RequireCaller<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
-            var http = context.HttpContext;
-            var result = await http.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
-            var caller = result.Succeeded ? Accounts.Caller.FromPrincipal(result.Principal) : null;
-            if (caller is null)
-            {
-                throw UapiError.AccessDenied.Exception();
-            }
-            http.Items[ItemKey] = caller;
+            await AuthenticateAsync(context.HttpContext);
             return await next(context);
         });
+
+    /// <summary>The caller of this request, or 401 access_denied; kept on the request for <see cref="Caller(HttpContext)"/>.</summary>
+    public static async Task<Caller> AuthenticateAsync(HttpContext http)
+    {
+        var result = await http.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        var caller = (result.Succeeded ? Accounts.Caller.FromPrincipal(result.Principal) : null)
+            ?? throw UapiError.AccessDenied.Exception();
+        http.Items[ItemKey] = caller;
+        return caller;
+    }
 
     public static Caller Caller(this HttpContext context) =>
         context.Items[ItemKey] as Caller ?? throw new InvalidOperationException("RequireCaller() is missing on this endpoint.");
