@@ -19,7 +19,9 @@ public static class Program
 
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // appsettings.json is read from beside the executable, wherever it is started from
+        // (the default, the working directory, loses it when `callevents` runs from elsewhere).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.ConfigureServing();                                // Kestrel: default URLs, HTTPS certificate, limits
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddStorage(builder.Configuration);        // EF Core on SQLite or PostgreSQL
@@ -27,6 +29,7 @@ public static class Program
         builder.Services.AddOAuth();                               // OpenIddict: token endpoint and validation
         builder.Services.AddPhoneCallEvents(builder.Configuration);// the resource
         builder.Services.AddDispatch(builder.Configuration);       // destinations, delivery
+        builder.Services.AddUapiRateLimiting(builder.Configuration);// 429 per app (Uapi/RateLimiting.cs)
         return builder;
     }
 
@@ -38,6 +41,9 @@ public static class Program
         app.UseMiddleware<DatabaseReadinessMiddleware>();          // 503 until `serve` has reached the database
         app.UseMiddleware<QueryTokenMiddleware>();                 // ?accessRequestToken=Bearer%20…
         app.UseAuthentication();                                   // lets OpenIddict see /oauth/token
+        app.UseCachedTokenAuthentication();                        // the caller as HttpContext.User, through a short cache
+        app.UseRateLimiter();                                      // per app, by the token's client id
+        app.UseMiddleware<EmptySegmentMiddleware>();               // `…/@me//phoneCallEvents`: extension_invalid, not 501
         app.MapTokenEndpoint();                                    // POST /oauth/token(.php)
         app.MapPhoneCallEvents();                                  // /uapi/extensions/{userId}/{extension}/phoneCallEvents
         app.MapDispatch();                                         // /pbx/callEvents, …/deliveries, /uapi/apps/@me/signingSecret

@@ -6,7 +6,15 @@ using Microsoft.EntityFrameworkCore.Storage;
 namespace CallEvents.Dispatch;
 
 /// <summary>A delivery the sender holds a lease on.</summary>
-public sealed record ClaimedDelivery(long Seq, string Id, string EventId, string CallId, string Kind, string Payload, int Attempts, int RunAttempts);
+public sealed record ClaimedDelivery(long Seq, string Id, string EventId, string CallId, string Kind, string Payload, int Attempts, int RunAttempts)
+{
+    /// <summary>
+    /// The lease this claim stamped (owner, until): the pair is this claim's fencing token. Once
+    /// the lease has run out, another node, or this one again, may claim the row and stamp a new
+    /// one; the old holder's late result must then not overwrite the row.
+    /// </summary>
+    public (string Owner, long Until)? Lease { get; init; }
+}
 
 /// <summary>
 /// The database is the queue. A claim is one <c>UPDATE … RETURNING</c> that stamps a lease
@@ -32,7 +40,8 @@ public static class DeliveryQueue
             // Re-checked on the row itself: on PostgreSQL another node may have claimed it in between.
             + " AND state = 0 AND (leased_until IS NULL OR leased_until <= @now)"
             + Returning;
-        return await ReadClaimsAsync(db, sql, cancellationToken, ("owner", owner), ("until", leaseUntil), ("now", now), ("limit", limit));
+        var claims = await ReadClaimsAsync(db, sql, cancellationToken, ("owner", owner), ("until", leaseUntil), ("now", now), ("limit", limit));
+        return claims.ConvertAll(c => c with { Lease = (owner, leaseUntil) });
     }
 
     /// <summary>After a restart, the leases this node held belong to nobody: release them at once rather than wait them out.</summary>

@@ -28,7 +28,14 @@ public static class DeliveryRecorder
         var error = result.Error;
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var updated = await db.Deliveries.Where(d => d.Seq == delivery.Seq)
+        // Fenced by the claim's lease: if this attempt outlived its lease (a pause, a slow
+        // database) and the delivery was claimed again meanwhile, by another node or by this one,
+        // the newer holder owns the row. Without the fence, this late result would overwrite
+        // theirs, e.g. turn their success back into a pending retry and send it once more.
+        var fenced = delivery.Lease is not null;
+        var (leaseOwner, leasedUntil) = delivery.Lease ?? default;
+        var updated = await db.Deliveries.Where(d => d.Seq == delivery.Seq && d.State == DeliveryState.Pending
+                && (!fenced || (d.LeaseOwner == leaseOwner && d.LeasedUntil == leasedUntil)))
             .ExecuteUpdateAsync(s => s
                 .SetProperty(d => d.State, state)
                 .SetProperty(d => d.Attempts, attempt)
@@ -39,7 +46,16 @@ public static class DeliveryRecorder
                 .SetProperty(d => d.FinishedAt, state == DeliveryState.Pending ? null : nowMs), cancellationToken);
         if (updated == 0)
         {
-            return; // the PhoneCallEvent was deleted meanwhile, and its deliveries with it
+            if (!await db.Deliveries.AnyAsync(d => d.Seq == delivery.Seq, cancellationToken))
+            {
+                return; // the PhoneCallEvent was deleted meanwhile, and its deliveries with it
+            }
+            // The lease was lost: the attempt still happened (the receiver saw it), so it is logged,
+            // but the row's state and the auto-disable decision belong to the lease's holder.
+            AddAttempt(db, delivery, attempt, attemptedAt, result, error, latencyMs, outcome);
+            await db.SaveChangesAsync(cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
+            return;
         }
         if (!result.Succeeded && await ShouldDisableAsync(db, delivery.EventId, attemptedAt, nowMs, options.AutoDisableAfter, cancellationToken))
         {
@@ -50,6 +66,13 @@ public static class DeliveryRecorder
                 error = $"{error} The phone call event was disabled (status 0): its deliveries failed for {options.AutoDisableAfter} without a success.";
             }
         }
+        AddAttempt(db, delivery, attempt, attemptedAt, result, error, latencyMs, outcome);
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+    }
+
+    private static void AddAttempt(CallEventsDb db, ClaimedDelivery delivery, int attempt, long attemptedAt, AttemptResult result, string? error,
+        long latencyMs, AttemptOutcome outcome) =>
         db.DeliveryAttempts.Add(new DeliveryAttempt
         {
             DeliverySeq = delivery.Seq,
@@ -61,9 +84,6 @@ public static class DeliveryRecorder
             LatencyMs = latencyMs,
             Outcome = outcome,
         });
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
-    }
 
     /// <summary>Whether the event's failures, counted from its last success (or its first failure), span the window.</summary>
     private static async Task<bool> ShouldDisableAsync(CallEventsDb db, string eventId, long attemptedAt, long now, TimeSpan window, CancellationToken cancellationToken)

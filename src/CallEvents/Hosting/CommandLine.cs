@@ -44,8 +44,14 @@ public static class CommandLine
         command.SetAction(async (parse, cancellationToken) =>
         {
             await using var app = Program.Build(Program.CreateBuilder(HostArgs(parse)));
-            using var scope = app.Services.CreateScope();
-            await SchemaGate.MigrateAsync(scope.ServiceProvider.GetRequiredService<CallEventsDb>(), cancellationToken);
+            // The same gate as serve, told to migrate: it refuses a schema newer than this build
+            // and reports an unreachable database as a message, not a stack trace.
+            var problem = await SchemaGate.CheckAsync(app.Services, migrate: true, app.Logger, cancellationToken);
+            if (problem is not null)
+            {
+                await Console.Error.WriteLineAsync(problem);
+                return 2;
+            }
             Console.WriteLine("The database schema is up to date.");
             return 0;
         });
@@ -111,6 +117,9 @@ public static class CommandLine
         if (quiet)
         {
             args.Add("--Logging:LogLevel:Default=Warning");
+            // Whatever is still logged (e.g. "applying migrations" on a fresh data directory)
+            // goes to stderr: stdout is for the command's answer, which scripts parse (--json).
+            args.Add("--Logging:Console:LogToStandardErrorThreshold=Trace");
         }
         return [.. args];
     }

@@ -29,6 +29,7 @@ public static class OAuthSetup
                 server.SetTokenEndpointUris("/oauth/token.php", "/oauth/token");
                 server.AllowClientCredentialsFlow();
                 server.SetAccessTokenLifetime(AccessTokenLifetime);
+                server.AddEventHandler(TokenEndpoint.WholeExpiresIn.Descriptor); // "expires_in":3600, not 3599
                 // Signed (JWS) rather than encrypted tokens: validation costs one signature check,
                 // and the only claims are the caller's own account ids. The characters are
                 // base64url and '.', as the contract requires.

@@ -4,6 +4,7 @@ using CallEvents.Storage;
 using Microsoft.AspNetCore;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
+using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
@@ -58,6 +59,31 @@ public static class TokenEndpoint
         }
         identity.SetDestinations(_ => [Destinations.AccessToken]);
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
+    /// OpenIddict computes <c>expires_in</c> from the expiry it just set, which has already
+    /// moved on by a fraction of a second, so it answers 3599. Clients check the contract's
+    /// <c>"expires_in":3600</c>; every access token lives exactly the configured lifetime, so
+    /// that is what the answer says.
+    /// </summary>
+    public sealed class WholeExpiresIn : IOpenIddictServerHandler<OpenIddictServerEvents.ApplyTokenResponseContext>
+    {
+        public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+            OpenIddictServerHandlerDescriptor.CreateBuilder<OpenIddictServerEvents.ApplyTokenResponseContext>()
+                .UseSingletonHandler<WholeExpiresIn>()
+                .SetOrder(int.MinValue + 100_000) // before the response is written
+                .SetType(OpenIddictServerHandlerType.Custom)
+                .Build();
+
+        public ValueTask HandleAsync(OpenIddictServerEvents.ApplyTokenResponseContext context)
+        {
+            if (context.Response.AccessToken is not null && context.Response.ExpiresIn is not null)
+            {
+                context.Response.ExpiresIn = (long)OAuthSetup.AccessTokenLifetime.TotalSeconds;
+            }
+            return default;
+        }
     }
 
     private static IResult Forbid(string error, string description) =>

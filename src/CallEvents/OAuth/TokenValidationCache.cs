@@ -31,10 +31,29 @@ public sealed class TokenValidationCache(TimeProvider clock, IConfiguration conf
 
     private readonly record struct TokenKey(UInt128 High, UInt128 Low);
 
-    private sealed record Entry(Caller Caller, DateTimeOffset ValidUntil);
+    private sealed record Entry(Caller Caller, System.Security.Claims.ClaimsPrincipal Principal, DateTimeOffset ValidUntil);
 
-    /// <summary>The caller of this request: from the cache, or from a full OpenIddict validation (then cached).</summary>
+    private sealed record Checked(Caller? Caller);
+
+    private const string CheckedKey = "CallEvents.TokenChecked";
+
+    /// <summary>
+    /// The caller of this request: from the cache, or from a full OpenIddict validation (then
+    /// cached); once per request. On success the token's principal becomes <c>HttpContext.User</c>
+    /// (the rate limiter partitions by its client id).
+    /// </summary>
     public async Task<Caller?> AuthenticateAsync(HttpContext http)
+    {
+        if (http.Items[CheckedKey] is Checked done)
+        {
+            return done.Caller;
+        }
+        var caller = await ValidateAsync(http);
+        http.Items[CheckedKey] = new Checked(caller);
+        return caller;
+    }
+
+    private async Task<Caller?> ValidateAsync(HttpContext http)
     {
         var authorization = http.Request.Headers.Authorization.ToString();
         var key = authorization.Length > 0 && _lifetime > TimeSpan.Zero ? KeyOf(authorization) : (TokenKey?)null;
@@ -43,6 +62,7 @@ public sealed class TokenValidationCache(TimeProvider clock, IConfiguration conf
         {
             if (entry.ValidUntil > now)
             {
+                http.User = entry.Principal;
                 return entry.Caller;
             }
             _entries.TryRemove(new KeyValuePair<TokenKey, Entry>(hit, entry));
@@ -58,6 +78,10 @@ public sealed class TokenValidationCache(TimeProvider clock, IConfiguration conf
         }
         var result = await http.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
         var caller = result.Succeeded ? Caller.FromPrincipal(result.Principal) : null;
+        if (caller is not null)
+        {
+            http.User = result.Principal!;
+        }
         if (caller is not null && key is { } miss)
         {
             var expires = result.Properties?.ExpiresUtc ?? now;
@@ -66,7 +90,7 @@ public sealed class TokenValidationCache(TimeProvider clock, IConfiguration conf
             {
                 Sweep(now);
             }
-            _entries[miss] = new Entry(caller, until);
+            _entries[miss] = new Entry(caller, result.Principal!, until);
         }
         return caller;
     }
@@ -108,5 +132,29 @@ public sealed class TokenValidationCache(TimeProvider clock, IConfiguration conf
         return new TokenKey(
             System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(hash),
             System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(hash[16..]));
+    }
+}
+
+public static class TokenValidationCacheSetup
+{
+    /// <summary>
+    /// Where the authentication middleware's default scheme used to authenticate every request:
+    /// API requests that carry a token are authenticated here, through the cache, so that the
+    /// middlewares after it (the rate limiter) see the caller as <c>HttpContext.User</c>. A bad
+    /// token is not refused here: the endpoint's RequireCaller() answers 401 (the result is kept
+    /// for the request, so it is validated once).
+    /// </summary>
+    public static IApplicationBuilder UseCachedTokenAuthentication(this IApplicationBuilder app)
+    {
+        var cache = app.ApplicationServices.GetRequiredService<TokenValidationCache>();
+        return app.Use(async (context, next) =>
+        {
+            if (context.Request.Headers.Authorization.Count > 0
+                && (context.Request.Path.StartsWithSegments("/uapi") || context.Request.Path.StartsWithSegments("/pbx")))
+            {
+                await cache.AuthenticateAsync(context);
+            }
+            await next(context);
+        });
     }
 }

@@ -37,7 +37,7 @@ public static class CreatePhoneCallEvent
         {
             throw UapiError.PceStatusInvalid.Exception();
         }
-        if (input.IsMalformed("note") || input.Note is { Length: > PhoneCallEventInput.MaxNoteLength })
+        if (input.IsMalformed("note") || !PhoneCallEventInput.IsValidNote(input.Note))
         {
             throw UapiError.PceNoteInvalid.Exception();
         }
@@ -57,8 +57,15 @@ public static class CreatePhoneCallEvent
 
         using (await gate.EnterAsync(context.RequestAborted))
         {
-            // Counted under the write gate on SQLite, so the limit holds exactly there; on
-            // PostgreSQL two racing creates may each see room for one.
+            // The count and the insert must not interleave with another create on the same
+            // extension, or two racing creates could each see room for one. On SQLite the write
+            // gate serializes them; PostgreSQL has no gate, so the extension's row is locked for
+            // the transaction instead (creates on other extensions are not held up).
+            await using var transaction = db.Database.IsSqlite() ? null : await db.Database.BeginTransactionAsync(context.RequestAborted);
+            if (transaction is not null)
+            {
+                await db.Database.ExecuteSqlAsync($"SELECT 1 FROM extensions WHERE id = {route.Extension.Id} FOR UPDATE", context.RequestAborted);
+            }
             var existing = await db.PhoneCallEvents.CountAsync(e => e.ExtensionId == route.Extension.Id, context.RequestAborted);
             if (existing >= options.Value.MaxPerExtension)
             {
@@ -66,6 +73,10 @@ public static class CreatePhoneCallEvent
             }
             db.PhoneCallEvents.Add(pce);
             await db.SaveChangesAsync(CancellationToken.None);
+            if (transaction is not null)
+            {
+                await transaction.CommitAsync(CancellationToken.None);
+            }
         }
 
         var result = pce.ToOut(route, context.Request);

@@ -18,6 +18,10 @@ public static class DeletePhoneCallEvents
     public static async Task<Results<Ok<DeletedId[]>, NoContent>> HandleAsync(
         HttpContext context, ExtensionAccess access, CallEventsDb db, WriteGate gate)
     {
+        if (await TrySingleDeleteAsync(context, db, gate) is { } id)
+        {
+            return TypedResults.Ok(new[] { new DeletedId(id) });
+        }
         var route = await EventRoute.ResolveAsync(context, access);
 
         List<DeletedId> deleted;
@@ -31,6 +35,34 @@ public static class DeletePhoneCallEvents
             throw UapiError.PceIdInvalid.Exception();
         }
         return deleted.Count == 0 ? TypedResults.NoContent() : TypedResults.Ok(deleted.ToArray());
+    }
+
+    /// <summary>The one-round-trip single delete (<see cref="SingleDelete"/>): the id when it deleted the event, else null.</summary>
+    private static async Task<string?> TrySingleDeleteAsync(HttpContext context, CallEventsDb db, WriteGate gate)
+    {
+        if (!context.Request.RouteValues.ContainsKey("eventId"))
+        {
+            return null;
+        }
+        var connection = db.Database.GetDbConnection();
+        using (await gate.EnterAsync(context.RequestAborted))
+        {
+            await db.Database.OpenConnectionAsync(CancellationToken.None);
+            try
+            {
+                await using var command = SingleDelete.TryCreate(connection, context.Caller(), context.Request.RouteValues);
+                if (command is null)
+                {
+                    return null;
+                }
+                // Once started, it runs to completion even if the client goes away (as below).
+                return await command.ExecuteScalarAsync(CancellationToken.None) as string;
+            }
+            finally
+            {
+                await db.Database.CloseConnectionAsync();
+            }
+        }
     }
 
     private static async Task<List<DeletedId>> DeleteReturningIdsAsync(CallEventsDb db, long extensionId, int? type, string? eventId)

@@ -13,6 +13,13 @@ public sealed class PhoneCallEventInput
     public const int MaxNoteLength = 1024;
     public const int MaxUrlLength = 2048;
 
+    /// <summary>
+    /// At most 1024 characters of free text, without NUL: PostgreSQL cannot store a NUL in text,
+    /// and a note must mean the same on every provider.
+    /// </summary>
+    public static bool IsValidNote(string? note) =>
+        note is null || (note.Length <= MaxNoteLength && !note.Contains('\0', StringComparison.Ordinal));
+
     public bool HasType { get; private set; }
     public int? Type { get; private set; }
     public bool HasMethod { get; private set; }

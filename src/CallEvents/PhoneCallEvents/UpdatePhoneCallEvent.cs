@@ -34,7 +34,7 @@ public static class UpdatePhoneCallEvent
         {
             throw UapiError.PceStatusInvalid.Exception();
         }
-        if (input.IsMalformed("note") || input.Note is { Length: > PhoneCallEventInput.MaxNoteLength })
+        if (input.IsMalformed("note") || !PhoneCallEventInput.IsValidNote(input.Note))
         {
             throw UapiError.PceNoteInvalid.Exception();
         }

@@ -15,17 +15,20 @@ public static class CallerFilter
     public static TBuilder RequireCaller<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
         builder.AddEndpointFilter(async (context, next) =>
         {
-            var http = context.HttpContext;
-            // Cached validation (OAuth/TokenValidationCache.cs): the full OpenIddict check was most
-            // of the cost of a request; revocation is honoured within a bounded, documented delay.
-            var caller = await http.RequestServices.GetRequiredService<TokenValidationCache>().AuthenticateAsync(http);
-            if (caller is null)
-            {
-                throw UapiError.AccessDenied.Exception();
-            }
-            http.Items[ItemKey] = caller;
+            await AuthenticateAsync(context.HttpContext);
             return await next(context);
         });
+
+    /// <summary>The caller of this request, or 401 access_denied; kept on the request for <see cref="Caller(HttpContext)"/>.</summary>
+    public static async Task<Caller> AuthenticateAsync(HttpContext http)
+    {
+        // Cached validation (OAuth/TokenValidationCache.cs): the full OpenIddict check was most
+        // of the cost of a request; revocation is honoured within a bounded, documented delay.
+        var caller = await http.RequestServices.GetRequiredService<TokenValidationCache>().AuthenticateAsync(http)
+            ?? throw UapiError.AccessDenied.Exception();
+        http.Items[ItemKey] = caller;
+        return caller;
+    }
 
     public static Caller Caller(this HttpContext context) =>
         context.Items[ItemKey] as Caller ?? throw new InvalidOperationException("RequireCaller() is missing on this endpoint.");

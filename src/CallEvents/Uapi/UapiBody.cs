@@ -8,6 +8,8 @@ public static class UapiBody
 {
     public const int MaxBytes = 64 * 1024;
 
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
+
     public static async Task<JsonDocument> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var contentType = request.ContentType;
@@ -32,13 +34,21 @@ public static class UapiBody
                     throw UapiError.RequestTooLarge.Exception();
                 }
             }
-            if (length == 0)
+            var json = buffer.AsMemory(0, length);
+            // A UTF-8 byte order mark is legal in front of JSON text and some clients send one.
+            if (json.Span.StartsWith(Utf8Bom))
+            {
+                json = json[Utf8Bom.Length..];
+            }
+            // JsonDocument checks UTF-8 only lazily, when a string is read: invalid bytes inside a
+            // string would surface later as an exception (a 500), so the whole body is checked here.
+            if (json.Length == 0 || !System.Text.Unicode.Utf8.IsValid(json.Span))
             {
                 throw UapiError.RequestInvalid.Exception();
             }
             try
             {
-                return JsonDocument.Parse(buffer.AsMemory(0, length), new JsonDocumentOptions { MaxDepth = 16 });
+                return JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
             }
             catch (JsonException)
             {

@@ -32,6 +32,26 @@ public sealed class FakeClockHostFixture : IAsyncLifetime
         await RenewTokensAsync();
     }
 
+    /// <summary>
+    /// Advances the clock by <paramref name="by"/> and returns the next request the receiver
+    /// gets. The sender arms its poll timer on its own thread: when it does so just after the
+    /// advance, the timer is due one poll interval later on a clock nobody moves. So while
+    /// nothing arrives, the clock is nudged on by one poll interval at a time (bounded).
+    /// </summary>
+    public async Task<ReceivedRequest> AdvanceUntilNextAsync(TimeSpan by)
+    {
+        Clock.Advance(by);
+        for (var nudge = 0; nudge < 10; nudge++)
+        {
+            if (await Receiver.AnyMoreAsync(1500))
+            {
+                return await Receiver.NextAsync();
+            }
+            Clock.Advance(TimeSpan.FromSeconds(1));
+        }
+        return await Receiver.NextAsync();
+    }
+
     /// <summary>Tokens are dated by the fake clock too: get fresh ones after moving it by hours.</summary>
     public async Task RenewTokensAsync()
     {

@@ -42,15 +42,12 @@ public sealed class RetryTests(FakeClockHostFixture fixture) : IClassFixture<Fak
 
         fixture.Clock.Advance(TimeSpan.FromSeconds(9));
         Assert.False(await Receiver.AnyMoreAsync(300));
-        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
-        var second = await Receiver.NextAsync();
+        var second = await fixture.AdvanceUntilNextAsync(TimeSpan.FromSeconds(1));
         await LogUntilAsync(id, 2);
-        fixture.Clock.Advance(TimeSpan.FromMinutes(1));
-        var third = await Receiver.NextAsync();
+        var third = await fixture.AdvanceUntilNextAsync(TimeSpan.FromMinutes(1));
         await LogUntilAsync(id, 3);
-        fixture.Clock.Advance(TimeSpan.FromHours(2));
+        var fourth = await fixture.AdvanceUntilNextAsync(TimeSpan.FromHours(2));
         await fixture.RenewTokensAsync();
-        var fourth = await Receiver.NextAsync();
         var log = await LogUntilAsync(id, 4);
         fixture.Clock.Advance(TimeSpan.FromDays(1));
         Assert.False(await Receiver.AnyMoreAsync(300));
@@ -77,8 +74,7 @@ public sealed class RetryTests(FakeClockHostFixture fixture) : IClassFixture<Fak
 
         fixture.Clock.Advance(TimeSpan.FromSeconds(119));
         Assert.False(await Receiver.AnyMoreAsync(300));
-        fixture.Clock.Advance(TimeSpan.FromSeconds(1));
-        await Receiver.NextAsync();
+        await fixture.AdvanceUntilNextAsync(TimeSpan.FromSeconds(1));
         var log = await LogUntilAsync(id, 2);
 
         Assert.Equal(["succeeded", "retrying"], log.Select(e => e.GetProperty("outcome").GetString()));
@@ -129,8 +125,7 @@ public sealed class RetryTests(FakeClockHostFixture fixture) : IClassFixture<Fak
         Assert.Contains("timed out", log[0].GetProperty("error").GetString(), StringComparison.Ordinal);
         Assert.Equal("10000", log[0].GetProperty("latencyMs").GetString());
         Answer(200);
-        fixture.Clock.Advance(TimeSpan.FromSeconds(10));
-        await Receiver.NextAsync();
+        await fixture.AdvanceUntilNextAsync(TimeSpan.FromSeconds(10));
         await LogUntilAsync(id, 2);
     }
 
@@ -152,8 +147,7 @@ public sealed class RetryTests(FakeClockHostFixture fixture) : IClassFixture<Fak
         await LogUntilAsync(id, 2);
         Assert.False(await Receiver.AnyMoreAsync(300)); // "second" waits for "first"
 
-        fixture.Clock.Advance(TimeSpan.FromSeconds(10));
-        arrived.Add((await Receiver.NextAsync()).Parameter("CallerIDName"));
+        arrived.Add((await fixture.AdvanceUntilNextAsync(TimeSpan.FromSeconds(10))).Parameter("CallerIDName"));
         arrived.Add((await Receiver.NextAsync()).Parameter("CallerIDName"));
         Assert.Equal(["first", "second"], arrived[2..]);
     }

@@ -66,7 +66,7 @@ public sealed class CallEventsHost : IAsyncDisposable
     }
 
     /// <summary>A fresh access token for one of the demo apps, from the real token endpoint.</summary>
-    public async Task<string> TokenAsync(Func<DemoApps, OAuth.IssuedCredentials> app)
+    public async Task<string> TokenAsync(Func<DemoApps, global::CallEvents.OAuth.IssuedCredentials> app)
     {
         var credentials = app(Demo.Apps!);
         return await TokenAsync(credentials.ClientId, credentials.ClientSecret);

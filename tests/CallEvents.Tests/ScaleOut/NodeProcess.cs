@@ -146,6 +146,9 @@ public sealed partial class NodeProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The node's process id (the <c>dotnet</c> host runs the server itself).</summary>
+    public int ProcessId => _process.Id;
+
     private static Process Start(IEnumerable<string> args, string workingDirectory)
     {
         var info = new ProcessStartInfo("dotnet")

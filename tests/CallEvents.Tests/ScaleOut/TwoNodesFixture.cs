@@ -8,11 +8,21 @@ namespace CallEvents.Tests.ScaleOut;
 /// Two real nodes (two <c>callevents serve</c> processes) on one fresh PostgreSQL database:
 /// node A starts first with <c>--migrate</c> (and creates the demo tenant), node B after it
 /// without. Nothing is started when no PostgreSQL is configured: the tests are skipped then.
+/// A test may also make one itself, with settings of its own per node (e.g. a NodeId each).
 /// </summary>
 public sealed class TwoNodesFixture : IAsyncLifetime
 {
     private readonly string _root = Path.Combine(Path.GetTempPath(), "callevents-tests", "nodes-" + Guid.NewGuid().ToString("N"));
+    private readonly Func<string, IEnumerable<string>> _nodeSettings;
     private string? _database;
+
+    public TwoNodesFixture()
+        : this(_ => [])
+    {
+    }
+
+    /// <summary>Not public: xunit wants one public constructor on a class fixture.</summary>
+    internal TwoNodesFixture(Func<string, IEnumerable<string>> nodeSettings) => _nodeSettings = nodeSettings;
 
     public NodeProcess A { get; private set; } = null!;
     public NodeProcess B { get; private set; } = null!;
@@ -27,8 +37,8 @@ public sealed class TwoNodesFixture : IAsyncLifetime
         _database = TestDatabase.NameFor(_root);
         var connectionString = TestDatabase.CreateDatabase(_database);
         DatabaseSettings = ["--Database:Provider=Postgres", $"--Database:ConnectionString={connectionString}"];
-        A = await NodeProcess.ServeAsync("A", Path.Combine(_root, "a"), DatabaseSettings, migrate: true);
-        B = await NodeProcess.ServeAsync("B", Path.Combine(_root, "b"), DatabaseSettings, migrate: false);
+        A = await NodeProcess.ServeAsync("A", Path.Combine(_root, "a"), [.. DatabaseSettings, .. _nodeSettings("A")], migrate: true);
+        B = await NodeProcess.ServeAsync("B", Path.Combine(_root, "b"), [.. DatabaseSettings, .. _nodeSettings("B")], migrate: false);
     }
 
     /// <summary>Runs a CLI command against the nodes' database; fails the test unless it succeeds.</summary>

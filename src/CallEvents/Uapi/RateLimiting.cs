@@ -1,0 +1,62 @@
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
+
+namespace CallEvents.Uapi;
+
+/// <summary>The <c>RateLimiting</c> configuration section; see docs/configuration.md.</summary>
+public sealed class RateLimitingOptions
+{
+    public const string Section = "RateLimiting";
+
+    /// <summary>Requests one app may make per window; 0 turns the limit off.</summary>
+    public int PermitLimit { get; set; } = 5000;
+
+    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(1);
+}
+
+/// <summary>
+/// Contract §8: 429 too_many_requests per app, with Retry-After. ASP.NET Core's rate limiter,
+/// one fixed window per OAuth client id. It runs after authentication, which has already put the
+/// token's claims on the request, so the partition costs nothing extra. Requests without a valid
+/// token are not counted here: they end in 401 before doing any work.
+/// </summary>
+public static class RateLimiting
+{
+    public static IServiceCollection AddUapiRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(RateLimitingOptions.Section).Get<RateLimitingOptions>() ?? new RateLimitingOptions();
+        if (options.PermitLimit < 0 || options.Window <= TimeSpan.Zero)
+        {
+            throw new InvalidOperationException("RateLimiting:PermitLimit must be 0 (off) or more, RateLimiting:Window positive.");
+        }
+        services.AddRateLimiter(limiter =>
+        {
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+            {
+                var clientId = context.User.FindFirst("client_id")?.Value ?? context.User.FindFirst("azp")?.Value;
+                return options.PermitLimit == 0 || clientId is null || !IsApiPath(context.Request.Path)
+                    ? RateLimitPartition.GetNoLimiter("")
+                    : RateLimitPartition.GetFixedWindowLimiter(clientId, _ => new FixedWindowRateLimiterOptions
+                    {
+                        PermitLimit = options.PermitLimit,
+                        Window = options.Window,
+                        QueueLimit = 0,
+                    });
+            });
+            limiter.OnRejected = async (rejected, _) =>
+            {
+                var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
+                    ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
+                    : 1;
+                rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await UapiJson.WriteErrorAsync(rejected.HttpContext, UapiError.TooManyRequests);
+            };
+        });
+        return services;
+    }
+
+    private static bool IsApiPath(PathString path) =>
+        path.StartsWithSegments("/uapi") || path.StartsWithSegments("/pbx");
+}
