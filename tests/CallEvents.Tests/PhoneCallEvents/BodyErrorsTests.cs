@@ -232,7 +232,12 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
         // Far over Kestrel's own limit too: still the envelope.
         var huge = new ByteArrayContent(new byte[2 * 1024 * 1024]);
         huge.Headers.TryAddWithoutValidation("Content-Type", "application/json");
-        using var hugeResponse = await client.PostAsync(UapiCalls.Events("@me", Extension), huge);
+        // As curl does for large bodies: Expect: 100-continue lets the server refuse before the
+        // body is sent. Without it the server's early answer races the client's writes, and the
+        // client may see its connection closed (broken pipe) before it reads the 413.
+        using var hugeRequest = new HttpRequestMessage(HttpMethod.Post, UapiCalls.Events("@me", Extension)) { Content = huge };
+        hugeRequest.Headers.ExpectContinue = true;
+        using var hugeResponse = await client.SendAsync(hugeRequest);
         await UapiCalls.AssertErrorAsync(hugeResponse, (HttpStatusCode)413, "request_too_large");
     }
 }

@@ -19,7 +19,7 @@ public sealed class DatabaseFaultTests
     [PostgresClusterFact]
     public async Task ANodeAnswers503WhileItsDatabaseIsDownAndServesAgainWithoutARestart()
     {
-        await using var cluster = await PostgresCluster.StartAsync(55441);
+        await using var cluster = await PostgresCluster.StartAsync();
         await using var setup = await FaultSetup.StartAsync(cluster);
         var before = await CreateAsync(setup.Client, "@me", Extension, note: "acknowledged before the outage");
 
@@ -49,7 +49,7 @@ public sealed class DatabaseFaultTests
     [PostgresClusterFact]
     public async Task WritesRacingADatabaseRestartAreEitherAcknowledgedAndKeptOrRefusedWith503()
     {
-        await using var cluster = await PostgresCluster.StartAsync(55442);
+        await using var cluster = await PostgresCluster.StartAsync();
         await using var setup = await FaultSetup.StartAsync(cluster);
         var acknowledged = new ConcurrentBag<string>();
         var refused = new ConcurrentBag<(HttpStatusCode Status, string Body, bool RetryAfter)>();
@@ -99,7 +99,7 @@ public sealed class DatabaseFaultTests
     [PostgresClusterFact]
     public async Task ANodeStartedWhileItsDatabaseIsUnreachableAnswers503ThenServesOnceTheDatabaseIsUp()
     {
-        await using var cluster = await PostgresCluster.StartAsync(55443);
+        await using var cluster = await PostgresCluster.StartAsync();
         await cluster.StopServerAsync();
         var root = Path.Combine(Path.GetTempPath(), "callevents-tests", "faults-" + Guid.NewGuid().ToString("N"));
         string[] settings = ["--Database:Provider=Postgres", $"--Database:ConnectionString={cluster.ConnectionString}"];
@@ -139,7 +139,7 @@ public sealed class DatabaseFaultTests
     [PostgresClusterFact]
     public async Task ANodeWhoseDatabaseStaysUnreachableGivesUpWithAClearMessage()
     {
-        await using var cluster = await PostgresCluster.StartAsync(55444);
+        await using var cluster = await PostgresCluster.StartAsync();
         await cluster.StopServerAsync();
         var root = Path.Combine(Path.GetTempPath(), "callevents-tests", "faults-" + Guid.NewGuid().ToString("N"));
         await using var node = await NodeProcess.ServeAsync("G", Path.Combine(root, "node"),

@@ -25,7 +25,33 @@ public sealed class PostgresCluster : IAsyncDisposable
     /// <summary>Where initdb and pg_ctl are, or null: CALLEVENTS_PG_BIN, then the usual places.</summary>
     public static string? BinDirectory { get; } = FindBinaries();
 
-    public static async Task<PostgresCluster> StartAsync(int port)
+    /// <summary>
+    /// A new cluster on a free loopback port: fixed ports collide with whatever else runs on the
+    /// machine (another test run, a developer's own server), so each start asks the OS for one
+    /// and tries again with another if the server still could not bind it.
+    /// </summary>
+    public static async Task<PostgresCluster> StartAsync()
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartAsync(FreePort());
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task<PostgresCluster> StartAsync(int port)
     {
         var bin = BinDirectory ?? throw new InvalidOperationException("PostgreSQL binaries (initdb, pg_ctl) not found.");
         var directory = Path.Combine(Path.GetTempPath(), "callevents-pg-" + Guid.NewGuid().ToString("N"));
@@ -36,7 +62,15 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
         var cluster = new PostgresCluster(directory, port);
         await RunAsPostgresAsync(Path.Combine(bin, "initdb"), "-D", cluster.DataDirectory, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
-        await cluster.StartServerAsync();
+        try
+        {
+            await cluster.StartServerAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            Directory.Delete(directory, recursive: true);
+            throw;
+        }
         return cluster;
     }
 
