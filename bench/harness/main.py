@@ -9,6 +9,7 @@ import sys
 import tempfile
 import time
 
+import delivery
 import load
 import report
 from processes import Process, ok, request
@@ -51,6 +52,9 @@ def parse_args():
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--port", type=int, default=18080,
                         help="first port to try; the server and the baseline take the first two free ones from here")
+    parser.add_argument("--delivery-seconds", type=int, default=10, help="seconds of intake in the deliveries scenario")
+    parser.add_argument("--delivery-cap", type=int, default=60_000,
+                        help="at most this many deliveries queued in the deliveries scenario (bounds the drain)")
     parser.add_argument("--out", default=None, help="also write the report (markdown) here")
     parser.add_argument("--server-arg", action="append", default=[], metavar="--Key=value",
                         help="extra configuration for the server, for A/B runs (repeatable), "
@@ -89,14 +93,16 @@ def start_server(ctx, durability):
             "--PhoneCallEvents:MaxPerExtension=100000", *mode, "--Logging:LogLevel:Default=Warning",
             # One app drives the whole load here; its per-app limit (5,000/s by default) would turn
             # the measurement into one of the rate limiter's 429s.
-            "--RateLimiting:PermitLimit=0", *ctx.args.server_arg]
+            "--RateLimiting:PermitLimit=0",
+            # The delivery scenarios' receiver listens on loopback, which hooks may not reach by default.
+            "--Delivery:AllowedNetworks:0=127.0.0.0/8", *ctx.args.server_arg]
     server = Process(f"server ({durability})", argv, ctx.port, os.path.join(ctx.work, "server.log")).start()
     server.wait_until(lambda port: ok(port, "GET", "/health"))
     return server
 
 
-def fetch_token(ctx):
-    app = ctx.credentials["apps"]["user"]
+def fetch_token(ctx, app="user"):
+    app = ctx.credentials["apps"][app]
     body = f"grant_type=client_credentials&client_id={app['clientId']}&client_secret={app['clientSecret']}"
     status, data, _ = request(ctx.port, "POST", "/oauth/token.php", body=body,
                               headers={"Content-Type": "application/x-www-form-urlencoded"})
@@ -216,12 +222,13 @@ def main():
     work = tempfile.mkdtemp(prefix="callevents-bench-")
     store = PROVIDERS[args.provider](os.path.join(work, "data"))
     ctx = Context(args, work, store)
-    results = {"http": [], "bulk": [], "coldstart": None}
+    results = {"http": [], "bulk": [], "coldstart": None, "delivery": None}
     log(f"work directory {work}")
 
     demo = subprocess.run([SERVER, "demo", "--json", *store.server_args()], capture_output=True, text=True, check=True)
     ctx.credentials = json.loads(next(line for line in demo.stdout.splitlines() if line.startswith("{")))
-    store.add_extensions([DELETE_EXTENSION, BULK_EXTENSION, *CREATE_EXTENSIONS], like_number=LIST_EXTENSION)
+    store.add_extensions([DELETE_EXTENSION, BULK_EXTENSION, delivery.DELIVERY_EXTENSION, *CREATE_EXTENSIONS],
+                         like_number=LIST_EXTENSION)
 
     baseline = start_baseline(ctx)
     try:
@@ -232,6 +239,9 @@ def main():
                 run_http(ctx, server, baseline, durability, results)
                 if "bulk" in args.scenarios:
                     run_bulk(ctx, server, durability, results)
+                if durability == args.durability[0] and {"deliveries", "delivery-latency"} & set(args.scenarios):
+                    ports = free_ports(args.baseline_port + 1, delivery.RECEIVER_PORTS)
+                    delivery.run_delivery(ctx, server, results, ports, fetch_token(ctx, app="admin"), log)
             finally:
                 server.stop()
             if durability == args.durability[0] and "coldstart" in args.scenarios:

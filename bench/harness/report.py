@@ -30,6 +30,31 @@ def _ms(us):
     return f"{us / 1000:.2f}"
 
 
+def _delivery(d):
+    lines = ["", "| delivery | figure | target | peak RSS MB | detail |", "|---|---:|---:|---:|---|"]
+    t = d.get("throughput")
+    if t:
+        met = " ✓" if t["per_s"] >= 5000 else " ✗"
+        drained = "" if t["arrived"] >= t["queued"] else f"; NOT DRAINED: {t['queued'] - t['arrived']:,} still queued"
+        lines.append(f"| deliveries/s sustained | {t['per_s']:,.0f}{met} | ≥ 5,000 | {t['rss_mb']:.0f} | "
+                     f"{t['arrived']:,} of {t['queued']:,} arrived over {t['span_s']:.1f} s; intake queued "
+                     f"{t['intake_per_s']:,.0f}/s for {t['intake_s']:.1f} s; drained "
+                     f"{t['drained_after_intake_s']:.1f} s after intake ended{drained} |")
+    lat = d.get("latency")
+    if lat:
+        met = " ✓" if lat["p99_ms"] <= 50 else " ✗"
+        lines.append(f"| intake→arrival p50 ms | {lat['p50_ms']:.1f} | | {lat['rss_mb']:.0f} | "
+                     f"{lat['samples']:,} of {lat['expected']:,} deliveries; 200 single-event intakes at 20/s; below 0 = the "
+                     f"sender had delivered before the harness had read the 202 (it is woken at commit) |")
+        lines.append(f"| intake→arrival p99 ms | {lat['p99_ms']:.1f}{met} | ≤ 50 | | max {lat['max_ms']:.1f} ms |")
+    lines.append(f"\nDelivery: {d['hooks']} POST hooks (signed, Standard Webhooks) on one extension, each to its own "
+                 f"port of one receiver process (bench/harness/receiver.py, asyncio; alone it answers "
+                 f"{d['receiver_rps']:,.0f} req/s with wrk -c8), so every dial-in event is {d['hooks']} deliveries. "
+                 f"Intake: POST /pbx/callEvents with the admin token, 100-event reports from 2 threads. Latency = "
+                 f"arrival − the 202 read by the harness (one monotonic clock).")
+    return lines
+
+
 def render(args, results):
     lines = [
         f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; machine: {_machine()}",
@@ -42,6 +67,8 @@ def render(args, results):
         "| scenario | durability | req/s | p50 ms | p99 ms | baseline req/s | ratio | target | peak RSS MB | errors |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
+    if not results["http"]:
+        lines = lines[:-3]
     for r in results["http"]:
         base = r["baseline"]
         ratio = r["rps"] / base["rps"] if base and base["rps"] else None
@@ -66,6 +93,8 @@ def render(args, results):
                          f"{b['rss_mb']:.0f} |")
         lines.append("\nAPI wall = one DELETE over HTTP, answer (all ids) read; CLI = `sqlite3` process running the same "
                      "`DELETE … RETURNING id` with the same `synchronous`. Targets: 100,000 in ≤ 1 s and ≤ 2× the CLI.")
+    if results.get("delivery"):
+        lines += _delivery(results["delivery"])
     if results["coldstart"]:
         c = results["coldstart"]
         runs = ", ".join(f"{t * 1000:.0f}" for t in c["runs_s"])

@@ -105,6 +105,5 @@ HTTP_SCENARIOS = [
 BULK_SIZES = [10, 1_000, 100_000]
 BULK_KINDS = [("by type", 2), ("all", None)]
 
-# Later: deliveries per second and intake→arrival latency (Delivery issue) plug in here as their
-# own runner in main.py, listed in OTHER_SCENARIOS so --scenarios can select them.
-OTHER_SCENARIOS = ["bulk", "coldstart"]
+# Scenarios with their own runner in main.py (deliveries: delivery.py), selectable by --scenarios.
+OTHER_SCENARIOS = ["bulk", "deliveries", "delivery-latency", "coldstart"]

@@ -34,6 +34,7 @@ class SqliteStore:
     def _connect(self):
         db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         db.execute("PRAGMA busy_timeout=30000")
+        db.execute("PRAGMA foreign_keys=ON")  # deleting a PhoneCallEvent deletes its queued deliveries, as in the server
         return db
 
     def extension_id(self, number):
