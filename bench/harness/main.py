@@ -39,7 +39,9 @@ def log(message):
 def parse_args():
     keys = [s.key for s in HTTP_SCENARIOS] + OTHER_SCENARIOS
     parser = argparse.ArgumentParser(description="CallEvents benchmark (bench/README.md)")
-    parser.add_argument("--provider", default=os.environ.get("BENCH_PROVIDER", "sqlite"), choices=sorted(PROVIDERS))
+    parser.add_argument("--provider", default=os.environ.get("BENCH_PROVIDER", "sqlite"),
+                        help=f"one or a comma-separated list of {','.join(sorted(PROVIDERS))}, run one after the other; "
+                             "postgres starts its own PostgreSQL 15 cluster on a free loopback port from 18500")
     parser.add_argument("--scenarios", default=",".join(keys), help=f"comma-separated subset of {','.join(keys)}")
     parser.add_argument("--durability", default="Process,Full",
                         help="Process,Full[,FullNoGroupCommit]: the write scenarios run in each; FullNoGroupCommit is "
@@ -62,6 +64,9 @@ def parse_args():
     args = parser.parse_args()
     args.scenarios = [s.strip() for s in args.scenarios.split(",") if s.strip()]
     args.durability = [d.strip() for d in args.durability.split(",") if d.strip()]
+    args.provider = [p.strip() for p in args.provider.split(",") if p.strip()]
+    if set(args.provider) - set(PROVIDERS):
+        parser.error(f"unknown providers: {', '.join(sorted(set(args.provider) - set(PROVIDERS)))}")
     unknown = set(args.scenarios) - set(keys)
     if unknown:
         parser.error(f"unknown scenarios: {', '.join(sorted(unknown))}")
@@ -216,49 +221,65 @@ def start_baseline(ctx):
     return baseline
 
 
+def run_provider(args, provider, work):
+    """Every selected scenario on one database provider; its results."""
+    started = time.perf_counter()
+    os.makedirs(work, exist_ok=True)
+    store = PROVIDERS[provider](os.path.join(work, "data"))
+    ctx = Context(args, work, store)
+    results = {"provider": provider, "http": [], "bulk": [], "coldstart": None, "delivery": None}
+    durabilities = [d for d in args.durability if store.durabilities is None or d in store.durabilities] \
+        or store.durabilities
+    log(f"{provider}: work directory {work}")
+    store.start()
+    try:
+        if provider != "sqlite":  # SQLite's schema is made on first open; a server database is migrated first
+            subprocess.run([SERVER, "migrate", *store.server_args()], capture_output=True, text=True, check=True)
+        demo = subprocess.run([SERVER, "demo", "--json", *store.server_args()], capture_output=True, text=True, check=True)
+        ctx.credentials = json.loads(next(line for line in demo.stdout.splitlines() if line.startswith("{")))
+        store.add_extensions([DELETE_EXTENSION, BULK_EXTENSION, delivery.DELIVERY_EXTENSION, *CREATE_EXTENSIONS],
+                             like_number=LIST_EXTENSION)
+
+        baseline = start_baseline(ctx)
+        try:
+            for durability in durabilities:
+                server = start_server(ctx, durability)
+                try:
+                    ctx.token = fetch_token(ctx)
+                    run_http(ctx, server, baseline, durability, results)
+                    if "bulk" in args.scenarios:
+                        run_bulk(ctx, server, durability, results)
+                    if durability == durabilities[0] and {"deliveries", "delivery-latency"} & set(args.scenarios):
+                        ports = free_ports(args.baseline_port + 1, delivery.RECEIVER_PORTS)
+                        delivery.run_delivery(ctx, server, results, ports, fetch_token(ctx, app="admin"), log)
+                finally:
+                    server.stop()
+                if durability == durabilities[0] and "coldstart" in args.scenarios:
+                    log("cold starts")
+                    run_cold_starts(ctx, results)
+        finally:
+            baseline.stop()
+    finally:
+        store.stop()  # always: a PostgreSQL cluster must not outlive the run
+    results["wall_s"] = time.perf_counter() - started
+    return results
+
+
 def main():
     args = parse_args()
-    started = time.perf_counter()
     work = tempfile.mkdtemp(prefix="callevents-bench-")
-    store = PROVIDERS[args.provider](os.path.join(work, "data"))
-    ctx = Context(args, work, store)
-    results = {"http": [], "bulk": [], "coldstart": None, "delivery": None}
-    log(f"work directory {work}")
-
-    demo = subprocess.run([SERVER, "demo", "--json", *store.server_args()], capture_output=True, text=True, check=True)
-    ctx.credentials = json.loads(next(line for line in demo.stdout.splitlines() if line.startswith("{")))
-    store.add_extensions([DELETE_EXTENSION, BULK_EXTENSION, delivery.DELIVERY_EXTENSION, *CREATE_EXTENSIONS],
-                         like_number=LIST_EXTENSION)
-
-    baseline = start_baseline(ctx)
-    try:
-        for durability in args.durability:
-            server = start_server(ctx, durability)
-            try:
-                ctx.token = fetch_token(ctx)
-                run_http(ctx, server, baseline, durability, results)
-                if "bulk" in args.scenarios:
-                    run_bulk(ctx, server, durability, results)
-                if durability == args.durability[0] and {"deliveries", "delivery-latency"} & set(args.scenarios):
-                    ports = free_ports(args.baseline_port + 1, delivery.RECEIVER_PORTS)
-                    delivery.run_delivery(ctx, server, results, ports, fetch_token(ctx, app="admin"), log)
-            finally:
-                server.stop()
-            if durability == args.durability[0] and "coldstart" in args.scenarios:
-                log("cold starts")
-                run_cold_starts(ctx, results)
-    finally:
-        baseline.stop()
-
-    results["wall_s"] = time.perf_counter() - started
-    text = report.render(args, results)
+    texts = []
+    for provider in args.provider:
+        results = run_provider(args, provider, os.path.join(work, provider))
+        texts.append(report.render(args, results))
+        with open(os.path.join(work, provider, "results.json"), "w") as f:
+            json.dump(results, f, indent=1)
+    text = "\n".join(texts)
     print(text)
     for path in filter(None, [args.out, os.path.join(work, "report.md")]):
         with open(path, "w") as f:
             f.write(text)
-    with open(os.path.join(work, "results.json"), "w") as f:
-        json.dump(results, f, indent=1)
-    log(f"done in {results['wall_s']:.0f} s; report and results.json in {work}")
+    log(f"done; report in {work}/report.md, results.json per provider under it")
 
 
 if __name__ == "__main__":

@@ -58,7 +58,7 @@ def _delivery(d):
 def render(args, results):
     lines = [
         f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; machine: {_machine()}",
-        f"tools: {_versions()}; provider: {args.provider}; load average at the end: "
+        f"tools: {_versions()}; provider: {results['provider']}; load average at the end: "
         f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} (the machine is shared: other builds may run)",
         f"command: `{os.environ.get('BENCH_COMMAND') or ' '.join(shlex.quote(a) for a in sys.argv)}`",
         f"load: wrk -t{args.threads} -c{args.connections}, {args.warmup} s warm-up then {args.seconds} s measured, loopback"
@@ -85,14 +85,15 @@ def render(args, results):
         lines.append(f"\nBaseline (bench/Baseline: bare Kestrel, same routes and body sizes, measured right after each row): peak RSS {peak:.0f} MB. "
                      f"Errors = socket errors + non-2xx answers (must be 0).")
     if results["bulk"]:
-        lines += ["", "| bulk delete | durability | events | API wall ms | sqlite3 CLI ms | ratio | API µs/event | peak RSS MB |",
+        cli = "sqlite3" if results["provider"] == "sqlite" else "psql"
+        lines += ["", f"| bulk delete | durability | events | API wall ms | {cli} CLI ms | ratio | API µs/event | peak RSS MB |",
                   "|---|---|---:|---:|---:|---:|---:|---:|"]
         for b in results["bulk"]:
             lines.append(f"| {b['kind']} | {b['durability']} | {b['rows']:,} | {b['api_s'] * 1000:.1f} | "
                          f"{b['cli_s'] * 1000:.1f} | {b['api_s'] / b['cli_s']:.2f}× | {b['api_s'] / b['rows'] * 1e6:.1f} | "
                          f"{b['rss_mb']:.0f} |")
-        lines.append("\nAPI wall = one DELETE over HTTP, answer (all ids) read; CLI = `sqlite3` process running the same "
-                     "`DELETE … RETURNING id` with the same `synchronous`. Targets: 100,000 in ≤ 1 s and ≤ 2× the CLI.")
+        lines.append("\nAPI wall = one DELETE over HTTP, answer (all ids) read; CLI = `sqlite3` (with the same `synchronous`) or "
+                     "`psql` process running the same `DELETE … RETURNING id`. Targets: 100,000 in ≤ 1 s and ≤ 2× the CLI.")
     if results.get("delivery"):
         lines += _delivery(results["delivery"])
     if results["coldstart"]:

@@ -1,14 +1,16 @@
 """The database behind the server: how to point the server at it, seed it, and time its own CLI.
 
 A provider is a class with the methods of SqliteStore; PROVIDERS maps --provider to it.
-PostgreSQL is the hook for the Scale-out work: implement PostgresStore (start a server the way
-.ci/run does, seed with psql/COPY, time `psql -c "DELETE …"`) and add it to PROVIDERS.
+PostgresStore starts its own cluster (start/stop), seeds with psql COPY and times psql's DELETE.
 """
 import os
 import random
+import shutil
+import socket
 import sqlite3
 import string
 import subprocess
+import tempfile
 import time
 
 ALPHANUMERIC = string.ascii_letters + string.digits
@@ -23,6 +25,13 @@ def event_ids(count, seed):
 
 class SqliteStore:
     name = "sqlite"
+    durabilities = None  # every --durability mode applies
+
+    def start(self):
+        return self
+
+    def stop(self):
+        pass
 
     def __init__(self, data_dir):
         self.data_dir = data_dir
@@ -90,11 +99,106 @@ class SqliteStore:
 
 
 class PostgresStore:
+    """A private PostgreSQL 15 cluster started the way .ci/run does it (initdb + pg_ctl in a temp
+    directory, as user postgres when run as root, loopback only, a free port from 18500), with
+    PostgreSQL's own durability: fsync and synchronous_commit on, so every acknowledged write is
+    on disk (Database:Durability only concerns SQLite). Seeded and timed with psql; stopped by stop()."""
     name = "postgres"
+    durabilities = ["Process"]  # the server's setting does not apply; the cluster's does (see above)
 
-    def __init__(self, data_dir):
-        raise NotImplementedError(
-            "The PostgreSQL provider is a hook for the Scale-out work: see the docstring of bench/harness/stores.py.")
+    def __init__(self, data_dir, first_port=18500):
+        self.data_dir = data_dir  # the server's own files (signing keys); the rows live in the cluster
+        os.makedirs(data_dir, exist_ok=True)
+        self.bin = next((d for d in ("/usr/lib/postgresql/15/bin", "/usr/local/bin", "/usr/bin")
+                         if os.access(os.path.join(d, "initdb"), os.X_OK) and os.access(os.path.join(d, "pg_ctl"), os.X_OK)), None)
+        if self.bin is None:
+            raise RuntimeError("PostgreSQL 15 (initdb, pg_ctl) not found: apt-get install postgresql-15")
+        self.cluster = tempfile.mkdtemp(prefix="callevents-bench-pg-")  # its own dir: postgres must reach it
+        if os.getuid() == 0:
+            shutil.chown(self.cluster, "postgres")
+        self.port = _free_port(first_port)
+        self.started = False
+
+    def _as_pg(self, argv):
+        return (["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []) + argv
+
+    def start(self):
+        pgdata = os.path.join(self.cluster, "data")
+        subprocess.run(self._as_pg([os.path.join(self.bin, "initdb"), "-D", pgdata, "-U", "postgres", "--auth=trust",
+                                    "-E", "UTF8", "--no-sync"]), check=True, stdout=subprocess.DEVNULL)
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.cluster} -c max_connections=300"
+        subprocess.run(self._as_pg([os.path.join(self.bin, "pg_ctl"), "-D", pgdata, "-l",
+                                    os.path.join(self.cluster, "server.log"), "-w", "-o", options, "start"]),
+                       check=True, stdout=subprocess.DEVNULL)
+        self.started = True
+        return self
+
+    def stop(self):
+        if self.started:
+            subprocess.run(self._as_pg([os.path.join(self.bin, "pg_ctl"), "-D", os.path.join(self.cluster, "data"),
+                                        "-m", "fast", "-w", "stop"]), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            self.started = False
+        shutil.rmtree(self.cluster, ignore_errors=True)
+
+    def connection_string(self):
+        return f"Host=127.0.0.1;Port={self.port};Username=postgres;Database=postgres;Maximum Pool Size=100"
+
+    def server_args(self):
+        return [f"--DataDirectory={self.data_dir}", "--Database:Provider=Postgres",
+                f"--Database:ConnectionString={self.connection_string()}"]
+
+    def psql(self, sql, stdin=None):
+        completed = subprocess.run(["psql", "-h", "127.0.0.1", "-p", str(self.port), "-U", "postgres", "-d", "postgres",
+                                    "-v", "ON_ERROR_STOP=1", "-qtA", "-c", sql],
+                                   input=stdin, capture_output=True, check=True)
+        return completed.stdout.decode().strip()
+
+    def extension_id(self, number):
+        out = self.psql(f"SELECT id FROM extensions WHERE number = {_quote(number)}")
+        return int(out) if out else None
+
+    def add_extensions(self, numbers, like_number):
+        values = ", ".join(f"({_quote(n)})" for n in numbers)
+        self.psql("INSERT INTO extensions (number, type, organization_id, owner_id, created_at) "
+                  f"SELECT v.number, e.type, e.organization_id, e.owner_id, e.created_at FROM (VALUES {values}) AS v(number) "
+                  f"CROSS JOIN extensions e WHERE e.number = {_quote(like_number)} ON CONFLICT DO NOTHING")
+
+    def seed_events(self, extension_id, rows):
+        """rows: (id, type) pairs, one COPY (seconds taken)."""
+        data = "".join(f"{event_id}\t{extension_id}\t{event_type}\t1\thttps://198.51.100.7/hooks/{event_id[:8]}\t1\t"
+                       f"seeded by bench\t{MODIFIED}\n" for event_id, event_type in rows).encode()
+        started = time.perf_counter()
+        self.psql("COPY phone_call_events (id, extension_id, type, method, url, status, note, modified) FROM STDIN", stdin=data)
+        return time.perf_counter() - started
+
+    def clear_events(self, extension_id):
+        self.psql(f"DELETE FROM phone_call_events WHERE extension_id = {int(extension_id)}")
+
+    def count_events(self, extension_id, event_type=None):
+        where = f"extension_id = {int(extension_id)}" + ("" if event_type is None else f" AND type = {int(event_type)}")
+        return int(self.psql(f"SELECT count(*) FROM phone_call_events WHERE {where}"))
+
+    def cli_delete_seconds(self, extension_id, event_type, durability):
+        """psql running the statement the server runs (DELETE … RETURNING id); wall time of the process."""
+        where = f"extension_id = {int(extension_id)}" + ("" if event_type is None else f" AND type = {int(event_type)}")
+        started = time.perf_counter()
+        self.psql(f"DELETE FROM phone_call_events WHERE {where} RETURNING id")
+        return time.perf_counter() - started
+
+
+def _quote(text):
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _free_port(first):
+    for port in range(first, first + 200):
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise RuntimeError(f"no free loopback port from {first}")
 
 
 PROVIDERS = {"sqlite": SqliteStore, "postgres": PostgresStore}
