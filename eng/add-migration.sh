@@ -9,6 +9,5 @@ for provider in Sqlite Postgres; do
   dotnet ef migrations add "$name" \
     --project src/CallEvents --startup-project src/CallEvents \
     --context "${provider}CallEventsDb" \
-    --output-dir "Storage/Migrations/$provider" \
-    --namespace "CallEvents.Storage.Migrations.$provider"
+    --output-dir "Storage/Migrations/$provider"
 done

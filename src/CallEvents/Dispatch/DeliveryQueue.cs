@@ -1,4 +1,3 @@
-using System.Data.Common;
 using CallEvents.Storage;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -103,7 +102,7 @@ public static class DeliveryQueue
             command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
             foreach (var (name, value) in parameters)
             {
-                AddParameter(command, name, value);
+                command.AddParameter(name, value);
             }
             var claims = new List<ClaimedDelivery>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -120,13 +119,5 @@ public static class DeliveryQueue
         {
             await db.Database.CloseConnectionAsync();
         }
-    }
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }

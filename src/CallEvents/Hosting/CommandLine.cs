@@ -25,7 +25,9 @@ public static class CommandLine
         root.TreatUnmatchedTokensAsErrors = false;
         root.Options.Add(ServeCommand.Urls);
         root.Options.Add(ServeCommand.Migrate);
-        root.SetAction((parse, cancellationToken) => ServeCommand.RunAsync(parse, cancellationToken));
+        root.SetAction((parse, cancellationToken) => UnknownCommand(parse) is { } unknown
+            ? Refuse($"Unknown command '{unknown}'. Run 'callevents --help' for the commands.")
+            : ServeCommand.RunAsync(parse, cancellationToken));
         root.Subcommands.Add(serve);
         root.Subcommands.Add(MigrateCommand());
         root.Subcommands.Add(DemoCommand());
@@ -109,6 +111,31 @@ public static class CommandLine
             await Console.Error.WriteLineAsync(e.Message);
             return 2;
         }
+    }
+
+    /// <summary>
+    /// Unmatched tokens go on to the host's configuration (<c>--Key=value</c> or <c>--Key value</c>);
+    /// a bare word anywhere else is a mistyped command, which must not quietly start a server.
+    /// </summary>
+    private static string? UnknownCommand(ParseResult parse)
+    {
+        var tokens = parse.UnmatchedTokens;
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            var token = tokens[i];
+            var isValueOfPrevious = i > 0 && tokens[i - 1].StartsWith("--", StringComparison.Ordinal) && !tokens[i - 1].Contains('=', StringComparison.Ordinal);
+            if (!token.StartsWith('-') && !isValueOfPrevious)
+            {
+                return token;
+            }
+        }
+        return null;
+    }
+
+    private static Task<int> Refuse(string message)
+    {
+        Console.Error.WriteLine(message);
+        return Task.FromResult(2);
     }
 
     internal static string[] HostArgs(ParseResult parse, bool quiet = false)

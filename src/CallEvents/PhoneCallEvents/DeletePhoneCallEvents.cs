@@ -1,4 +1,3 @@
-using System.Data.Common;
 using CallEvents.Accounts;
 using CallEvents.Storage;
 using CallEvents.Uapi;
@@ -76,14 +75,14 @@ public static class DeletePhoneCallEvents
                 + (type is null ? "" : " AND type = @type")
                 + (eventId is null ? "" : " AND id = @id")
                 + " RETURNING id";
-            AddParameter(command, "extension", extensionId);
+            command.AddParameter("extension", extensionId);
             if (type is not null)
             {
-                AddParameter(command, "type", type.Value);
+                command.AddParameter("type", type.Value);
             }
             if (eventId is not null)
             {
-                AddParameter(command, "id", eventId);
+                command.AddParameter("id", eventId);
             }
             // Once started, the delete runs to completion even if the client goes away: the
             // answer would be lost, never the consistency.
@@ -99,13 +98,5 @@ public static class DeletePhoneCallEvents
         {
             await db.Database.CloseConnectionAsync();
         }
-    }
-
-    private static void AddParameter(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
     }
 }

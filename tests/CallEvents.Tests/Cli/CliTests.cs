@@ -189,4 +189,18 @@ public sealed class CliTests
         }
         Assert.Equal(before, Cli.DumpDatabase(data));
     }
+
+    [Theory]
+    [InlineData("frobnicate")]
+    [InlineData("--Logging:LogLevel:Default", "Warning", "servee")]
+    public async Task AMistypedCommandIsRefusedInsteadOfStartingAServer(params string[] args)
+    {
+        var data = Cli.NewDataDirectory();
+
+        var result = await Cli.RunAsync(data, args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Contains($"Unknown command '{args[^1]}'", result.Stderr, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(data, "callevents.db"))); // nothing was served or created
+    }
 }
