@@ -42,6 +42,13 @@ public static class StorageSetup
         {
             builder.ApplicationName = "callevents";
         }
+        // Statements run often are prepared on the server after their second use, per physical
+        // connection (Npgsql's automatic preparation): the hot paths' SQL is fixed text
+        // (PreparedSql.cs), so PostgreSQL skips parsing and planning it on every request.
+        if (builder.MaxAutoPrepare == 0)
+        {
+            builder.MaxAutoPrepare = 64;
+        }
         return builder.ConnectionString;
     }
 
@@ -70,6 +77,7 @@ public static class StorageSetup
         services.AddSingleton<GatedSaveChanges>();
         services.AddSingleton(provider => new SqlitePragmas(options.Durability, provider.GetRequiredService<GroupCommit>()));
         services.AddSingleton<DatabaseReadiness>();
+        services.AddSingleton<PreparedSql>();
         return services;
     }
 }
