@@ -46,6 +46,10 @@ public static class Program
         // UAPI tokens are checked by the next line, which runs OpenIddict validation on a miss.
         app.UseWhen(context => context.Request.Path.StartsWithSegments("/oauth") || context.Request.Path.StartsWithSegments("/.well-known"),
             oauth => oauth.UseAuthentication());                   // lets OpenIddict see /oauth/token
+        // WebApplication puts UseAuthentication() first in the pipeline (before the error and
+        // readiness middlewares) unless the app calls it itself, and a call inside a branch does not
+        // count; this is the flag UseAuthentication() sets (AuthAppBuilderExtensions).
+        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
         app.UseCachedTokenAuthentication();                        // the caller as HttpContext.User, through a short cache
         app.UseRateLimiter();                                      // per app, by the token's client id
         app.UseMiddleware<EmptySegmentMiddleware>();               // `…/@me//phoneCallEvents`: extension_invalid, not 501
