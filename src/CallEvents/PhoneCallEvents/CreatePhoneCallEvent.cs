@@ -15,7 +15,7 @@ public static class CreatePhoneCallEvent
     /// unless all of them pass.
     /// </summary>
     public static async Task<Ok<PhoneCallEventOut[]>> HandleAsync(
-        HttpContext context, ExtensionAccess access, PreparedSql sql, WriteGate gate,
+        HttpContext context, ExtensionAccess access, PreparedSql sql, WriteBatches writes,
         DestinationPolicy destinations, IOptions<PhoneCallEventsOptions> options, TimeProvider clock)
     {
         var route = await EventRoute.ResolveAsync(context, access, UapiError.PcetTypeInvalid);
@@ -54,19 +54,20 @@ public static class CreatePhoneCallEvent
             Modified = PhoneCallEvent.FormatModified(clock.GetUtcNow()),
         };
 
-        using (await gate.EnterAsync(context.RequestAborted))
+        var insert = sql.IsSqlite ? InsertSqlite : InsertPostgres;
+        var limit = options.Value.MaxPerExtension;
+        await writes.RunAsync(async lease =>
         {
-            await using var lease = await sql.OpenAsync(CancellationToken.None);
-            // Once started, the insert runs to completion even if the client goes away.
-            var inserted = await lease.Command(sql.IsSqlite ? InsertSqlite : InsertPostgres,
-                pce.Id, pce.ExtensionId, pce.Type, pce.Method, pce.Url, pce.Status, pce.Note, pce.AppClientId, pce.Modified,
-                options.Value.MaxPerExtension).ExecuteNonQueryAsync(CancellationToken.None);
+            var inserted = await lease.Command(insert,
+                pce.Id, pce.ExtensionId, pce.Type, pce.Method, pce.Url, pce.Status, pce.Note, pce.AppClientId, pce.Modified, limit)
+                .ExecuteNonQueryAsync(CancellationToken.None);
             if (inserted == 0)
             {
                 var exists = await lease.Command("SELECT 1 FROM extensions WHERE id = @p0", pce.ExtensionId).ExecuteScalarAsync(CancellationToken.None);
                 throw (exists is null ? UapiError.ExtensionInvalid : UapiError.PceLimitExceeded).Exception();
             }
-        }
+            return inserted;
+        });
 
         var result = pce.ToOut(route, context.Request);
         context.Response.Headers.Location = result.Links!.Self;
@@ -74,7 +75,7 @@ public static class CreatePhoneCallEvent
     }
 
     // The limit check and the insert are one statement, so two racing creates cannot both see
-    // room for one: on SQLite the write gate serializes them; on PostgreSQL the extension's row
+    // room for one: on SQLite writes run one at a time (WriteBatches); on PostgreSQL the extension's row
     // is locked for the statement and its event_count re-read after any wait (creates on other
     // extensions are not held up). The count itself is kept by triggers (Storage/EventCountTriggers.cs).
     private const string InsertSqlite = """

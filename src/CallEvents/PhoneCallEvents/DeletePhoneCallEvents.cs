@@ -11,12 +11,13 @@ public static class DeletePhoneCallEvents
     /// <c>DELETE …/phoneCallEvents[/{eventType}[/{eventId}]]</c> (contract §7): one event, every
     /// event of a type, or every event of the extension. One <c>DELETE … RETURNING id</c>
     /// statement does it: the context check is in its WHERE clause, it is atomic, and the ids it
-    /// returns are exactly the rows that are gone, however many creates race with it.
+    /// returns are exactly the rows that are gone, however many creates race with it. Once
+    /// started, a delete runs to completion even if the client goes away (WriteBatches).
     /// </summary>
     public static async Task<Results<Ok<DeletedId[]>, NoContent>> HandleAsync(
-        HttpContext context, ExtensionAccess access, PreparedSql sql, WriteGate gate)
+        HttpContext context, ExtensionAccess access, WriteBatches writes)
     {
-        if (await TrySingleDeleteAsync(context, sql, gate) is { } id)
+        if (await TrySingleDeleteAsync(context, writes) is { } id)
         {
             return TypedResults.Ok(new[] { new DeletedId(id) });
         }
@@ -26,21 +27,19 @@ public static class DeletePhoneCallEvents
             + (route.Type is null ? "" : " AND type = @p1")
             + (route.EventId is null ? "" : " AND id = @p2")
             + " RETURNING id";
-        var deleted = new List<DeletedId>();
-        using (await gate.EnterAsync(context.RequestAborted))
+        object?[] values = route.EventId is not null ? [route.Extension.Id, route.Type, route.EventId]
+            : route.Type is not null ? [route.Extension.Id, route.Type]
+            : [route.Extension.Id];
+        var deleted = await writes.RunAsync(async lease =>
         {
-            await using var lease = await sql.OpenAsync(CancellationToken.None);
-            // Once started, the delete runs to completion even if the client goes away: the
-            // answer would be lost, never the consistency.
-            object?[] values = route.EventId is not null ? [route.Extension.Id, route.Type, route.EventId]
-                : route.Type is not null ? [route.Extension.Id, route.Type]
-                : [route.Extension.Id];
+            var ids = new List<DeletedId>();
             await using var reader = await lease.Command(delete, values).ExecuteReaderAsync(CancellationToken.None);
             while (await reader.ReadAsync(CancellationToken.None))
             {
-                deleted.Add(new DeletedId(reader.GetString(0)));
+                ids.Add(new DeletedId(reader.GetString(0)));
             }
-        }
+            return ids;
+        });
 
         if (route.EventId is not null && deleted.Count == 0)
         {
@@ -50,18 +49,13 @@ public static class DeletePhoneCallEvents
     }
 
     /// <summary>The one-round-trip single delete (<see cref="SingleDelete"/>): the id when it deleted the event, else null.</summary>
-    private static async Task<string?> TrySingleDeleteAsync(HttpContext context, PreparedSql sql, WriteGate gate)
+    private static async Task<string?> TrySingleDeleteAsync(HttpContext context, WriteBatches writes)
     {
         if (!context.Request.RouteValues.ContainsKey("eventId")
             || !SingleDelete.TryBuild(context.Caller(), context.Request.RouteValues, out var delete, out var values))
         {
             return null;
         }
-        using (await gate.EnterAsync(context.RequestAborted))
-        {
-            await using var lease = await sql.OpenAsync(CancellationToken.None);
-            // Once started, it runs to completion even if the client goes away (as below).
-            return await lease.Command(delete, values).ExecuteScalarAsync(CancellationToken.None) as string;
-        }
+        return await writes.RunAsync(async lease => await lease.Command(delete, values).ExecuteScalarAsync(CancellationToken.None) as string);
     }
 }

@@ -14,7 +14,7 @@ public static class UpdatePhoneCallEvent
     /// exactly like an unknown one.
     /// </summary>
     public static async Task<Ok<PhoneCallEventOut[]>> HandleAsync(
-        HttpContext context, ExtensionAccess access, PreparedSql sql, WriteGate gate, DestinationPolicy destinations, TimeProvider clock)
+        HttpContext context, ExtensionAccess access, WriteBatches writes, DestinationPolicy destinations, TimeProvider clock)
     {
         var route = await EventRoute.ResolveAsync(context, access);
         using var body = await UapiBody.ReadJsonAsync(context.Request, context.RequestAborted);
@@ -63,16 +63,13 @@ public static class UpdatePhoneCallEvent
         }
         var update = $"UPDATE phone_call_events SET {set} WHERE id = @p0 AND extension_id = @p1 AND type = @p2 RETURNING {PhoneCallEventRows.Columns}";
 
-        PhoneCallEvent pce;
-        using (await gate.EnterAsync(context.RequestAborted))
+        var pce = await writes.RunAsync(async lease =>
         {
-            await using var lease = await sql.OpenAsync(CancellationToken.None);
-            // Once started, the update runs to completion even if the client goes away.
             await using var reader = await lease.Command(update, [.. values]).ExecuteReaderAsync(CancellationToken.None);
-            pce = await reader.ReadAsync(CancellationToken.None)
+            return await reader.ReadAsync(CancellationToken.None)
                 ? PhoneCallEventRows.Read(reader)
                 : throw UapiError.PceIdInvalid.Exception();
-        }
+        });
         return TypedResults.Ok(new[] { pce.ToOut(route, context.Request) });
     }
 }

@@ -78,6 +78,7 @@ public static class StorageSetup
         services.AddSingleton(provider => new SqlitePragmas(options.Durability, provider.GetRequiredService<GroupCommit>()));
         services.AddSingleton<DatabaseReadiness>();
         services.AddSingleton<PreparedSql>();
+        services.AddSingleton<WriteBatches>();
         return services;
     }
 }
