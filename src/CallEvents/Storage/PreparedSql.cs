@@ -23,7 +23,7 @@ namespace CallEvents.Storage;
 /// Writes still take the <see cref="WriteGate"/> (SQLite has one writer), so group commit and
 /// the single-writer rule hold as they do for EF Core's writes.
 /// </summary>
-public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas) : IDisposable
+public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, WalCheckpoints checkpoints) : IDisposable
 {
     /// <summary>Idle SQLite connections kept open; more may be open at once under load, and are closed on return.</summary>
     private const int MaxIdle = 16;
@@ -63,6 +63,55 @@ public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas) 
         return new Lease(this, session.Connection, session);
     }
 
+    private SqliteSession? _writer;
+    private bool _writerCheckpoints; // whether the writer leaves checkpoints to WalCheckpoints
+
+    /// <summary>
+    /// SQLite: the one connection <see cref="WriteBatches"/> writes on, for one caller at a time.
+    /// Always the same, so its page cache (larger than a reader's) holds the pages writes touch,
+    /// instead of each batch reading them again on whichever connection the pool handed out.
+    /// </summary>
+    internal Lease OpenWriter()
+    {
+        if (_writer is not { Connection.State: System.Data.ConnectionState.Open })
+        {
+            _writer?.Dispose();
+            var connection = new SqliteConnection(options.ConnectionString);
+            connection.Open();
+            pragmas.Apply(connection);
+            using (var cache = connection.CreateCommand())
+            {
+                // With checkpoints taken in the background, this writer never stops to take one;
+                // the log is truncated back to 64 MiB after a checkpoint has let it restart.
+                cache.CommandText = $"PRAGMA cache_size = -{WriterCacheKiB}; PRAGMA journal_size_limit = {64 * 1024 * 1024};";
+                cache.ExecuteNonQuery();
+            }
+            _writer = new SqliteSession(connection);
+            _writerCheckpoints = false;
+        }
+        if (checkpoints.Running != _writerCheckpoints)
+        {
+            // The checkpoint loop starts once the database has been reached, maybe after the writer.
+            using var automatic = _writer.Connection.CreateCommand();
+            automatic.CommandText = checkpoints.Running ? "PRAGMA wal_autocheckpoint = 0" : "PRAGMA wal_autocheckpoint = 1000";
+            automatic.ExecuteNonQuery();
+            _writerCheckpoints = checkpoints.Running;
+        }
+        return new Lease(this, _writer.Connection, _writer, isWriter: true);
+    }
+
+    /// <summary>The writer's page cache: 16 MiB (a reader keeps SQLite's default, 2 MiB).</summary>
+    private const int WriterCacheKiB = 16 * 1024;
+
+    private void ReturnWriter(SqliteSession session, bool healthy)
+    {
+        if (!healthy)
+        {
+            session.Dispose();
+            _writer = null;
+        }
+    }
+
     private void Return(SqliteSession session, bool healthy)
     {
         if (healthy && session.Connection.State == System.Data.ConnectionState.Open && _idle.Count < MaxIdle)
@@ -77,6 +126,7 @@ public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas) 
 
     public void Dispose()
     {
+        _writer?.Dispose();
         while (_idle.TryTake(out var session))
         {
             session.Dispose();
@@ -106,11 +156,13 @@ public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas) 
         private readonly PreparedSql _owner;
         private readonly SqliteSession? _session;
         private readonly List<DbCommand>? _ownCommands;
+        private readonly bool _isWriter;
         private bool _failed;
 
-        internal Lease(PreparedSql owner, DbConnection connection, object? session)
+        internal Lease(PreparedSql owner, DbConnection connection, object? session, bool isWriter = false)
         {
             _owner = owner;
+            _isWriter = isWriter;
             Connection = connection;
             _session = session as SqliteSession;
             _ownCommands = _session is null ? [] : null;
@@ -169,7 +221,14 @@ public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas) 
         {
             if (_session is not null)
             {
-                _owner.Return(_session, !_failed);
+                if (_isWriter)
+                {
+                    _owner.ReturnWriter(_session, !_failed);
+                }
+                else
+                {
+                    _owner.Return(_session, !_failed);
+                }
                 return;
             }
             foreach (var command in _ownCommands!)

@@ -79,6 +79,8 @@ public static class StorageSetup
         services.AddSingleton<DatabaseReadiness>();
         services.AddSingleton<PreparedSql>();
         services.AddSingleton<WriteBatches>();
+        services.AddSingleton<WalCheckpoints>();
+        services.AddHostedService(provider => provider.GetRequiredService<WalCheckpoints>());
         return services;
     }
 }

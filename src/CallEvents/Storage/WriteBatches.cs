@@ -91,7 +91,7 @@ public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteB
     {
         using (await gate.EnterAsync(CancellationToken.None))
         {
-            await using var lease = await sql.OpenAsync(CancellationToken.None);
+            await using var lease = sql.OpenWriter();
             try
             {
                 await lease.Command("BEGIN IMMEDIATE").ExecuteNonQueryAsync();
