@@ -4,8 +4,10 @@ namespace CallEvents.Storage;
 
 /// <summary>
 /// The request hot paths' writes (create, update, delete), batched: on SQLite one writer loop
-/// takes every write waiting, runs them in one transaction — each in a savepoint of its own, so
-/// one that fails is rolled back alone — commits once, then answers them all. PostgreSQL runs
+/// takes every write waiting, runs them in one transaction, commits once, then answers them all.
+/// Each write is one statement that changes rows: SQLite undoes a statement that fails by itself
+/// and the transaction goes on, so a failed write takes nothing else with it (a savepoint per
+/// write would cost two more statements each, for nothing). PostgreSQL runs
 /// each write on its own connection at once: the server handles concurrency there.
 ///
 /// Why: SQLite has one writer. With a gate in front of it, each request's write paid a commit of
@@ -29,7 +31,8 @@ public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteB
     private Task? _loop;
 
     /// <summary>
-    /// Runs <paramref name="work"/> as one atomic write and completes after it is committed. The
+    /// Runs <paramref name="work"/> and completes after it is committed. The work runs at most
+    /// one statement that changes rows (others may read); an exception it throws fails only it. The
     /// work runs to completion even if the client goes away (no cancellation): the answer may be
     /// lost, never the consistency. Commands come from the lease it is given.
     /// </summary>
@@ -97,15 +100,11 @@ public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteB
                 await lease.Command("BEGIN IMMEDIATE").ExecuteNonQueryAsync();
                 foreach (var write in batch)
                 {
-                    await lease.Command("SAVEPOINT write").ExecuteNonQueryAsync();
-                    if (await write.RunAsync(lease))
+                    if (!await write.RunAsync(lease) && TransactionWasRolledBack(lease))
                     {
-                        await lease.Command("RELEASE write").ExecuteNonQueryAsync();
-                    }
-                    else
-                    {
-                        await lease.Command("ROLLBACK TO write").ExecuteNonQueryAsync();
-                        await lease.Command("RELEASE write").ExecuteNonQueryAsync();
+                        // Some errors (disk full, I/O) make SQLite roll back the whole transaction,
+                        // not just the statement: nothing of this batch is written, so say so to all.
+                        throw new InvalidOperationException("SQLite rolled the batch's transaction back after a failed write.");
                     }
                 }
                 await lease.Command("COMMIT").ExecuteNonQueryAsync();
@@ -122,9 +121,13 @@ public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteB
         }
     }
 
+    /// <summary>Whether the connection is back in autocommit mode, i.e. the batch's transaction is gone.</summary>
+    private static bool TransactionWasRolledBack(PreparedSql.Lease lease) =>
+        lease.Connection is Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle } && SQLitePCL.raw.sqlite3_get_autocommit(handle) != 0;
+
     private interface IWrite
     {
-        /// <summary>Runs the work; false when it threw (its savepoint is to be rolled back).</summary>
+        /// <summary>Runs the work; false when it threw (the exception is kept for its answer).</summary>
         Task<bool> RunAsync(PreparedSql.Lease lease);
 
         void Complete();
