@@ -45,12 +45,17 @@ public static class StorageSetup
         // Statements run often are prepared on the server after their second use, per physical
         // connection (Npgsql's automatic preparation): the hot paths' SQL is fixed text
         // (PreparedSql.cs), so PostgreSQL skips parsing and planning it on every request.
-        if (builder.MaxAutoPrepare == 0)
+        if (!Names(connectionString, "maxautoprepare"))
         {
             builder.MaxAutoPrepare = 64;
         }
         return builder.ConnectionString;
     }
+
+    /// <summary>Whether the operator's connection string sets this key (any spelling: "Max Auto Prepare", "MaxAutoPrepare").</summary>
+    private static bool Names(string connectionString, string key) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(name => string.Equals(name.Replace(" ", "", StringComparison.Ordinal), key, StringComparison.OrdinalIgnoreCase));
 
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
     {
