@@ -10,8 +10,9 @@ public static class ListPhoneCallEvents
 {
     /// <summary>
     /// <c>GET …/phoneCallEvents[/{eventType}[/{eventId}]]</c>: a UAPI collection (contract §7).
-    /// Plain SQL (Storage/PreparedSql.cs): the page is one statement, and totalResults of a whole
-    /// extension is its event_count, so only a type, id or filter restriction needs a count.
+    /// Plain SQL (Storage/PreparedSql.cs): the page is one statement, totalResults of a whole
+    /// extension is its event_count, and one event's page is its row, so only a type or filter
+    /// restriction needs a count.
     /// </summary>
     public static async Task<Ok<UapiCollection<PhoneCallEventOut>>> HandleAsync(HttpContext context, ExtensionAccess access, PreparedSql sql)
     {
@@ -41,31 +42,40 @@ public static class ListPhoneCallEvents
         }
 
         await using var lease = await sql.OpenAsync(cancellationToken);
+        var entries = new List<PhoneCallEventOut>();
         int total;
-        if (route.Type is null && route.EventId is null && !query.Filters)
+        if (route.EventId is not null)
         {
-            total = route.Extension.EventCount;
+            // One event at most: its row is the whole answer, so no separate count.
+            await using (var reader = await lease.Command($"SELECT {PhoneCallEventRows.Columns} FROM phone_call_events WHERE {where}", [.. values]).ExecuteReaderAsync(cancellationToken))
+            {
+                total = await reader.ReadAsync(cancellationToken) ? 1 : 0;
+                if (total == 1 && query.Page.StartIndex == 0)
+                {
+                    entries.Add(PhoneCallEventRows.Read(reader).ToOut(route, context.Request, query.Fields));
+                }
+            }
+            if (total == 0 && (!query.Filters || !await ExistsAsync(lease, route, cancellationToken)))
+            {
+                throw UapiError.PceIdInvalid.Exception();
+            }
         }
         else
         {
-            var counted = await lease.Command($"SELECT count(*) FROM phone_call_events WHERE {where}", [.. values]).ExecuteScalarAsync(cancellationToken);
-            total = Convert.ToInt32(counted, System.Globalization.CultureInfo.InvariantCulture);
-        }
-        if (route.EventId is not null && total == 0 && (!query.Filters || !await ExistsAsync(lease, route, cancellationToken)))
-        {
-            throw UapiError.PceIdInvalid.Exception();
-        }
-
-        var entries = new List<PhoneCallEventOut>(Math.Min(query.Page.Count, Math.Max(0, total - query.Page.StartIndex)));
-        if (total > query.Page.StartIndex)
-        {
-            var page = $"SELECT {PhoneCallEventRows.Columns} FROM phone_call_events WHERE {where} {query.OrderBySql} LIMIT @p{values.Count} OFFSET @p{values.Count + 1}";
-            values.Add(query.Page.Count);
-            values.Add(query.Page.StartIndex);
-            await using var reader = await lease.Command(page, [.. values]).ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            total = route.Type is null && !query.Filters
+                ? route.Extension.EventCount
+                : Convert.ToInt32(await lease.Command($"SELECT count(*) FROM phone_call_events WHERE {where}", [.. values]).ExecuteScalarAsync(cancellationToken),
+                    System.Globalization.CultureInfo.InvariantCulture);
+            if (total > query.Page.StartIndex)
             {
-                entries.Add(PhoneCallEventRows.Read(reader).ToOut(route, context.Request, query.Fields));
+                var page = $"SELECT {PhoneCallEventRows.Columns} FROM phone_call_events WHERE {where} {query.OrderBySql} LIMIT @p{values.Count} OFFSET @p{values.Count + 1}";
+                values.Add(query.Page.Count);
+                values.Add(query.Page.StartIndex);
+                await using var reader = await lease.Command(page, [.. values]).ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    entries.Add(PhoneCallEventRows.Read(reader).ToOut(route, context.Request, query.Fields));
+                }
             }
         }
         return TypedResults.Ok(new UapiCollection<PhoneCallEventOut>(
