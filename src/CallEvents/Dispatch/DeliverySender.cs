@@ -18,11 +18,20 @@ public sealed class DeliverySender(
     private readonly string _owner = options.Value.NodeId is { Length: > 0 } node ? node : Environment.MachineName;
     private readonly Dictionary<string, int> _perDestination = new(StringComparer.OrdinalIgnoreCase);
     private readonly HashSet<Task> _inFlight = [];
+    private int _running;
+    private AttemptWriter? _writer;
+    private long _nextSweep = long.MinValue;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
         await WithDbAsync(db => DeliveryQueue.ReleaseOwnLeasesAsync(db, _owner, stoppingToken), stoppingToken);
+        var writer = _writer = new AttemptWriter(
+            batch => WithDbAsync(db => DeliveryBatchRecorder.RecordAsync(db, batch, _options, clock.GetUtcNow(), CancellationToken.None), CancellationToken.None),
+            one => WithDbAsync(db => DeliveryRecorder.RecordAsync(db, one.Delivery, one.Result, _options, one.AttemptedAt, one.LatencyMs, clock.GetUtcNow(),
+                CancellationToken.None), CancellationToken.None),
+            logger);
+        var writing = writer.RunAsync();
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -30,12 +39,8 @@ public sealed class DeliverySender(
                 var full = await ClaimAndStartAsync(stoppingToken);
                 if (!full)
                 {
-                    Task finished;
-                    lock (_inFlight)
-                    {
-                        finished = _inFlight.Count == 0 ? Task.Delay(Timeout.Infinite, stoppingToken) : Task.WhenAny(_inFlight);
-                    }
-                    await signal.WaitAsync(_options.PollInterval, clock, finished, stoppingToken);
+                    // Intake, a replay and every finished attempt (RunAsync) wake it.
+                    await signal.WaitAsync(_options.PollInterval, clock, stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -54,17 +59,26 @@ public sealed class DeliverySender(
             remaining = [.. _inFlight];
         }
         await Task.WhenAll(remaining).ContinueWith(_ => { }, TaskScheduler.Default);
+        writer.Complete();
+        await writing;
     }
 
     /// <summary>One round; true when every free slot was filled (so another round may find more at once).</summary>
     private async Task<bool> ClaimAndStartAsync(CancellationToken stoppingToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await WithDbAsync(db => DeliveryQueue.CancelDisabledAsync(db, now, stoppingToken), stoppingToken);
+        // The sweep reads every pending row; the claim already skips disabled events, so the
+        // sweep only turns their rows into "cancelled" log entries and can wait a poll interval
+        // (it ran every round, i.e. after every finished attempt, before).
+        if (now >= _nextSweep)
+        {
+            await WithDbAsync(db => DeliveryQueue.CancelDisabledAsync(db, now, stoppingToken), stoppingToken);
+            _nextSweep = now + (long)_options.PollInterval.TotalMilliseconds;
+        }
         int free;
         lock (_inFlight)
         {
-            free = _options.MaxConcurrency - _inFlight.Count;
+            free = _options.MaxConcurrency - _running;
         }
         if (free <= 0)
         {
@@ -110,6 +124,10 @@ public sealed class DeliverySender(
                 await WithDbAsync(db => DeliveryQueue.ReleaseAsync(db, delivery.Seq, _owner, due, stoppingToken), stoppingToken);
                 continue;
             }
+            lock (_inFlight)
+            {
+                _running++;
+            }
             var task = RunAsync(delivery, hook, secrets.GetValueOrDefault(hook.AppClientId ?? ""), destination, stoppingToken);
             lock (_inFlight)
             {
@@ -119,9 +137,8 @@ public sealed class DeliverySender(
             {
                 lock (_inFlight)
                 {
-                    _inFlight.Remove(t);
+                    _inFlight.Remove(t); // kept only so that shutdown can wait for them
                 }
-                signal.Wake();
             }, TaskScheduler.Default);
         }
         return claimed.Count == free;
@@ -151,7 +168,7 @@ public sealed class DeliverySender(
             var startedTicks = clock.GetTimestamp();
             var result = await SendAsync(delivery, hook, secrets ?? [], started, stoppingToken);
             var latency = (long)clock.GetElapsedTime(startedTicks).TotalMilliseconds;
-            await WithDbAsync(db => DeliveryRecorder.RecordAsync(db, delivery, result, _options, started.ToUnixTimeMilliseconds(), latency, clock.GetUtcNow(), CancellationToken.None), CancellationToken.None);
+            await _writer!.WriteAsync(new FinishedAttempt(delivery, result, started.ToUnixTimeMilliseconds(), latency));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -165,12 +182,16 @@ public sealed class DeliverySender(
         {
             lock (_inFlight)
             {
+                _running--;
                 _perDestination[destination]--;
                 if (_perDestination[destination] == 0)
                 {
                     _perDestination.Remove(destination);
                 }
             }
+            // The slot is free from here: the next round may claim (counted here, not when the
+            // task's continuation runs, which let the sender spin on a finished task before).
+            signal.Wake();
         }
     }
 
