@@ -16,15 +16,16 @@ public sealed class DeliverySender(
 {
     private readonly DeliveryOptions _options = options.Value;
     private readonly string _owner = options.Value.NodeId is { Length: > 0 } node ? node : Environment.MachineName;
-    private readonly Dictionary<string, int> _perDestination = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SenderSlots _slots = new(options.Value);
     private readonly HashSet<Task> _inFlight = [];
-    private int _running;
     private AttemptWriter? _writer;
     private long _nextSweep = long.MinValue;
+    private CancellationToken _stopping;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        _stopping = stoppingToken;
         await WithDbAsync(db => DeliveryQueue.ReleaseOwnLeasesAsync(db, _owner, stoppingToken), stoppingToken);
         var writer = _writer = new AttemptWriter(
             batch => WithDbAsync(db => DeliveryBatchRecorder.RecordAsync(db, batch, _options, clock.GetUtcNow(), CancellationToken.None), CancellationToken.None),
@@ -75,17 +76,13 @@ public sealed class DeliverySender(
             await WithDbAsync(db => DeliveryQueue.CancelDisabledAsync(db, now, stoppingToken), stoppingToken);
             _nextSweep = now + (long)_options.PollInterval.TotalMilliseconds;
         }
-        int free;
-        lock (_inFlight)
-        {
-            free = _options.MaxConcurrency - _running;
-        }
-        if (free <= 0)
+        var wanted = _slots.Wanted();
+        if (wanted <= 0)
         {
             return false;
         }
         var leaseUntil = now + (long)_options.LeaseDuration.TotalMilliseconds;
-        var claimed = await WithDbAsync(db => DeliveryQueue.ClaimAsync(db, _owner, free, now, leaseUntil, stoppingToken), stoppingToken);
+        var claimed = await WithDbAsync(db => DeliveryQueue.ClaimAsync(db, _owner, wanted, now, leaseUntil, stoppingToken), stoppingToken);
         if (claimed.Count == 0)
         {
             return false;
@@ -106,29 +103,25 @@ public sealed class DeliverySender(
                 await WithDbAsync(db => DeliveryQueue.ReleaseAsync(db, delivery.Seq, _owner, now, stoppingToken), stoppingToken);
                 continue;
             }
-            var destination = Destination(hook.Url);
-            lock (_inFlight)
+            var ready = new ReadyDelivery(delivery, hook, secrets.GetValueOrDefault(hook.AppClientId ?? "") ?? [], Destination(hook.Url));
+            if (!_slots.TryAdd(ready))
             {
-                if (_perDestination.GetValueOrDefault(destination) >= _options.MaxConcurrencyPerDestination)
-                {
-                    destination = "";
-                }
-                else
-                {
-                    _perDestination[destination] = _perDestination.GetValueOrDefault(destination) + 1;
-                }
-            }
-            if (destination.Length == 0)
-            {
+                // Its destination has its share sending and waiting: back to the queue for a while.
                 var due = now + (long)_options.DestinationBusyDelay.TotalMilliseconds;
                 await WithDbAsync(db => DeliveryQueue.ReleaseAsync(db, delivery.Seq, _owner, due, stoppingToken), stoppingToken);
-                continue;
             }
-            lock (_inFlight)
-            {
-                _running++;
-            }
-            var task = RunAsync(delivery, hook, secrets.GetValueOrDefault(hook.AppClientId ?? ""), destination, stoppingToken);
+        }
+        StartWaiting();
+        return claimed.Count == wanted;
+    }
+
+    /// <summary>Starts every waiting delivery that a free slot allows.</summary>
+    private void StartWaiting()
+    {
+        var freshUntil = clock.GetUtcNow().ToUnixTimeMilliseconds() + (long)(_options.LeaseDuration.TotalMilliseconds / 2);
+        foreach (var ready in _slots.TakeStartable(freshUntil))
+        {
+            var task = RunAsync(ready, _stopping);
             lock (_inFlight)
             {
                 _inFlight.Add(task);
@@ -141,17 +134,14 @@ public sealed class DeliverySender(
                 }
             }, TaskScheduler.Default);
         }
-        return claimed.Count == free;
     }
 
-    private sealed record Hook(string Id, int Method, string Url, int Status, string? AppClientId);
-
-    private async Task<(Dictionary<string, Hook>, Dictionary<string, IReadOnlyList<string>>)> LoadTargetsAsync(List<string> eventIds, CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, DeliveryHook>, Dictionary<string, IReadOnlyList<string>>)> LoadTargetsAsync(List<string> eventIds, CancellationToken cancellationToken)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
         var hooks = await db.PhoneCallEvents.AsNoTracking().Where(p => eventIds.Contains(p.Id))
-            .Select(p => new Hook(p.Id, p.Method, p.Url, p.Status, p.AppClientId)).ToDictionaryAsync(h => h.Id, cancellationToken);
+            .Select(p => new DeliveryHook(p.Id, p.Method, p.Url, p.Status, p.AppClientId)).ToDictionaryAsync(h => h.Id, cancellationToken);
         var clientIds = hooks.Values.Select(h => h.AppClientId).OfType<string>().Distinct().ToList();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var secrets = await db.AppSigningSecrets.AsNoTracking().Where(s => clientIds.Contains(s.ClientId)).ToListAsync(cancellationToken);
@@ -160,15 +150,23 @@ public sealed class DeliverySender(
             : [s.Secret])));
     }
 
-    private async Task RunAsync(ClaimedDelivery delivery, Hook hook, IReadOnlyList<string>? secrets, string destination, CancellationToken stoppingToken)
+    private async Task RunAsync(ReadyDelivery ready, CancellationToken stoppingToken)
     {
+        var sending = true;
         try
         {
+            await Task.Yield(); // StartWaiting may run on a finishing request's thread: do not send inline
             var started = clock.GetUtcNow();
             var startedTicks = clock.GetTimestamp();
-            var result = await SendAsync(delivery, hook, secrets ?? [], started, stoppingToken);
+            var result = await SendAsync(ready.Delivery, ready.Hook, ready.Secrets, started, stoppingToken);
             var latency = (long)clock.GetElapsedTime(startedTicks).TotalMilliseconds;
-            await _writer!.WriteAsync(new FinishedAttempt(delivery, result, started.ToUnixTimeMilliseconds(), latency));
+            // The request is done: its slot (the limits are on requests in flight) goes to the
+            // next waiting delivery while the result waits for the next batch write. The row
+            // stays pending and leased until then, so nothing, not even the next event of the
+            // same call, can be claimed past it.
+            EndRequest(ready.Destination, recording: true);
+            sending = false;
+            await _writer!.WriteAsync(new FinishedAttempt(ready.Delivery, result, started.ToUnixTimeMilliseconds(), latency));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -176,26 +174,33 @@ public sealed class DeliverySender(
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Recording delivery {Delivery} failed; it is retried when its lease runs out.", delivery.Id);
+            logger.LogError(e, "Recording delivery {Delivery} failed; it is retried when its lease runs out.", ready.Delivery.Id);
         }
         finally
         {
-            lock (_inFlight)
+            if (sending)
             {
-                _running--;
-                _perDestination[destination]--;
-                if (_perDestination[destination] == 0)
-                {
-                    _perDestination.Remove(destination);
-                }
+                EndRequest(ready.Destination, recording: false);
             }
-            // The slot is free from here: the next round may claim (counted here, not when the
-            // task's continuation runs, which let the sender spin on a finished task before).
-            signal.Wake();
+            else
+            {
+                _slots.EndRecording();
+                signal.Wake();
+            }
         }
     }
 
-    private async Task<AttemptResult> SendAsync(ClaimedDelivery delivery, Hook hook, IReadOnlyList<string> secrets, DateTimeOffset now, CancellationToken stoppingToken)
+    private void EndRequest(string destination, bool recording)
+    {
+        _slots.EndRequest(destination, recording);
+        if (!_stopping.IsCancellationRequested)
+        {
+            StartWaiting();
+        }
+        signal.Wake(); // a claim may now take more
+    }
+
+    private async Task<AttemptResult> SendAsync(ClaimedDelivery delivery, DeliveryHook hook, IReadOnlyList<string> secrets, DateTimeOffset now, CancellationToken stoppingToken)
     {
         using var deadline = new CancellationTokenSource(_options.RequestTimeout, clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, deadline.Token);
