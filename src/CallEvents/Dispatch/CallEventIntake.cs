@@ -121,13 +121,14 @@ public static class CallEventIntake
             {
                 var row = rows[offset + i];
                 sql.Append(i == 0 ? "" : ", ").Append($"(@i{i}, @e{i}, @c{i}, @k{i}, @p{i}, 0, @now, @now, 0, 0)");
-                command.AddParameter($"i{i}", row.Id);
-                command.AddParameter($"e{i}", row.EventId);
-                command.AddParameter($"c{i}", row.CallId);
-                command.AddParameter($"k{i}", row.Kind);
-                command.AddParameter($"p{i}", row.Payload);
+                command.AddParameter($"@i{i}", row.Id);
+                command.AddParameter($"@e{i}", row.EventId);
+                command.AddParameter($"@c{i}", row.CallId);
+                command.AddParameter($"@k{i}", row.Kind);
+                command.AddParameter($"@p{i}", row.Payload);
             }
-            command.AddParameter("now", rows[0].DueAt);
+            // Named with their prefix: SQLite then looks each name up once, not once per prefix.
+            command.AddParameter("@now", rows[0].DueAt);
             command.CommandText = sql.ToString();
             await command.ExecuteNonQueryAsync(CancellationToken.None);
         }
