@@ -33,6 +33,9 @@ public sealed class DeliverySender(
                 CancellationToken.None), CancellationToken.None),
             logger);
         var writing = writer.RunAsync();
+        // One periodic timer, armed once: a timer armed anew before each wait could be armed
+        // just after a test moved the fake clock, and then never fire.
+        using var poll = clock.CreateTimer(_ => signal.Wake(), null, _options.PollInterval, _options.PollInterval);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -40,8 +43,8 @@ public sealed class DeliverySender(
                 var full = await ClaimAndStartAsync(stoppingToken);
                 if (!full)
                 {
-                    // Intake, a replay and every finished attempt (RunAsync) wake it.
-                    await signal.WaitAsync(_options.PollInterval, clock, stoppingToken);
+                    // Intake, a replay, every finished attempt (RunAsync) and the poll timer wake it.
+                    await signal.WaitAsync(stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

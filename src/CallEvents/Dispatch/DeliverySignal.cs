@@ -16,11 +16,12 @@ public sealed class DeliverySignal : IDisposable
     }
 
     /// <summary>
-    /// Waits until woken or until <paramref name="delay"/> passes on <paramref name="clock"/>. Nothing is thrown on the way: the sender waits once per
-    /// round, and a cancellation exception per wait (as SemaphoreSlim's cancelled wait throws) was
-    /// a tenth of the sender's CPU in the profile.
+    /// Waits until woken (the sender's poll timer wakes it too). Nothing is thrown on the way
+    /// unless <paramref name="cancellationToken"/> is cancelled: the sender waits once per round,
+    /// and a cancellation exception per wait (as SemaphoreSlim's cancelled wait throws) was a
+    /// tenth of the sender's CPU in the profile.
     /// </summary>
-    public async Task WaitAsync(TimeSpan delay, TimeProvider clock, CancellationToken cancellationToken)
+    public async Task WaitAsync(CancellationToken cancellationToken)
     {
         Task woken;
         lock (_lock)
@@ -29,10 +30,7 @@ public sealed class DeliverySignal : IDisposable
         }
         if (!woken.IsCompleted)
         {
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var timer = Task.Delay(delay, clock, stop.Token);
-            await Task.WhenAny(woken, timer);
-            await stop.CancelAsync(); // the timer ends cancelled, unobserved: no exception is thrown
+            await woken.WaitAsync(cancellationToken);
         }
         lock (_lock)
         {
