@@ -24,7 +24,11 @@ public sealed class AppAccounts
 
     private readonly ConcurrentDictionary<string, AppAccount> _byClientId = new(StringComparer.Ordinal);
 
-    private static readonly Func<CallEventsDb, string, CancellationToken, Task<AppAccount?>> Query =
+    // EF Core ties a compiled query to the model it first runs against, and SQLite and PostgreSQL
+    // have different context types and models; one process may hold both (as Accounts/ExtensionAccess.cs).
+    private static readonly ConcurrentDictionary<Type, Func<CallEventsDb, string, CancellationToken, Task<AppAccount?>>> QueryByModel = new();
+
+    private static Func<CallEventsDb, string, CancellationToken, Task<AppAccount?>> Compile() =>
         EF.CompileAsyncQuery((CallEventsDb db, string clientId, CancellationToken _) =>
             (from app in db.Apps
              where app.ClientId == clientId
@@ -42,7 +46,7 @@ public sealed class AppAccounts
         {
             return known;
         }
-        var account = await Query(db, clientId, cancellationToken);
+        var account = await QueryByModel.GetOrAdd(db.GetType(), _ => Compile())(db, clientId, cancellationToken);
         if (account is not null)
         {
             if (_byClientId.Count >= MaxEntries)
