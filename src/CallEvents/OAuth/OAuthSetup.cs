@@ -23,6 +23,7 @@ public static class OAuthSetup
             {
                 core.UseEntityFrameworkCore().UseDbContext<Storage.CallEventsDb>();
                 core.ReplaceApplicationManager(typeof(FastSecretApplicationManager<>));
+                core.ReplaceApplicationStore<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, CompiledApplicationStore>();
             })
             .AddServer(server =>
             {
