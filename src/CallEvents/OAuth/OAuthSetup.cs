@@ -1,6 +1,6 @@
 using OpenIddict.Server;
+using OpenIddict.Validation;
 using OpenIddict.Validation.AspNetCore;
-using Microsoft.IdentityModel.Tokens;
 
 namespace CallEvents.OAuth;
 
@@ -23,6 +23,7 @@ public static class OAuthSetup
             {
                 core.UseEntityFrameworkCore().UseDbContext<Storage.CallEventsDb>();
                 core.ReplaceApplicationManager(typeof(FastSecretApplicationManager<>));
+                core.ReplaceApplicationStore<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, CompiledApplicationStore>();
             })
             .AddServer(server =>
             {
@@ -54,15 +55,25 @@ public static class OAuthSetup
             options.Issuer = new Uri(provider.GetRequiredService<IConfiguration>()["OAuth:Issuer"] is { Length: > 0 } issuer
                 ? issuer
                 : DefaultIssuer);
-            var key = SigningKeyStore.LoadOrCreate(provider);
-            options.SigningCredentials.Add(new SigningCredentials(key, SecurityAlgorithms.RsaSha256));
+            options.SigningCredentials.Add(provider.GetRequiredService<SigningKeys>().Signing);
         });
+        // Keys that only verify (an RSA key from an earlier version): known to the validation,
+        // never to the server, which signs with its first signing credential.
+        services.AddOptions<OpenIddictValidationOptions>().Configure<IServiceProvider>((options, provider) =>
+        {
+            foreach (var key in provider.GetRequiredService<SigningKeys>().VerifyOnly)
+            {
+                options.Configuration!.SigningKeys.Add(key);
+            }
+        });
+        services.AddSingleton(SigningKeyStore.Load);
 
         // No default scheme: UAPI requests authenticate in RequireCaller() through a short cache
         // (TokenValidationCache.cs) instead of a full validation by the middleware on every request.
         services.AddAuthentication();
         services.AddScoped<AppRegistry>();
         services.AddSingleton<TokenValidationCache>();
+        services.AddSingleton<AppAccounts>();
         return services;
     }
 }
