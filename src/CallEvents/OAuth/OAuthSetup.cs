@@ -13,8 +13,9 @@ public static class OAuthSetup
 
     /// <summary>
     /// OpenIddict as the OAuth 2.0 server (token endpoint, client credentials) and as the
-    /// validator of every UAPI request, with token entries in the database so that
-    /// regenerating an app's secret revokes its tokens on every node.
+    /// validator of every UAPI request. Access tokens carry a stamp of their app's secret instead
+    /// of a token entry row each (SecretStamp.cs), so that regenerating an app's secret revokes
+    /// its tokens on every node without a write per token issued.
     /// </summary>
     public static IServiceCollection AddOAuth(this IServiceCollection services)
     {
@@ -24,6 +25,7 @@ public static class OAuthSetup
                 core.UseEntityFrameworkCore().UseDbContext<Storage.CallEventsDb>();
                 core.ReplaceApplicationManager(typeof(FastSecretApplicationManager<>));
                 core.ReplaceApplicationStore<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, CompiledApplicationStore>();
+                core.ReplaceTokenManager(typeof(StampRevokingTokenManager<>));
             })
             .AddServer(server =>
             {
@@ -31,6 +33,7 @@ public static class OAuthSetup
                 server.AllowClientCredentialsFlow();
                 server.SetAccessTokenLifetime(AccessTokenLifetime);
                 server.AddEventHandler(TokenEndpoint.WholeExpiresIn.Descriptor); // "expires_in":3600, not 3599
+                server.AddEventHandler(SecretStampHandlers.NoEntryForStampedTokens.Descriptor);
                 // Signed (JWS) rather than encrypted tokens: validation costs one signature check,
                 // and the only claims are the caller's own account ids. The characters are
                 // base64url and '.', as the contract requires.
@@ -44,7 +47,8 @@ public static class OAuthSetup
             .AddValidation(validation =>
             {
                 validation.UseLocalServer();
-                validation.EnableTokenEntryValidation();
+                validation.EnableTokenEntryValidation(); // tokens issued before stamps, until they expire
+                validation.AddEventHandler(SecretStampHandlers.RefuseStaleStamps.Descriptor);
                 validation.UseAspNetCore();
             });
 
@@ -74,6 +78,7 @@ public static class OAuthSetup
         services.AddScoped<AppRegistry>();
         services.AddSingleton<TokenValidationCache>();
         services.AddSingleton<AppAccounts>();
+        services.AddHostedService<TokenEntryPruning>();
         return services;
     }
 }

@@ -38,9 +38,18 @@ public static class TokenEndpoint
             return Forbid(Errors.InvalidClient, "The client is not registered to an account.");
         }
 
+        // Binds the token to the app's current secret (SecretStamp.cs); null only if the app was
+        // deleted since OpenIddict checked its secret a moment ago.
+        var stamp = await SecretStamp.ForIssueAsync(db, request.ClientId!, context.RequestAborted);
+        if (stamp is null)
+        {
+            return Forbid(Errors.InvalidClient, "The client is not registered.");
+        }
+
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         identity.SetClaim(Claims.Subject, account.Id);
         identity.SetClaim(Caller.KindClaim, account.Kind.ToString());
+        identity.SetClaim(SecretStamp.Claim, stamp);
         if (account.OrganizationId is not null)
         {
             identity.SetClaim(Caller.OrganizationClaim, account.OrganizationId);
