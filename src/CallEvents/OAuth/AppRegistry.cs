@@ -66,6 +66,8 @@ public sealed class AppRegistry(CallEventsDb db, IOpenIddictApplicationManager a
         var secret = ObjectIds.NewId(40);
         await applications.UpdateAsync(application, secret, cancellationToken);
         var applicationId = await applications.GetIdAsync(application, cancellationToken);
+        // The update above already changed the app's secret stamp; this also revokes the entries of
+        // tokens issued before stamps (StampRevokingTokenManager.cs).
         await tokens.RevokeByApplicationIdAsync(applicationId!, cancellationToken);
         validatedTokens.ForgetClient(clientId); // at once here; other processes within the cache's bound
         return new IssuedCredentials(app.AccountId, clientId, secret);

@@ -12,7 +12,8 @@ namespace CallEvents.OAuth;
 /// OpenIddict's Entity Framework Core application store, with the one query every token request
 /// makes (the client by its id) compiled once instead of built from a LINQ expression each time:
 /// in a token-issue profile, building that query (funcletizer, query-cache key) was about 5% of
-/// the CPU. Same query, same tracking (the token entry links to the tracked application), so the
+/// the CPU. Same query, same tracking (the token endpoint takes the secret stamp from the tracked
+/// application, SecretStamp.cs), so the
 /// behaviour is OpenIddict's: the client is read from the database on every request, and a secret
 /// regenerated on another node is refused at once.
 /// </summary>

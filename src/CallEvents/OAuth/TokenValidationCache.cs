@@ -10,8 +10,9 @@ namespace CallEvents.OAuth;
 /// <summary>
 /// Remembers, for a short while, which bearer tokens OpenIddict has already found valid and the
 /// <see cref="Caller"/> each one stands for. Why: a full validation runs OpenIddict's handler
-/// pipeline, checks the signature and looks the token entry up in the database (the entry is
-/// what lets a regenerated secret revoke tokens on every node); measured with bench/run.sh it
+/// pipeline, checks the signature and reads the token's app from the database to compare its
+/// secret stamp (SecretStamp.cs: what lets a regenerated secret revoke tokens on every node;
+/// a token issued by an earlier version has its token entry read instead); measured with bench/run.sh it
 /// was most of the cost of every UAPI request (see bench/README.md for the figures).
 ///
 /// Revocation stays bounded: an entry is trusted for at most <c>OAuth:ValidatedTokenCacheSeconds</c>
