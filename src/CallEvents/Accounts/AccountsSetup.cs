@@ -4,7 +4,7 @@ public static class AccountsSetup
 {
     public static IServiceCollection AddAccounts(this IServiceCollection services)
     {
-        services.AddScoped<ExtensionAccess>();
+        services.AddSingleton<ExtensionAccess>();
         services.AddScoped<AccountRegistry>();
         services.AddScoped<Demo.DemoTenant>();
         return services;

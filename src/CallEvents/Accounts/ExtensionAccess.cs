@@ -1,12 +1,11 @@
-using System.Collections.Concurrent;
 using CallEvents.Storage;
 using CallEvents.Uapi;
-using Microsoft.EntityFrameworkCore;
 
 namespace CallEvents.Accounts;
 
 /// <summary>An extension the caller has been found allowed to manage.</summary>
-public sealed record ManagedExtension(long Id, string Number, string OwnerId, string OrganizationId);
+/// <remarks><paramref name="EventCount"/>: its events when it was looked up (extensions.event_count).</remarks>
+public sealed record ManagedExtension(long Id, string Number, string OwnerId, string OrganizationId, int EventCount);
 
 /// <summary>
 /// Contract §4: decides whether the caller may manage the phone call events of the extension
@@ -14,13 +13,13 @@ public sealed record ManagedExtension(long Id, string Number, string OwnerId, st
 /// user_invalid, then extension_invalid, then pce_access_denied. Another tenant's extension is
 /// answered exactly like a missing one.
 /// </summary>
-public sealed class ExtensionAccess(CallEventsDb db)
+public sealed class ExtensionAccess(PreparedSql sql)
 {
     private enum UserForm { Me, Owner, Explicit }
 
     private sealed record NamedUser(string Id, string? OrganizationId, string? OrganizationCode);
 
-    private sealed record ExtensionRow(long Id, string Number, ExtensionType Type, string OwnerId, string OrganizationId, bool Denied);
+    private sealed record ExtensionRow(long Id, string Number, ExtensionType Type, string OwnerId, string OrganizationId, bool Denied, int EventCount);
 
     public async Task<ManagedExtension> ResolveAsync(Caller caller, string userId, string extension, CancellationToken cancellationToken)
     {
@@ -61,7 +60,7 @@ public sealed class ExtensionAccess(CallEventsDb db)
             extended = extension;
         }
 
-        var row = await FindExtension(db, extended) ?? throw UapiError.ExtensionInvalid.Exception();
+        var row = await FindExtension(extended, cancellationToken) ?? throw UapiError.ExtensionInvalid.Exception();
         if (!row.Type.AllowsPhoneCallEvents())
         {
             throw UapiError.ExtensionInvalid.Exception();
@@ -88,12 +87,12 @@ public sealed class ExtensionAccess(CallEventsDb db)
         {
             throw UapiError.PceAccessDenied.Exception();
         }
-        return new ManagedExtension(row.Id, row.Number, row.OwnerId, row.OrganizationId);
+        return new ManagedExtension(row.Id, row.Number, row.OwnerId, row.OrganizationId, row.EventCount);
     }
 
     private async Task<NamedUser?> FindVisibleUserAsync(Caller caller, string userId, CancellationToken cancellationToken)
     {
-        var user = await FindUser(db, userId);
+        var user = await FindUser(userId, cancellationToken);
         if (user is null)
         {
             return null;
@@ -102,42 +101,45 @@ public sealed class ExtensionAccess(CallEventsDb db)
         return caller.Kind == AccountKind.Admin || user.OrganizationId == caller.OrganizationId ? user : null;
     }
 
-    // EF Core ties a compiled query to the model it first runs against, and SQLite and
-    // PostgreSQL have different models: one process may hold both (the test suite's PostgreSQL
-    // pass runs SQLite-only hosts beside PostgreSQL ones), so each context type compiles its own.
-    private static readonly ConcurrentDictionary<Type, Func<CallEventsDb, string, Task<NamedUser?>>> FindUserByModel = new();
-    private static readonly ConcurrentDictionary<Type, Func<CallEventsDb, string, Task<ExtensionRow?>>> FindExtensionByModel = new();
+    private async Task<NamedUser?> FindUser(string id, CancellationToken cancellationToken)
+    {
+        await using var lease = await sql.OpenAsync(cancellationToken);
+        await using var reader = await lease.Command(FindUserSql, id, (int)AccountKind.User).ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new NamedUser(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2))
+            : null;
+    }
 
-    private static Task<NamedUser?> FindUser(CallEventsDb db, string id) => FindUserByModel.GetOrAdd(db.GetType(), _ => CompileFindUser())(db, id);
+    private async Task<ExtensionRow?> FindExtension(string number, CancellationToken cancellationToken)
+    {
+        await using var lease = await sql.OpenAsync(cancellationToken);
+        await using var reader = await lease.Command(FindExtensionSql, number).ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new ExtensionRow(reader.GetInt64(0), reader.GetString(1), (ExtensionType)reader.GetInt32(2), reader.GetString(3),
+                reader.GetString(4), reader.GetBoolean(5), reader.GetInt32(6))
+            : null;
+    }
 
-    private static Task<ExtensionRow?> FindExtension(CallEventsDb db, string number) =>
-        FindExtensionByModel.GetOrAdd(db.GetType(), _ => CompileFindExtension())(db, number);
-
-    private static Func<CallEventsDb, string, Task<NamedUser?>> CompileFindUser() =>
-        EF.CompileAsyncQuery((CallEventsDb db, string id) =>
-            (from user in db.Accounts
-             where user.Id == id && user.Kind == AccountKind.User
-             join organization in db.Accounts on user.OrganizationId equals organization.Id
-             select new NamedUser(user.Id, user.OrganizationId, organization.OrganizationCode))
-            .FirstOrDefault());
+    private const string FindUserSql = """
+        SELECT u.id, u.organization_id, g.organization_code
+        FROM accounts u JOIN accounts g ON g.id = u.organization_id
+        WHERE u.id = @p0 AND u.kind = @p1
+        """;
 
     /// <summary>
     /// The extension with every deny flag on its path (owner, organization, service provider,
     /// admin) folded into one, in one round trip.
     /// </summary>
-    private static Func<CallEventsDb, string, Task<ExtensionRow?>> CompileFindExtension() =>
-        EF.CompileAsyncQuery((CallEventsDb db, string number) =>
-            (from extension in db.Extensions
-             where extension.Number == number
-             join owner in db.Accounts on extension.OwnerId equals owner.Id
-             join organization in db.Accounts on extension.OrganizationId equals organization.Id
-             join provider in db.Accounts on organization.ParentId equals provider.Id into providers
-             from provider in providers.DefaultIfEmpty()
-             join admin in db.Accounts on provider!.ParentId equals admin.Id into admins
-             from admin in admins.DefaultIfEmpty()
-             select new ExtensionRow(extension.Id, extension.Number, extension.Type, extension.OwnerId, extension.OrganizationId,
-                 owner.PhoneCallEventsDenied || organization.PhoneCallEventsDenied
-                 || (provider != null && provider.PhoneCallEventsDenied)
-                 || (admin != null && admin.PhoneCallEventsDenied)))
-            .FirstOrDefault());
+    private const string FindExtensionSql = """
+        SELECT e.id, e.number, e.type, e.owner_id, e.organization_id,
+               o.phone_call_events_denied OR g.phone_call_events_denied
+               OR COALESCE(p.phone_call_events_denied, FALSE) OR COALESCE(a.phone_call_events_denied, FALSE),
+               e.event_count
+        FROM extensions e
+        JOIN accounts o ON o.id = e.owner_id
+        JOIN accounts g ON g.id = e.organization_id
+        LEFT JOIN accounts p ON p.id = g.parent_id
+        LEFT JOIN accounts a ON a.id = p.parent_id
+        WHERE e.number = @p0
+        """;
 }

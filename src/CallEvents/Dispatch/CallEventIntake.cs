@@ -1,8 +1,11 @@
 using CallEvents.Accounts;
 using CallEvents.Storage;
 using CallEvents.Uapi;
+using System.Data.Common;
+using System.Text;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CallEvents.Dispatch;
@@ -44,7 +47,7 @@ public static class CallEventIntake
                     queued = await QueueAsync(db, ordered, numbers, now.ToUnixTimeMilliseconds());
                     break;
                 }
-                catch (DbUpdateException) when (attempt < 3)
+                catch (Exception e) when (attempt < 3 && e is DbException or DbUpdateException)
                 {
                     db.ChangeTracker.Clear();
                 }
@@ -73,15 +76,14 @@ public static class CallEventIntake
             .Select(p => new { p.Id, p.ExtensionId, p.Type }).ToListAsync(CancellationToken.None);
         var byNumber = extensions.ToDictionary(e => e.Number, e => e.Id);
 
-        var queued = 0;
+        var rows = new List<Delivery>();
         foreach (var report in ordered)
         {
             var type = CallEventKinds.EventType(report.Kind);
             var payload = report.Payload();
             foreach (var hook in hooks.Where(h => h.ExtensionId == byNumber[report.Extension] && h.Type == type))
             {
-                // One row per SaveChanges so that Seq (the order key) follows the report's order on every provider.
-                db.Deliveries.Add(new Delivery
+                rows.Add(new Delivery
                 {
                     Id = ObjectIds.NewId(24),
                     EventId = hook.Id,
@@ -92,11 +94,44 @@ public static class CallEventIntake
                     DueAt = now,
                     CreatedAt = now,
                 });
-                await db.SaveChangesAsync(CancellationToken.None);
-                queued++;
             }
         }
+        var queued = await InsertAsync(db, rows);
         await transaction.CommitAsync(CancellationToken.None);
         return queued;
+    }
+
+    /// <summary>
+    /// Multi-row INSERTs: both providers number the rows of one <c>INSERT … VALUES</c> in the order
+    /// of its list, so Seq (the order key) follows the report's order. (EF Core's change tracker
+    /// gave no order guarantee, and one SaveChanges per row re-scanned every tracked row each
+    /// time: the profile of a 100-event report showed most of the server's CPU in DetectChanges.)
+    /// </summary>
+    private static async Task<int> InsertAsync(CallEventsDb db, List<Delivery> rows)
+    {
+        const int perStatement = 50; // SQLite binds each named parameter by a linear search: keep statements small
+        var connection = db.Database.GetDbConnection();
+        for (var offset = 0; offset < rows.Count; offset += perStatement)
+        {
+            await using var command = connection.CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            var sql = new StringBuilder("INSERT INTO deliveries (id, event_id, call_id, kind, payload, state, due_at, created_at, attempts, run_attempts) VALUES ");
+            var count = Math.Min(perStatement, rows.Count - offset);
+            for (var i = 0; i < count; i++)
+            {
+                var row = rows[offset + i];
+                sql.Append(i == 0 ? "" : ", ").Append($"(@i{i}, @e{i}, @c{i}, @k{i}, @p{i}, 0, @now, @now, 0, 0)");
+                command.AddParameter($"@i{i}", row.Id);
+                command.AddParameter($"@e{i}", row.EventId);
+                command.AddParameter($"@c{i}", row.CallId);
+                command.AddParameter($"@k{i}", row.Kind);
+                command.AddParameter($"@p{i}", row.Payload);
+            }
+            // Named with their prefix: SQLite then looks each name up once, not once per prefix.
+            command.AddParameter("@now", rows[0].DueAt);
+            command.CommandText = sql.ToString();
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        return rows.Count;
     }
 }

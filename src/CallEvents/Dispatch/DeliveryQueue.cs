@@ -37,7 +37,10 @@ public static class DeliveryQueue
             + "   AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.event_id = d.event_id AND p.call_id = d.call_id AND p.state = 0 AND p.seq < d.seq)"
             + "   ORDER BY d.due_at, d.seq LIMIT @limit" + skipLocked + ")"
             // Re-checked on the row itself: on PostgreSQL another node may have claimed it in between.
-            + " AND state = 0 AND (leased_until IS NULL OR leased_until <= @now)"
+            // "+state": SQLite would otherwise find these rows through the state index, i.e. walk
+            // every pending row of the queue per claim (the cost grew with the backlog), instead
+            // of looking up the claimed seqs by primary key.
+            + " AND +state = 0 AND (leased_until IS NULL OR leased_until <= @now)"
             + Returning;
         var claims = await ReadClaimsAsync(db, sql, cancellationToken, ("owner", owner), ("until", leaseUntil), ("now", now), ("limit", limit));
         return claims.ConvertAll(c => c with { Lease = (owner, leaseUntil) });
@@ -70,7 +73,8 @@ public static class DeliveryQueue
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
         var sql = "UPDATE deliveries SET state = 3, finished_at = @now, leased_until = NULL, lease_owner = NULL"
-            + " WHERE state = 0 AND (leased_until IS NULL OR leased_until <= @now)"
+            // "+state": start from the disabled events (few) and their rows, not from every pending row.
+            + " WHERE +state = 0 AND (leased_until IS NULL OR leased_until <= @now)"
             + " AND event_id IN (SELECT id FROM phone_call_events WHERE status = 0)"
             + Returning;
         var cancelled = await ReadClaimsAsync(db, sql, cancellationToken, ("now", now));

@@ -17,14 +17,7 @@ public static class DeliveryRecorder
         var attempt = delivery.Attempts + 1;
         var runAttempts = delivery.RunAttempts + 1;
         var nowMs = now.ToUnixTimeMilliseconds();
-        var delay = result.Succeeded || !result.Retryable ? null : RetryPolicy.NextDelay(options, runAttempts, result.RetryAfter);
-        var outcome = result.Succeeded ? AttemptOutcome.Succeeded : delay is null ? AttemptOutcome.Failed : AttemptOutcome.Retrying;
-        var state = outcome switch
-        {
-            AttemptOutcome.Succeeded => DeliveryState.Succeeded,
-            AttemptOutcome.Failed => DeliveryState.Failed,
-            _ => DeliveryState.Pending,
-        };
+        var (outcome, state, dueAt) = Plan(delivery, result, options, nowMs);
         var error = result.Error;
 
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
@@ -40,7 +33,7 @@ public static class DeliveryRecorder
                 .SetProperty(d => d.State, state)
                 .SetProperty(d => d.Attempts, attempt)
                 .SetProperty(d => d.RunAttempts, runAttempts)
-                .SetProperty(d => d.DueAt, delay is null ? nowMs : nowMs + (long)delay.Value.TotalMilliseconds)
+                .SetProperty(d => d.DueAt, dueAt)
                 .SetProperty(d => d.LeaseOwner, (string?)null)
                 .SetProperty(d => d.LeasedUntil, (long?)null)
                 .SetProperty(d => d.FinishedAt, state == DeliveryState.Pending ? null : nowMs), cancellationToken);
@@ -57,23 +50,54 @@ public static class DeliveryRecorder
             await transaction.CommitAsync(cancellationToken);
             return;
         }
-        if (!result.Succeeded && await ShouldDisableAsync(db, delivery.EventId, attemptedAt, nowMs, options.AutoDisableAfter, cancellationToken))
+        if (!result.Succeeded)
         {
-            var disabled = await db.PhoneCallEvents.Where(p => p.Id == delivery.EventId && p.Status == 1)
-                .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, 0).SetProperty(p => p.Modified, PhoneCallEvent.FormatModified(now)), cancellationToken);
-            if (disabled > 0)
-            {
-                error = $"{error} The phone call event was disabled (status 0): its deliveries failed for {options.AutoDisableAfter} without a success.";
-            }
+            error = await DisableIfFailingAsync(db, delivery.EventId, error, attemptedAt, now, options, cancellationToken);
         }
         AddAttempt(db, delivery, attempt, attemptedAt, result, error, latencyMs, outcome);
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
     }
 
+    /// <summary>What an attempt's result makes of the row: the log's outcome, the row's next state and when it is due.</summary>
+    internal static (AttemptOutcome Outcome, DeliveryState State, long DueAt) Plan(ClaimedDelivery delivery, AttemptResult result, DeliveryOptions options, long nowMs)
+    {
+        var delay = result.Succeeded || !result.Retryable ? null : RetryPolicy.NextDelay(options, delivery.RunAttempts + 1, result.RetryAfter);
+        var outcome = result.Succeeded ? AttemptOutcome.Succeeded : delay is null ? AttemptOutcome.Failed : AttemptOutcome.Retrying;
+        var state = outcome switch
+        {
+            AttemptOutcome.Succeeded => DeliveryState.Succeeded,
+            AttemptOutcome.Failed => DeliveryState.Failed,
+            _ => DeliveryState.Pending,
+        };
+        return (outcome, state, delay is null ? nowMs : nowMs + (long)delay.Value.TotalMilliseconds);
+    }
+
+    /// <summary>
+    /// After a failure whose row this attempt still held: disables the event when its failures
+    /// span the window, and returns the attempt's error with the reason appended when it did.
+    /// </summary>
+    internal static async Task<string?> DisableIfFailingAsync(CallEventsDb db, string eventId, string? error, long attemptedAt, DateTimeOffset now,
+        DeliveryOptions options, CancellationToken cancellationToken)
+    {
+        if (!await ShouldDisableAsync(db, eventId, attemptedAt, now.ToUnixTimeMilliseconds(), options.AutoDisableAfter, cancellationToken))
+        {
+            return error;
+        }
+        var disabled = await db.PhoneCallEvents.Where(p => p.Id == eventId && p.Status == 1)
+            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, 0).SetProperty(p => p.Modified, PhoneCallEvent.FormatModified(now)), cancellationToken);
+        return disabled > 0
+            ? $"{error} The phone call event was disabled (status 0): its deliveries failed for {options.AutoDisableAfter} without a success."
+            : error;
+    }
+
     private static void AddAttempt(CallEventsDb db, ClaimedDelivery delivery, int attempt, long attemptedAt, AttemptResult result, string? error,
         long latencyMs, AttemptOutcome outcome) =>
-        db.DeliveryAttempts.Add(new DeliveryAttempt
+        db.DeliveryAttempts.Add(NewAttempt(delivery, attempt, attemptedAt, result, error, latencyMs, outcome));
+
+    internal static DeliveryAttempt NewAttempt(ClaimedDelivery delivery, int attempt, long attemptedAt, AttemptResult result, string? error,
+        long latencyMs, AttemptOutcome outcome) =>
+        new()
         {
             DeliverySeq = delivery.Seq,
             EventId = delivery.EventId,
@@ -83,7 +107,7 @@ public static class DeliveryRecorder
             Error = error is { Length: > 512 } ? error[..512] : error,
             LatencyMs = latencyMs,
             Outcome = outcome,
-        });
+        };
 
     /// <summary>Whether the event's failures, counted from its last success (or its first failure), span the window.</summary>
     private static async Task<bool> ShouldDisableAsync(CallEventsDb db, string eventId, long attemptedAt, long now, TimeSpan window, CancellationToken cancellationToken)

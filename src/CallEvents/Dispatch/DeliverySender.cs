@@ -16,13 +16,26 @@ public sealed class DeliverySender(
 {
     private readonly DeliveryOptions _options = options.Value;
     private readonly string _owner = options.Value.NodeId is { Length: > 0 } node ? node : Environment.MachineName;
-    private readonly Dictionary<string, int> _perDestination = new(StringComparer.OrdinalIgnoreCase);
+    private readonly SenderSlots _slots = new(options.Value);
     private readonly HashSet<Task> _inFlight = [];
+    private AttemptWriter? _writer;
+    private long _nextSweep = long.MinValue;
+    private CancellationToken _stopping;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        _stopping = stoppingToken;
         await WithDbAsync(db => DeliveryQueue.ReleaseOwnLeasesAsync(db, _owner, stoppingToken), stoppingToken);
+        var writer = _writer = new AttemptWriter(
+            batch => WithDbAsync(db => DeliveryBatchRecorder.RecordAsync(db, batch, _options, clock.GetUtcNow(), CancellationToken.None), CancellationToken.None),
+            one => WithDbAsync(db => DeliveryRecorder.RecordAsync(db, one.Delivery, one.Result, _options, one.AttemptedAt, one.LatencyMs, clock.GetUtcNow(),
+                CancellationToken.None), CancellationToken.None),
+            logger);
+        var writing = writer.RunAsync();
+        // One periodic timer, armed once: a timer armed anew before each wait could be armed
+        // just after a test moved the fake clock, and then never fire.
+        using var poll = clock.CreateTimer(_ => signal.Wake(), null, _options.PollInterval, _options.PollInterval);
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -30,12 +43,8 @@ public sealed class DeliverySender(
                 var full = await ClaimAndStartAsync(stoppingToken);
                 if (!full)
                 {
-                    Task finished;
-                    lock (_inFlight)
-                    {
-                        finished = _inFlight.Count == 0 ? Task.Delay(Timeout.Infinite, stoppingToken) : Task.WhenAny(_inFlight);
-                    }
-                    await signal.WaitAsync(_options.PollInterval, clock, finished, stoppingToken);
+                    // Intake, a replay, every finished attempt (RunAsync) and the poll timer wake it.
+                    await signal.WaitAsync(stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -54,24 +63,29 @@ public sealed class DeliverySender(
             remaining = [.. _inFlight];
         }
         await Task.WhenAll(remaining).ContinueWith(_ => { }, TaskScheduler.Default);
+        writer.Complete();
+        await writing;
     }
 
     /// <summary>One round; true when every free slot was filled (so another round may find more at once).</summary>
     private async Task<bool> ClaimAndStartAsync(CancellationToken stoppingToken)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        await WithDbAsync(db => DeliveryQueue.CancelDisabledAsync(db, now, stoppingToken), stoppingToken);
-        int free;
-        lock (_inFlight)
+        // The sweep reads every pending row; the claim already skips disabled events, so the
+        // sweep only turns their rows into "cancelled" log entries and can wait a poll interval
+        // (it ran every round, i.e. after every finished attempt, before).
+        if (now >= _nextSweep)
         {
-            free = _options.MaxConcurrency - _inFlight.Count;
+            await WithDbAsync(db => DeliveryQueue.CancelDisabledAsync(db, now, stoppingToken), stoppingToken);
+            _nextSweep = now + (long)_options.PollInterval.TotalMilliseconds;
         }
-        if (free <= 0)
+        var wanted = _slots.Wanted();
+        if (wanted <= 0)
         {
             return false;
         }
         var leaseUntil = now + (long)_options.LeaseDuration.TotalMilliseconds;
-        var claimed = await WithDbAsync(db => DeliveryQueue.ClaimAsync(db, _owner, free, now, leaseUntil, stoppingToken), stoppingToken);
+        var claimed = await WithDbAsync(db => DeliveryQueue.ClaimAsync(db, _owner, wanted, now, leaseUntil, stoppingToken), stoppingToken);
         if (claimed.Count == 0)
         {
             return false;
@@ -92,25 +106,25 @@ public sealed class DeliverySender(
                 await WithDbAsync(db => DeliveryQueue.ReleaseAsync(db, delivery.Seq, _owner, now, stoppingToken), stoppingToken);
                 continue;
             }
-            var destination = Destination(hook.Url);
-            lock (_inFlight)
+            var ready = new ReadyDelivery(delivery, hook, secrets.GetValueOrDefault(hook.AppClientId ?? "") ?? [], Destination(hook.Url));
+            if (!_slots.TryAdd(ready))
             {
-                if (_perDestination.GetValueOrDefault(destination) >= _options.MaxConcurrencyPerDestination)
-                {
-                    destination = "";
-                }
-                else
-                {
-                    _perDestination[destination] = _perDestination.GetValueOrDefault(destination) + 1;
-                }
-            }
-            if (destination.Length == 0)
-            {
+                // Its destination has its share sending and waiting: back to the queue for a while.
                 var due = now + (long)_options.DestinationBusyDelay.TotalMilliseconds;
                 await WithDbAsync(db => DeliveryQueue.ReleaseAsync(db, delivery.Seq, _owner, due, stoppingToken), stoppingToken);
-                continue;
             }
-            var task = RunAsync(delivery, hook, secrets.GetValueOrDefault(hook.AppClientId ?? ""), destination, stoppingToken);
+        }
+        StartWaiting();
+        return claimed.Count == wanted;
+    }
+
+    /// <summary>Starts every waiting delivery that a free slot allows.</summary>
+    private void StartWaiting()
+    {
+        var freshUntil = clock.GetUtcNow().ToUnixTimeMilliseconds() + (long)(_options.LeaseDuration.TotalMilliseconds / 2);
+        foreach (var ready in _slots.TakeStartable(freshUntil))
+        {
+            var task = RunAsync(ready, _stopping);
             lock (_inFlight)
             {
                 _inFlight.Add(task);
@@ -119,22 +133,18 @@ public sealed class DeliverySender(
             {
                 lock (_inFlight)
                 {
-                    _inFlight.Remove(t);
+                    _inFlight.Remove(t); // kept only so that shutdown can wait for them
                 }
-                signal.Wake();
             }, TaskScheduler.Default);
         }
-        return claimed.Count == free;
     }
 
-    private sealed record Hook(string Id, int Method, string Url, int Status, string? AppClientId);
-
-    private async Task<(Dictionary<string, Hook>, Dictionary<string, IReadOnlyList<string>>)> LoadTargetsAsync(List<string> eventIds, CancellationToken cancellationToken)
+    private async Task<(Dictionary<string, DeliveryHook>, Dictionary<string, IReadOnlyList<string>>)> LoadTargetsAsync(List<string> eventIds, CancellationToken cancellationToken)
     {
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
         var hooks = await db.PhoneCallEvents.AsNoTracking().Where(p => eventIds.Contains(p.Id))
-            .Select(p => new Hook(p.Id, p.Method, p.Url, p.Status, p.AppClientId)).ToDictionaryAsync(h => h.Id, cancellationToken);
+            .Select(p => new DeliveryHook(p.Id, p.Method, p.Url, p.Status, p.AppClientId)).ToDictionaryAsync(h => h.Id, cancellationToken);
         var clientIds = hooks.Values.Select(h => h.AppClientId).OfType<string>().Distinct().ToList();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var secrets = await db.AppSigningSecrets.AsNoTracking().Where(s => clientIds.Contains(s.ClientId)).ToListAsync(cancellationToken);
@@ -143,15 +153,23 @@ public sealed class DeliverySender(
             : [s.Secret])));
     }
 
-    private async Task RunAsync(ClaimedDelivery delivery, Hook hook, IReadOnlyList<string>? secrets, string destination, CancellationToken stoppingToken)
+    private async Task RunAsync(ReadyDelivery ready, CancellationToken stoppingToken)
     {
+        var sending = true;
         try
         {
+            await Task.Yield(); // StartWaiting may run on a finishing request's thread: do not send inline
             var started = clock.GetUtcNow();
             var startedTicks = clock.GetTimestamp();
-            var result = await SendAsync(delivery, hook, secrets ?? [], started, stoppingToken);
+            var result = await SendAsync(ready.Delivery, ready.Hook, ready.Secrets, started, stoppingToken);
             var latency = (long)clock.GetElapsedTime(startedTicks).TotalMilliseconds;
-            await WithDbAsync(db => DeliveryRecorder.RecordAsync(db, delivery, result, _options, started.ToUnixTimeMilliseconds(), latency, clock.GetUtcNow(), CancellationToken.None), CancellationToken.None);
+            // The request is done: its slot (the limits are on requests in flight) goes to the
+            // next waiting delivery while the result waits for the next batch write. The row
+            // stays pending and leased until then, so nothing, not even the next event of the
+            // same call, can be claimed past it.
+            EndRequest(ready.Destination, recording: true);
+            sending = false;
+            await _writer!.WriteAsync(new FinishedAttempt(ready.Delivery, result, started.ToUnixTimeMilliseconds(), latency));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -159,22 +177,33 @@ public sealed class DeliverySender(
         }
         catch (Exception e)
         {
-            logger.LogError(e, "Recording delivery {Delivery} failed; it is retried when its lease runs out.", delivery.Id);
+            logger.LogError(e, "Recording delivery {Delivery} failed; it is retried when its lease runs out.", ready.Delivery.Id);
         }
         finally
         {
-            lock (_inFlight)
+            if (sending)
             {
-                _perDestination[destination]--;
-                if (_perDestination[destination] == 0)
-                {
-                    _perDestination.Remove(destination);
-                }
+                EndRequest(ready.Destination, recording: false);
+            }
+            else
+            {
+                _slots.EndRecording();
+                signal.Wake();
             }
         }
     }
 
-    private async Task<AttemptResult> SendAsync(ClaimedDelivery delivery, Hook hook, IReadOnlyList<string> secrets, DateTimeOffset now, CancellationToken stoppingToken)
+    private void EndRequest(string destination, bool recording)
+    {
+        _slots.EndRequest(destination, recording);
+        if (!_stopping.IsCancellationRequested)
+        {
+            StartWaiting();
+        }
+        signal.Wake(); // a claim may now take more
+    }
+
+    private async Task<AttemptResult> SendAsync(ClaimedDelivery delivery, DeliveryHook hook, IReadOnlyList<string> secrets, DateTimeOffset now, CancellationToken stoppingToken)
     {
         using var deadline = new CancellationTokenSource(_options.RequestTimeout, clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, deadline.Token);

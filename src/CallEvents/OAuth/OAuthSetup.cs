@@ -1,6 +1,6 @@
 using OpenIddict.Server;
+using OpenIddict.Validation;
 using OpenIddict.Validation.AspNetCore;
-using Microsoft.IdentityModel.Tokens;
 
 namespace CallEvents.OAuth;
 
@@ -23,6 +23,7 @@ public static class OAuthSetup
             {
                 core.UseEntityFrameworkCore().UseDbContext<Storage.CallEventsDb>();
                 core.ReplaceApplicationManager(typeof(FastSecretApplicationManager<>));
+                core.ReplaceApplicationStore<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, CompiledApplicationStore>();
             })
             .AddServer(server =>
             {
@@ -37,7 +38,7 @@ public static class OAuthSetup
                 // OpenIddict requires an encryption key even though no token is encrypted here.
                 // A symmetric one: the default (RSA-2048) is generated on the first request, which
                 // cost 0.1-1.5 s of CPU before the first 200 after every start (bench/README.md).
-                server.AddEphemeralEncryptionKey(SecurityAlgorithms.Aes256KW);
+                server.AddEphemeralEncryptionKey(Microsoft.IdentityModel.Tokens.SecurityAlgorithms.Aes256KW);
                 server.DisableScopeValidation();
                 server.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()
@@ -57,15 +58,25 @@ public static class OAuthSetup
             options.Issuer = new Uri(provider.GetRequiredService<IConfiguration>()["OAuth:Issuer"] is { Length: > 0 } issuer
                 ? issuer
                 : DefaultIssuer);
-            var key = SigningKeyStore.LoadOrCreate(provider);
-            options.SigningCredentials.Add(new SigningCredentials(key, SecurityAlgorithms.RsaSha256));
+            options.SigningCredentials.Add(provider.GetRequiredService<SigningKeys>().Signing);
         });
+        // Keys that only verify (an RSA key from an earlier version): known to the validation,
+        // never to the server, which signs with its first signing credential.
+        services.AddOptions<OpenIddictValidationOptions>().Configure<IServiceProvider>((options, provider) =>
+        {
+            foreach (var key in provider.GetRequiredService<SigningKeys>().VerifyOnly)
+            {
+                options.Configuration!.SigningKeys.Add(key);
+            }
+        });
+        services.AddSingleton(SigningKeyStore.Load);
 
         // No default scheme: UAPI requests authenticate in RequireCaller() through a short cache
         // (TokenValidationCache.cs) instead of a full validation by the middleware on every request.
         services.AddAuthentication();
         services.AddScoped<AppRegistry>();
         services.AddSingleton<TokenValidationCache>();
+        services.AddSingleton<AppAccounts>();
         return services;
     }
 }

@@ -2,7 +2,6 @@ using System.Security.Claims;
 using CallEvents.Accounts;
 using CallEvents.Storage;
 using Microsoft.AspNetCore;
-using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
@@ -24,7 +23,7 @@ public static class TokenEndpoint
         routes.MapPost("/oauth/token", IssueAsync).ExcludeFromDescription();
     }
 
-    private static async Task<IResult> IssueAsync(HttpContext context, CallEventsDb db)
+    private static async Task<IResult> IssueAsync(HttpContext context, CallEventsDb db, AppAccounts accounts)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request is missing.");
@@ -33,14 +32,7 @@ public static class TokenEndpoint
             return Forbid(Errors.UnsupportedGrantType, "Only the client_credentials grant is supported.");
         }
 
-        var account = await (
-            from app in db.Apps
-            where app.ClientId == request.ClientId
-            join owner in db.Accounts on app.AccountId equals owner.Id
-            join organization in db.Accounts on owner.OrganizationId equals organization.Id into organizations
-            from organization in organizations.DefaultIfEmpty()
-            select new { owner.Id, owner.Kind, owner.OrganizationId, OrganizationCode = organization == null ? null : organization.OrganizationCode })
-            .AsNoTracking().FirstOrDefaultAsync(context.RequestAborted);
+        var account = await accounts.FindAsync(db, request.ClientId!, context.RequestAborted);
         if (account is null)
         {
             return Forbid(Errors.InvalidClient, "The client is not registered to an account.");

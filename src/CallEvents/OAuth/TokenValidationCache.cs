@@ -10,7 +10,7 @@ namespace CallEvents.OAuth;
 /// <summary>
 /// Remembers, for a short while, which bearer tokens OpenIddict has already found valid and the
 /// <see cref="Caller"/> each one stands for. Why: a full validation runs OpenIddict's handler
-/// pipeline, checks the RSA signature and looks the token entry up in the database (the entry is
+/// pipeline, checks the signature and looks the token entry up in the database (the entry is
 /// what lets a regenerated secret revoke tokens on every node); measured with bench/run.sh it
 /// was most of the cost of every UAPI request (see bench/README.md for the figures).
 ///

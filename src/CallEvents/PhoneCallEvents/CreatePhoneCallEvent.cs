@@ -3,7 +3,6 @@ using CallEvents.Dispatch;
 using CallEvents.Storage;
 using CallEvents.Uapi;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CallEvents.PhoneCallEvents;
@@ -16,7 +15,7 @@ public static class CreatePhoneCallEvent
     /// unless all of them pass.
     /// </summary>
     public static async Task<Ok<PhoneCallEventOut[]>> HandleAsync(
-        HttpContext context, ExtensionAccess access, CallEventsDb db, WriteGate gate,
+        HttpContext context, ExtensionAccess access, PreparedSql sql, WriteBatches writes,
         DestinationPolicy destinations, IOptions<PhoneCallEventsOptions> options, TimeProvider clock)
     {
         var route = await EventRoute.ResolveAsync(context, access, UapiError.PcetTypeInvalid);
@@ -55,32 +54,38 @@ public static class CreatePhoneCallEvent
             Modified = PhoneCallEvent.FormatModified(clock.GetUtcNow()),
         };
 
-        using (await gate.EnterAsync(context.RequestAborted))
+        var insert = sql.IsSqlite ? InsertSqlite : InsertPostgres;
+        var limit = options.Value.MaxPerExtension;
+        await writes.RunAsync(async lease =>
         {
-            // The count and the insert must not interleave with another create on the same
-            // extension, or two racing creates could each see room for one. On SQLite the write
-            // gate serializes them; PostgreSQL has no gate, so the extension's row is locked for
-            // the transaction instead (creates on other extensions are not held up).
-            await using var transaction = db.Database.IsSqlite() ? null : await db.Database.BeginTransactionAsync(context.RequestAborted);
-            if (transaction is not null)
+            var inserted = await lease.Command(insert,
+                pce.Id, pce.ExtensionId, pce.Type, pce.Method, pce.Url, pce.Status, pce.Note, pce.AppClientId, pce.Modified, limit)
+                .ExecuteNonQueryAsync(CancellationToken.None);
+            if (inserted == 0)
             {
-                await db.Database.ExecuteSqlAsync($"SELECT 1 FROM extensions WHERE id = {route.Extension.Id} FOR UPDATE", context.RequestAborted);
+                var exists = await lease.Command("SELECT 1 FROM extensions WHERE id = @p0", pce.ExtensionId).ExecuteScalarAsync(CancellationToken.None);
+                throw (exists is null ? UapiError.ExtensionInvalid : UapiError.PceLimitExceeded).Exception();
             }
-            var existing = await db.PhoneCallEvents.CountAsync(e => e.ExtensionId == route.Extension.Id, context.RequestAborted);
-            if (existing >= options.Value.MaxPerExtension)
-            {
-                throw UapiError.PceLimitExceeded.Exception();
-            }
-            db.PhoneCallEvents.Add(pce);
-            await db.SaveChangesAsync(CancellationToken.None);
-            if (transaction is not null)
-            {
-                await transaction.CommitAsync(CancellationToken.None);
-            }
-        }
+            return inserted;
+        });
 
         var result = pce.ToOut(route, context.Request);
         context.Response.Headers.Location = result.Links!.Self;
         return TypedResults.Ok(new[] { result });
     }
+
+    // The limit check and the insert are one statement, so two racing creates cannot both see
+    // room for one: on SQLite writes run one at a time (WriteBatches); on PostgreSQL the extension's row
+    // is locked for the statement and its event_count re-read after any wait (creates on other
+    // extensions are not held up). The count itself is kept by triggers (Storage/EventCountTriggers.cs).
+    private const string InsertSqlite = """
+        INSERT INTO phone_call_events (id, extension_id, type, method, url, status, note, app_client_id, modified)
+        SELECT @p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8 FROM extensions WHERE id = @p1 AND event_count < @p9
+        """;
+
+    private const string InsertPostgres = """
+        WITH room AS (SELECT id FROM extensions WHERE id = @p1 AND event_count < @p9 FOR UPDATE)
+        INSERT INTO phone_call_events (id, extension_id, type, method, url, status, note, app_client_id, modified)
+        SELECT @p0, room.id, @p2, @p3, @p4, @p5, @p6, @p7, @p8 FROM room
+        """;
 }

@@ -2,7 +2,6 @@ using CallEvents.Accounts;
 using CallEvents.Storage;
 using CallEvents.Uapi;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace CallEvents.PhoneCallEvents;
 
@@ -12,22 +11,35 @@ public static class DeletePhoneCallEvents
     /// <c>DELETE …/phoneCallEvents[/{eventType}[/{eventId}]]</c> (contract §7): one event, every
     /// event of a type, or every event of the extension. One <c>DELETE … RETURNING id</c>
     /// statement does it: the context check is in its WHERE clause, it is atomic, and the ids it
-    /// returns are exactly the rows that are gone, however many creates race with it.
+    /// returns are exactly the rows that are gone, however many creates race with it. Once
+    /// started, a delete runs to completion even if the client goes away (WriteBatches).
     /// </summary>
     public static async Task<Results<Ok<DeletedId[]>, NoContent>> HandleAsync(
-        HttpContext context, ExtensionAccess access, CallEventsDb db, WriteGate gate)
+        HttpContext context, ExtensionAccess access, WriteBatches writes)
     {
-        if (await TrySingleDeleteAsync(context, db, gate) is { } id)
+        if (await TrySingleDeleteAsync(context, writes) is { } id)
         {
             return TypedResults.Ok(new[] { new DeletedId(id) });
         }
         var route = await EventRoute.ResolveAsync(context, access);
 
-        List<DeletedId> deleted;
-        using (await gate.EnterAsync(context.RequestAborted))
+        var delete = "DELETE FROM phone_call_events WHERE extension_id = @p0"
+            + (route.Type is null ? "" : " AND type = @p1")
+            + (route.EventId is null ? "" : " AND id = @p2")
+            + " RETURNING id";
+        object?[] values = route.EventId is not null ? [route.Extension.Id, route.Type, route.EventId]
+            : route.Type is not null ? [route.Extension.Id, route.Type]
+            : [route.Extension.Id];
+        var deleted = await writes.RunAsync(async lease =>
         {
-            deleted = await DeleteReturningIdsAsync(db, route.Extension.Id, route.Type, route.EventId);
-        }
+            var ids = new List<DeletedId>();
+            await using var reader = await lease.Command(delete, values).ExecuteReaderAsync(CancellationToken.None);
+            while (await reader.ReadAsync(CancellationToken.None))
+            {
+                ids.Add(new DeletedId(reader.GetString(0)));
+            }
+            return ids;
+        });
 
         if (route.EventId is not null && deleted.Count == 0)
         {
@@ -37,66 +49,13 @@ public static class DeletePhoneCallEvents
     }
 
     /// <summary>The one-round-trip single delete (<see cref="SingleDelete"/>): the id when it deleted the event, else null.</summary>
-    private static async Task<string?> TrySingleDeleteAsync(HttpContext context, CallEventsDb db, WriteGate gate)
+    private static async Task<string?> TrySingleDeleteAsync(HttpContext context, WriteBatches writes)
     {
-        if (!context.Request.RouteValues.ContainsKey("eventId"))
+        if (!context.Request.RouteValues.ContainsKey("eventId")
+            || !SingleDelete.TryBuild(context.Caller(), context.Request.RouteValues, out var delete, out var values))
         {
             return null;
         }
-        var connection = db.Database.GetDbConnection();
-        using (await gate.EnterAsync(context.RequestAborted))
-        {
-            await db.Database.OpenConnectionAsync(CancellationToken.None);
-            try
-            {
-                await using var command = SingleDelete.TryCreate(connection, context.Caller(), context.Request.RouteValues);
-                if (command is null)
-                {
-                    return null;
-                }
-                // Once started, it runs to completion even if the client goes away (as below).
-                return await command.ExecuteScalarAsync(CancellationToken.None) as string;
-            }
-            finally
-            {
-                await db.Database.CloseConnectionAsync();
-            }
-        }
-    }
-
-    private static async Task<List<DeletedId>> DeleteReturningIdsAsync(CallEventsDb db, long extensionId, int? type, string? eventId)
-    {
-        var connection = db.Database.GetDbConnection();
-        await db.Database.OpenConnectionAsync(CancellationToken.None);
-        try
-        {
-            await using var command = connection.CreateCommand();
-            command.CommandText = "DELETE FROM phone_call_events WHERE extension_id = @extension"
-                + (type is null ? "" : " AND type = @type")
-                + (eventId is null ? "" : " AND id = @id")
-                + " RETURNING id";
-            command.AddParameter("extension", extensionId);
-            if (type is not null)
-            {
-                command.AddParameter("type", type.Value);
-            }
-            if (eventId is not null)
-            {
-                command.AddParameter("id", eventId);
-            }
-            // Once started, the delete runs to completion even if the client goes away: the
-            // answer would be lost, never the consistency.
-            var ids = new List<DeletedId>();
-            await using var reader = await command.ExecuteReaderAsync(CancellationToken.None);
-            while (await reader.ReadAsync(CancellationToken.None))
-            {
-                ids.Add(new DeletedId(reader.GetString(0)));
-            }
-            return ids;
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        return await writes.RunAsync(async lease => await lease.Command(delete, values).ExecuteScalarAsync(CancellationToken.None) as string);
     }
 }

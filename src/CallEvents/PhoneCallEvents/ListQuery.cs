@@ -1,4 +1,3 @@
-using System.Linq.Expressions;
 using CallEvents.Uapi;
 
 namespace CallEvents.PhoneCallEvents;
@@ -82,64 +81,52 @@ public sealed record ListQuery(PageRequest Page, string? FilterBy, FilterOp Filt
         : values.Count == 1 ? values[0]
         : throw error.Exception();
 
-    /// <summary>The filter as a predicate the database can run.</summary>
-    public IQueryable<PhoneCallEvent> ApplyFilter(IQueryable<PhoneCallEvent> events)
+    /// <summary>Whether the filter can match rows other than all of them (totalResults needs a count then).</summary>
+    public bool Filters => FilterBy is not null && !(FilterOp == FilterOp.Present && FilterBy != "note");
+
+    /// <summary>
+    /// The filter as a SQL condition on phone_call_events (null: no condition), with its one
+    /// parameter as <c>@p{parameterIndex}</c>. Matching is case-sensitive on both providers.
+    /// </summary>
+    public string? FilterSql(bool sqlite, int parameterIndex, out object? parameter)
     {
-        if (FilterBy is null)
+        parameter = null;
+        if (!Filters)
         {
-            return events;
+            return null;
         }
         if (FilterOp == FilterOp.Present)
         {
-            return FilterBy == "note" ? events.Where(e => e.Note != null && e.Note != "") : events;
+            return "note IS NOT NULL AND note <> ''";
         }
         var value = FilterValue!;
-        return FilterBy switch
+        var p = "@p" + parameterIndex.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        switch (FilterBy)
         {
-            "type" => MatchDigit(events, value, digit => e => e.Type == digit),
-            "method" => MatchDigit(events, value, digit => e => e.Method == digit),
-            "status" => MatchDigit(events, value, digit => e => e.Status == digit),
-            "id" => MatchText(events, value, e => e.Id),
-            "url" => MatchText(events, value, e => e.Url),
-            "note" => MatchText(events, value, e => e.Note!),
-            "modified" => MatchText(events, value, e => e.Modified),
-            _ => events,
-        };
-    }
-
-    /// <summary>Numeric fields are one digit on the wire: contains/equals/startsWith all mean "is this digit".</summary>
-    private IQueryable<PhoneCallEvent> MatchDigit(IQueryable<PhoneCallEvent> events, string value,
-        Func<int, Expression<Func<PhoneCallEvent, bool>>> predicate)
-    {
-        if (value.Length == 0 && FilterOp != FilterOp.EqualTo)
-        {
-            return events;
+            case "type" or "method" or "status":
+                // Numeric fields are one digit on the wire: contains/equals/startsWith all mean "is this digit".
+                if (value.Length == 0 && FilterOp != FilterOp.EqualTo)
+                {
+                    return null;
+                }
+                if (value is not { Length: 1 } || !char.IsAsciiDigit(value[0]))
+                {
+                    return "1 = 0";
+                }
+                parameter = value[0] - '0';
+                return $"{FilterBy} = {p}";
+            default: // id, url, note, modified: the column has the filter's name
+                parameter = value;
+                var column = FilterBy;
+                return FilterOp switch
+                {
+                    FilterOp.EqualTo => $"{column} = {p}",
+                    FilterOp.StartsWith => $"substr({column}, 1, length({p})) = {p}",
+                    _ => sqlite ? $"instr({column}, {p}) > 0" : $"strpos({column}, {p}) > 0",
+                } + (column == "note" ? " AND note IS NOT NULL" : "");
         }
-        return value is { Length: 1 } && char.IsAsciiDigit(value[0])
-            ? events.Where(predicate(value[0] - '0'))
-            : events.Where(_ => false);
     }
 
-    private IQueryable<PhoneCallEvent> MatchText(IQueryable<PhoneCallEvent> events, string value,
-        Expression<Func<PhoneCallEvent, string>> field)
-    {
-        var parameter = field.Parameters[0];
-        var body = FilterOp switch
-        {
-            FilterOp.EqualTo => (Expression)Expression.Equal(field.Body, Expression.Constant(value)),
-            FilterOp.StartsWith => Expression.Call(field.Body, StartsWithMethod, Expression.Constant(value)),
-            _ => Expression.Call(field.Body, ContainsMethod, Expression.Constant(value)),
-        };
-        var notNull = Expression.NotEqual(field.Body, Expression.Constant(null, typeof(string)));
-        return events.Where(Expression.Lambda<Func<PhoneCallEvent, bool>>(
-            Expression.AndAlso(notNull, body), parameter));
-    }
-
-    private static readonly System.Reflection.MethodInfo StartsWithMethod = typeof(string).GetMethod(nameof(string.StartsWith), [typeof(string)])!;
-    private static readonly System.Reflection.MethodInfo ContainsMethod = typeof(string).GetMethod(nameof(string.Contains), [typeof(string)])!;
-
-    public IQueryable<PhoneCallEvent> ApplySort(IQueryable<PhoneCallEvent> events) =>
-        Descending
-            ? events.OrderByDescending(e => e.Url).ThenByDescending(e => e.Id)
-            : events.OrderBy(e => e.Url).ThenBy(e => e.Id);
+    /// <summary>The order of a List: by url, then id (ids are unique, so pages never overlap).</summary>
+    public string OrderBySql => Descending ? "ORDER BY url DESC, id DESC" : "ORDER BY url, id";
 }

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Globalization;
 using CallEvents.Accounts;
 using CallEvents.Uapi;
@@ -18,15 +17,17 @@ public static class SingleDelete
     private static readonly string AllowedTypes = string.Join(", ",
         Enum.GetValues<ExtensionType>().Where(t => t.AllowsPhoneCallEvents()).Select(t => ((int)t).ToString(CultureInfo.InvariantCulture)));
 
-    /// <summary>The statement for this request, or null when it is not the plain case (the full path handles it).</summary>
-    public static DbCommand? TryCreate(DbConnection connection, Caller caller, RouteValueDictionary values)
+    /// <summary>The statement for this request and its parameters, or false when it is not the plain case (the full path handles it).</summary>
+    public static bool TryBuild(Caller caller, RouteValueDictionary values, out string sql, out object?[] parameters)
     {
+        sql = "";
+        parameters = [];
         if (values["userId"] is not string userId || values["extension"] is not string extension
             || !EventTypes.TryParse(values["eventType"] as string, out var type)
             || values["eventId"] is not string eventId || !ObjectIds.IsEventId(eventId)
             || !ExtensionNumber.TryParse(extension, out var number))
         {
-            return null;
+            return false;
         }
         string? owner;
         switch (userId)
@@ -38,13 +39,13 @@ public static class SingleDelete
                 owner = named; // a short number with a named user resolves in that user's organization: full path
                 break;
             default:
-                return null;
+                return false;
         }
         if (caller.Kind == AccountKind.User)
         {
             if (owner is not null && owner != caller.AccountId)
             {
-                return null; // naming a colleague is an error; the full path says which
+                return false; // naming a colleague is an error; the full path says which
             }
             owner = caller.AccountId;
         }
@@ -53,7 +54,7 @@ public static class SingleDelete
         {
             if (caller.OrganizationCode is null)
             {
-                return null;
+                return false;
             }
             extended = number.Extended(caller.OrganizationCode);
         }
@@ -62,47 +63,35 @@ public static class SingleDelete
             extended = extension;
         }
 
-        var command = connection.CreateCommand();
-        command.CommandText = $"""
+        if (caller.Kind != AccountKind.Admin && caller.OrganizationId is null)
+        {
+            return false;
+        }
+        var admin = caller.Kind == AccountKind.Admin;
+        // One SQL text per shape (admin or not, owner named or not): each is prepared once.
+        sql = $"""
             DELETE FROM phone_call_events
-            WHERE id = @id AND type = @type AND extension_id IN (
+            WHERE id = @p0 AND type = @p1 AND extension_id IN (
                 SELECT e.id FROM extensions e
                 JOIN accounts o ON o.id = e.owner_id
                 JOIN accounts g ON g.id = e.organization_id
                 LEFT JOIN accounts p ON p.id = g.parent_id
                 LEFT JOIN accounts a ON a.id = p.parent_id
-                WHERE e.number = @number AND e.type IN ({AllowedTypes})
+                WHERE e.number = @p2 AND e.type IN ({AllowedTypes})
                   AND NOT o.phone_call_events_denied AND NOT g.phone_call_events_denied
                   AND (p.id IS NULL OR NOT p.phone_call_events_denied)
                   AND (a.id IS NULL OR NOT a.phone_call_events_denied)
             """
-            + (caller.Kind == AccountKind.Admin ? "" : " AND e.organization_id = @organization")
-            + (owner is null ? "" : " AND e.owner_id = @owner")
+            + (admin ? "" : " AND e.organization_id = @p3")
+            + (owner is null ? "" : admin ? " AND e.owner_id = @p3" : " AND e.owner_id = @p4")
             + ") RETURNING id";
-        Add(command, "id", eventId);
-        Add(command, "type", type);
-        Add(command, "number", extended);
-        if (caller.Kind != AccountKind.Admin)
+        parameters = (admin, owner) switch
         {
-            if (caller.OrganizationId is null)
-            {
-                command.Dispose();
-                return null;
-            }
-            Add(command, "organization", caller.OrganizationId);
-        }
-        if (owner is not null)
-        {
-            Add(command, "owner", owner);
-        }
-        return command;
-    }
-
-    private static void Add(DbCommand command, string name, object value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = name;
-        parameter.Value = value;
-        command.Parameters.Add(parameter);
+            (true, null) => [eventId, type, extended],
+            (true, _) => [eventId, type, extended, owner],
+            (false, null) => [eventId, type, extended, caller.OrganizationId],
+            (false, _) => [eventId, type, extended, caller.OrganizationId, owner],
+        };
+        return true;
     }
 }

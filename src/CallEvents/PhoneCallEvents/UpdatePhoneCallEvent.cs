@@ -3,7 +3,6 @@ using CallEvents.Dispatch;
 using CallEvents.Storage;
 using CallEvents.Uapi;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 
 namespace CallEvents.PhoneCallEvents;
 
@@ -15,7 +14,7 @@ public static class UpdatePhoneCallEvent
     /// exactly like an unknown one.
     /// </summary>
     public static async Task<Ok<PhoneCallEventOut[]>> HandleAsync(
-        HttpContext context, ExtensionAccess access, CallEventsDb db, WriteGate gate, DestinationPolicy destinations, TimeProvider clock)
+        HttpContext context, ExtensionAccess access, WriteBatches writes, DestinationPolicy destinations, TimeProvider clock)
     {
         var route = await EventRoute.ResolveAsync(context, access);
         using var body = await UapiBody.ReadJsonAsync(context.Request, context.RequestAborted);
@@ -39,19 +38,38 @@ public static class UpdatePhoneCallEvent
             throw UapiError.PceNoteInvalid.Exception();
         }
 
-        using (await gate.EnterAsync(context.RequestAborted))
+        // Only the fields the body names are set (one SQL text per combination, each prepared once).
+        var set = new System.Text.StringBuilder("modified = @p3");
+        List<object?> values = [route.EventId, route.Extension.Id, route.Type, PhoneCallEvent.FormatModified(clock.GetUtcNow())];
+        if (input.Method is { } method)
         {
-            var pce = await db.PhoneCallEvents.FirstOrDefaultAsync(
-                e => e.Id == route.EventId && e.ExtensionId == route.Extension.Id && e.Type == route.Type, context.RequestAborted)
-                ?? throw UapiError.PceIdInvalid.Exception();
-
-            pce.Method = input.Method ?? pce.Method;
-            pce.Url = url ?? pce.Url;
-            pce.Status = input.Status ?? pce.Status;
-            pce.Note = input.HasNote ? input.Note : pce.Note;
-            pce.Modified = PhoneCallEvent.FormatModified(clock.GetUtcNow());
-            await db.SaveChangesAsync(CancellationToken.None);
-            return TypedResults.Ok(new[] { pce.ToOut(route, context.Request) });
+            set.Append(", method = @p").Append(values.Count);
+            values.Add(method);
         }
+        if (url is not null)
+        {
+            set.Append(", url = @p").Append(values.Count);
+            values.Add(url);
+        }
+        if (input.Status is { } status)
+        {
+            set.Append(", status = @p").Append(values.Count);
+            values.Add(status);
+        }
+        if (input.HasNote)
+        {
+            set.Append(", note = @p").Append(values.Count);
+            values.Add(input.Note);
+        }
+        var update = $"UPDATE phone_call_events SET {set} WHERE id = @p0 AND extension_id = @p1 AND type = @p2 RETURNING {PhoneCallEventRows.Columns}";
+
+        var pce = await writes.RunAsync(async lease =>
+        {
+            await using var reader = await lease.Command(update, [.. values]).ExecuteReaderAsync(CancellationToken.None);
+            return await reader.ReadAsync(CancellationToken.None)
+                ? PhoneCallEventRows.Read(reader)
+                : throw UapiError.PceIdInvalid.Exception();
+        });
+        return TypedResults.Ok(new[] { pce.ToOut(route, context.Request) });
     }
 }

@@ -57,7 +57,9 @@ public abstract partial class CallEventsDb(DbContextOptions options) : DbContext
 
         modelBuilder.Entity<PhoneCallEvent>(pce =>
         {
-            pce.ToTable("phone_call_events");
+            // The triggers keep extensions.event_count (Storage/EventCountTriggers.cs); declared so
+            // that EF Core does not use RETURNING on this table where a provider forbids it with triggers.
+            pce.ToTable("phone_call_events", table => EventCountTriggers.Declare(table));
             pce.HasKey(p => p.Id);
             pce.Property(p => p.Id).HasMaxLength(30);
             pce.Property(p => p.Url).HasMaxLength(2048);

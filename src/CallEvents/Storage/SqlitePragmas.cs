@@ -11,7 +11,7 @@ namespace CallEvents.Storage;
 /// connection for every query, and re-running three PRAGMA statements each time was a measurable
 /// part of every request (bench/README.md).
 /// </summary>
-internal sealed class SqlitePragmas(Durability durability, GroupCommit groupCommit) : DbConnectionInterceptor
+public sealed class SqlitePragmas(Durability durability, GroupCommit groupCommit) : DbConnectionInterceptor
 {
     // Under Durability=Full with group commit armed (the serving process), the answer waits for
     // GroupCommit's fsync, so the commit itself needs only NORMAL.
@@ -24,6 +24,18 @@ internal sealed class SqlitePragmas(Durability durability, GroupCommit groupComm
     /// <summary>True the first time this physical connection (the native handle) is seen.</summary>
     private bool IsNew(DbConnection connection) =>
         connection is not Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle } || _configured.TryAdd(handle, handle);
+
+    /// <summary>For a connection opened outside EF Core (<see cref="PreparedSql"/>).</summary>
+    public void Apply(DbConnection connection)
+    {
+        if (!IsNew(connection))
+        {
+            return;
+        }
+        using var command = connection.CreateCommand();
+        command.CommandText = Pragmas;
+        command.ExecuteNonQuery();
+    }
 
     public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
     {

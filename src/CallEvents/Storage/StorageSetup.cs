@@ -42,8 +42,20 @@ public static class StorageSetup
         {
             builder.ApplicationName = "callevents";
         }
+        // Statements run often are prepared on the server after their second use, per physical
+        // connection (Npgsql's automatic preparation): the hot paths' SQL is fixed text
+        // (PreparedSql.cs), so PostgreSQL skips parsing and planning it on every request.
+        if (!Names(connectionString, "maxautoprepare"))
+        {
+            builder.MaxAutoPrepare = 64;
+        }
         return builder.ConnectionString;
     }
+
+    /// <summary>Whether the operator's connection string sets this key (any spelling: "Max Auto Prepare", "MaxAutoPrepare").</summary>
+    private static bool Names(string connectionString, string key) =>
+        new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
+            .Any(name => string.Equals(name.Replace(" ", "", StringComparison.Ordinal), key, StringComparison.OrdinalIgnoreCase));
 
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
     {
@@ -70,6 +82,10 @@ public static class StorageSetup
         services.AddSingleton<GatedSaveChanges>();
         services.AddSingleton(provider => new SqlitePragmas(options.Durability, provider.GetRequiredService<GroupCommit>()));
         services.AddSingleton<DatabaseReadiness>();
+        services.AddSingleton<PreparedSql>();
+        services.AddSingleton<WriteBatches>();
+        services.AddSingleton<WalCheckpoints>();
+        services.AddHostedService(provider => provider.GetRequiredService<WalCheckpoints>());
         return services;
     }
 }

@@ -144,7 +144,8 @@ public sealed class DeliveryAcrossNodesTests(ITestOutputHelper output)
             var all = arrivals.ToList();
             var cut = all.Where(a => a.Sender == victim.ProcessId).ToList();
             output.WriteLine($"killed node {victim.Name} at {killedAt} ms with {cut.Count} request(s) in flight; {all.Count} requests in all; "
-                + string.Join("; ", all.Select(a => $"{a.WebhookId} {(a.Sender == victim.ProcessId ? victim.Name : survivor.Name)} at {a.At} ms")));
+                + string.Join("; ", all.Select(a => $"{a.WebhookId} {(a.Sender == victim.ProcessId ? victim.Name : a.Sender == survivor.ProcessId ? survivor.Name : "?")} at {a.At} ms")));
+            output.WriteLine($"node {survivor.Name} said:\n{survivor.Output}");
             Assert.Equal(expected, all.Select(a => (a.Path, a.CallId)).ToHashSet());
             Assert.Equal(expected.Count, all.Select(a => a.WebhookId).Distinct().Count());
             Assert.NotEmpty(cut);

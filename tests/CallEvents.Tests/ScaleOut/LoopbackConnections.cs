@@ -18,6 +18,21 @@ public static class LoopbackConnections
     /// </summary>
     public static int? OwnerOf(int clientPort, int serverPort, IEnumerable<int> processIds)
     {
+        var pids = processIds.ToList();
+        // A descriptor that closes while /proc is read (the node opens and closes sockets and
+        // files all the time) must not make the connection look like nobody's: read again.
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (FindOwner(clientPort, serverPort, pids) is { } owner)
+            {
+                return owner;
+            }
+        }
+        return null;
+    }
+
+    private static int? FindOwner(int clientPort, int serverPort, List<int> processIds)
+    {
         var inode = SocketInode(clientPort, serverPort);
         if (inode is null)
         {
@@ -26,19 +41,28 @@ public static class LoopbackConnections
         var target = $"socket:[{inode}]";
         foreach (var pid in processIds)
         {
+            string[] descriptors;
             try
             {
-                foreach (var fd in Directory.EnumerateFileSystemEntries($"/proc/{pid}/fd"))
+                descriptors = Directory.GetFileSystemEntries($"/proc/{pid}/fd");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // the process is gone
+            }
+            foreach (var fd in descriptors)
+            {
+                try
                 {
                     if (new FileInfo(fd).LinkTarget == target)
                     {
                         return pid;
                     }
                 }
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                // the process is gone, or a descriptor closed while it was read
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // this descriptor closed while it was read: the others still count
+                }
             }
         }
         return null;

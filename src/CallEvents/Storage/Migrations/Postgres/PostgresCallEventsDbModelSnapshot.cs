@@ -88,6 +88,10 @@ namespace CallEvents.Storage.Migrations.Postgres
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<int>("EventCount")
+                        .HasColumnType("integer")
+                        .HasColumnName("event_count");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -399,7 +403,14 @@ namespace CallEvents.Storage.Migrations.Postgres
                     b.HasIndex("ExtensionId", "Url")
                         .HasDatabaseName("ix_phone_call_events_extension_id_url");
 
-                    b.ToTable("phone_call_events", (string)null);
+                    b.ToTable("phone_call_events", null, t =>
+                        {
+                            t.HasTrigger("trg_phone_call_events_count_delete");
+
+                            t.HasTrigger("trg_phone_call_events_count_insert");
+
+                            t.HasTrigger("trg_phone_call_events_count_move");
+                        });
                 });
 
             modelBuilder.Entity("CallEvents.Storage.ServerKey", b =>

@@ -81,6 +81,10 @@ namespace CallEvents.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("created_at");
 
+                    b.Property<int>("EventCount")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("event_count");
+
                     b.Property<string>("Number")
                         .IsRequired()
                         .HasMaxLength(8)
@@ -388,7 +392,14 @@ namespace CallEvents.Storage.Migrations.Sqlite
                     b.HasIndex("ExtensionId", "Url")
                         .HasDatabaseName("ix_phone_call_events_extension_id_url");
 
-                    b.ToTable("phone_call_events", (string)null);
+                    b.ToTable("phone_call_events", null, t =>
+                        {
+                            t.HasTrigger("trg_phone_call_events_count_delete");
+
+                            t.HasTrigger("trg_phone_call_events_count_insert");
+
+                            t.HasTrigger("trg_phone_call_events_count_move");
+                        });
                 });
 
             modelBuilder.Entity("CallEvents.Storage.ServerKey", b =>
