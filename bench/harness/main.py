@@ -18,7 +18,9 @@ from scenarios import BULK_EXTENSION, BULK_KINDS, BULK_SIZES, CREATE_EXTENSIONS,
 from stores import PROVIDERS, event_ids
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-SERVER = os.path.join(REPO, "src/CallEvents/bin/Release/net10.0/callevents")
+# bench/run.sh publishes the server here (ReadyToRun); BENCH_SERVER runs another build, for A/B runs
+# (e.g. src/CallEvents/bin/Release/net10.0/callevents, the JIT-only build that `dotnet run` starts).
+SERVER = os.environ.get("BENCH_SERVER") or os.path.join(REPO, "src/CallEvents/bin/Release/bench-publish/callevents")
 BASELINE = os.path.join(REPO, "bench/Baseline/bin/Release/net10.0/bench-baseline")
 
 
