@@ -400,8 +400,8 @@ namespace CallEvents.Storage.Migrations.Postgres
                     b.HasIndex("ExtensionId", "Type")
                         .HasDatabaseName("ix_phone_call_events_extension_id_type");
 
-                    b.HasIndex("ExtensionId", "Url")
-                        .HasDatabaseName("ix_phone_call_events_extension_id_url");
+                    b.HasIndex("ExtensionId", "Url", "Id")
+                        .HasDatabaseName("ix_phone_call_events_extension_id_url_id");
 
                     b.ToTable("phone_call_events", null, t =>
                         {
