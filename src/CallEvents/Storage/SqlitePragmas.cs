@@ -25,7 +25,7 @@ public sealed class SqlitePragmas(Durability durability, GroupCommit groupCommit
     private bool IsNew(DbConnection connection) =>
         connection is not Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle } || _configured.TryAdd(handle, handle);
 
-    /// <summary>For a connection opened outside EF Core (<see cref="PreparedSql"/>).</summary>
+    /// <summary>Runs the pragmas on a connection seen for the first time (EF Core's, and <see cref="PreparedSql"/>'s own).</summary>
     public void Apply(DbConnection connection)
     {
         if (!IsNew(connection))
@@ -37,16 +37,7 @@ public sealed class SqlitePragmas(Durability durability, GroupCommit groupCommit
         command.ExecuteNonQuery();
     }
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
-    {
-        if (!IsNew(connection))
-        {
-            return;
-        }
-        using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
-        command.ExecuteNonQuery();
-    }
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
