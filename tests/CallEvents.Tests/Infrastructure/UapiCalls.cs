@@ -58,4 +58,20 @@ public static class UapiCalls
 
     public static Task<HttpResponseMessage> PutJsonAsync(HttpClient client, string path, object body) =>
         client.PutAsJsonAsync(path, body);
+
+    /// <summary>
+    /// GETs <paramref name="path"/> every 200 ms until the answer is not 200 OK, at most 50 times
+    /// (10 s): the status it ended with. For waits on a bounded cache, never an open loop.
+    /// </summary>
+    public static async Task<HttpStatusCode> StatusOnceNotOkAsync(HttpClient client, string path)
+    {
+        var status = HttpStatusCode.OK;
+        for (var attempt = 0; attempt < 50 && status == HttpStatusCode.OK; attempt++)
+        {
+            await Task.Delay(200);
+            using var response = await client.GetAsync(path);
+            status = response.StatusCode;
+        }
+        return status;
+    }
 }
