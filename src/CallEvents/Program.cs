@@ -1,9 +1,12 @@
 using CallEvents.Accounts;
 using CallEvents.Dispatch;
 using CallEvents.Hosting;
+using CallEvents.Hosting.Startup;
 using CallEvents.OAuth;
+using CallEvents.OAuth.Tokens;
 using CallEvents.PhoneCallEvents;
 using CallEvents.Storage;
+using CallEvents.Storage.Sqlite;
 using CallEvents.Uapi;
 
 namespace CallEvents;

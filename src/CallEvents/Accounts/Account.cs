@@ -1,13 +1,5 @@
 namespace CallEvents.Accounts;
 
-public enum AccountKind
-{
-    Admin = 0,
-    ServiceProvider = 1,
-    Organization = 2,
-    User = 3,
-}
-
 /// <summary>One node of the hierarchy Admin → Service Provider → Organization → User.</summary>
 public sealed class Account
 {

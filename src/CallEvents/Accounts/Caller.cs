@@ -4,7 +4,7 @@ namespace CallEvents.Accounts;
 
 /// <summary>
 /// The authenticated account a token acts as: the account its app is registered to. Built from
-/// the token's claims, which the token endpoint writes (see OAuth/TokenEndpoint.cs).
+/// the token's claims, which the token endpoint writes (see OAuth/Tokens/TokenEndpoint.cs).
 /// </summary>
 public sealed record Caller(string AccountId, AccountKind Kind, string? OrganizationId, string? OrganizationCode, string ClientId)
 {

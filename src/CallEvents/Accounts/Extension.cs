@@ -1,37 +1,5 @@
 namespace CallEvents.Accounts;
 
-public enum ExtensionType
-{
-    PhoneTerminal = 0,
-    Queue = 1,
-    Ivr = 2,
-    VoicemailCenter = 3,
-    Conference = 4,
-    Callback = 5,
-    CallingCard = 6,
-    IntercomPaging = 7,
-    QueueLoginCenter = 8,
-}
-
-public static class ExtensionTypes
-{
-    /// <summary>Contract §2: phone call events are allowed only on these types.</summary>
-    public static bool AllowsPhoneCallEvents(this ExtensionType type) =>
-        type is ExtensionType.PhoneTerminal or ExtensionType.Queue or ExtensionType.Conference or ExtensionType.Ivr;
-
-    public static bool TryParse(string text, out ExtensionType type)
-    {
-        var normalized = text.Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal)
-            .Replace(" ", "", StringComparison.Ordinal).Replace("/", "", StringComparison.Ordinal);
-        if (int.TryParse(normalized, out _))
-        {
-            type = default;
-            return false;
-        }
-        return Enum.TryParse(normalized, ignoreCase: true, out type) && Enum.IsDefined(type);
-    }
-}
-
 /// <summary>A PBX extension, owned by a user of one organization.</summary>
 public sealed class Extension
 {

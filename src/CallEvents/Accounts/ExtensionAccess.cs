@@ -1,11 +1,7 @@
-using CallEvents.Storage;
+using CallEvents.Storage.Sql;
 using CallEvents.Uapi;
 
 namespace CallEvents.Accounts;
-
-/// <summary>An extension the caller has been found allowed to manage.</summary>
-/// <remarks><paramref name="EventCount"/>: its events when it was looked up (extensions.event_count).</remarks>
-public sealed record ManagedExtension(long Id, string Number, string OwnerId, string OrganizationId, int EventCount);
 
 /// <summary>
 /// Contract §4: decides whether the caller may manage the phone call events of the extension

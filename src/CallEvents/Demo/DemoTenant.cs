@@ -5,15 +5,6 @@ using Microsoft.EntityFrameworkCore;
 
 namespace CallEvents.Demo;
 
-public sealed record DemoApps(IssuedCredentials Admin, IssuedCredentials Organization, IssuedCredentials User);
-
-public sealed record DemoAccounts(string Admin, string ServiceProvider, string Organization, string User, string Colleague, string OtherOrganization, string OtherUser);
-
-public sealed record DemoExtension(string Number, string Type, string OwnerId);
-
-/// <summary>What <c>callevents demo --json</c> prints. Apps (with secrets) only when just created.</summary>
-public sealed record DemoTenantOut(bool Created, DemoApps? Apps, DemoAccounts Accounts, DemoExtension[] Extensions);
-
 /// <summary>
 /// A small tenant to try everything on: organization 0003 with two users, a second
 /// organization 0004 to show isolation, and one trusted app each for the Admin, organization

@@ -1,4 +1,9 @@
-using CallEvents.OAuth;
+using CallEvents.Dispatch.Attempts;
+using CallEvents.Dispatch.Destinations;
+using CallEvents.Dispatch.Intake;
+using CallEvents.Dispatch.Queue;
+using CallEvents.Dispatch.Sending;
+using CallEvents.Dispatch.Signing;
 using CallEvents.Uapi;
 
 namespace CallEvents.Dispatch;

@@ -1,9 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
-using CallEvents.Accounts;
 using CallEvents.Demo;
-using CallEvents.OAuth;
-using CallEvents.Storage;
+using CallEvents.Dispatch.Tools;
+using CallEvents.Hosting.Startup;
 using CallEvents.Uapi;
 
 namespace CallEvents.Hosting;
@@ -33,10 +32,10 @@ public static class CommandLine
         root.Subcommands.Add(DemoCommand());
         root.Subcommands.Add(ProvisioningCommands.Accounts(Json));
         root.Subcommands.Add(ProvisioningCommands.Extensions(Json));
-        root.Subcommands.Add(Dispatch.DispatchCommands.WithSigningSecrets(ProvisioningCommands.Apps(Json), Json));
-        root.Subcommands.Add(Dispatch.DispatchCommands.Deliveries(Json));
-        root.Subcommands.Add(Dispatch.SimulateCommand.Create());
-        root.Subcommands.Add(Dispatch.ListenCommand.Create());
+        root.Subcommands.Add(DispatchCommands.WithSigningSecrets(ProvisioningCommands.Apps(Json), Json));
+        root.Subcommands.Add(DispatchCommands.Deliveries(Json));
+        root.Subcommands.Add(SimulateCommand.Create());
+        root.Subcommands.Add(ListenCommand.Create());
         return root;
     }
 

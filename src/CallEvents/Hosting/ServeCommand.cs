@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CallEvents.Demo;
+using CallEvents.Hosting.Startup;
 using CallEvents.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -31,7 +32,7 @@ public static class ServeCommand
         DeferredHostedServices.DeferUntilReady(builder.Services);
         await using var app = Program.Build(builder);
         // Listen first, answering 503 until the database has been reached and its schema
-        // checked (Storage/DatabaseReadiness.cs): a database that is down at start delays the
+        // checked (Hosting/Startup/DatabaseReadiness.cs): a database that is down at start delays the
         // node, it does not crash it. Background work waits for it too (DeferUntilReady above).
         var readiness = app.Services.GetRequiredService<DatabaseReadiness>();
         readiness.Hold();

@@ -1,12 +1,8 @@
 using System.Collections.Concurrent;
-using CallEvents.Accounts;
 using CallEvents.Storage;
 using Microsoft.EntityFrameworkCore;
 
 namespace CallEvents.OAuth;
-
-/// <summary>What a token says about the account an app acts as.</summary>
-public sealed record AppAccount(string Id, AccountKind Kind, string? OrganizationId, string? OrganizationCode);
 
 /// <summary>
 /// The account each app (OAuth client) is registered to, for the token endpoint. Kept in memory

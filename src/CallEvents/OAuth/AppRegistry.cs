@@ -1,4 +1,6 @@
 using CallEvents.Accounts;
+using CallEvents.Dispatch.Signing;
+using CallEvents.OAuth.Tokens;
 using CallEvents.Storage;
 using CallEvents.Uapi;
 using Microsoft.EntityFrameworkCore;
@@ -6,13 +8,6 @@ using OpenIddict.Abstractions;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace CallEvents.OAuth;
-
-/// <summary>A client secret, shown once when it is made and never again.</summary>
-public sealed record IssuedCredentials(string AccountId, string ClientId, string ClientSecret)
-{
-    /// <summary>The secret deliveries are signed with (<c>whsec_…</c>); set when the app is created.</summary>
-    public string? SigningSecret { get; init; }
-}
 
 /// <summary>Registers apps on accounts and regenerates their secrets (contract §2).</summary>
 public sealed class AppRegistry(CallEventsDb db, IOpenIddictApplicationManager applications, IOpenIddictTokenManager tokens, TimeProvider clock,

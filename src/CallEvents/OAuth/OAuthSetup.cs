@@ -1,6 +1,8 @@
+using CallEvents.OAuth.OpenIddict;
+using CallEvents.OAuth.Tokens;
+using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using OpenIddict.Validation;
-using OpenIddict.Validation.AspNetCore;
 
 namespace CallEvents.OAuth;
 
@@ -24,7 +26,7 @@ public static class OAuthSetup
             {
                 core.UseEntityFrameworkCore().UseDbContext<Storage.CallEventsDb>();
                 core.ReplaceApplicationManager(typeof(FastSecretApplicationManager<>));
-                core.ReplaceApplicationStore<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, CompiledApplicationStore>();
+                core.ReplaceApplicationStore<OpenIddictEntityFrameworkCoreApplication, CompiledApplicationStore>();
                 core.ReplaceTokenManager(typeof(StampRevokingTokenManager<>));
             })
             .AddServer(server =>

@@ -9,7 +9,7 @@ namespace CallEvents.PhoneCallEvents;
 /// </summary>
 public sealed record EventRoute(ManagedExtension Extension, int? Type, string? EventId, string UserId)
 {
-    /// <param name="typeError">pcet_type_invalid on Create (as documented there), pce_type_invalid elsewhere.</param>
+    /// <summary>Resolves the route; a bad type is <paramref name="typeError"/>: pcet_type_invalid on Create (as documented there), pce_type_invalid elsewhere.</summary>
     public static async Task<EventRoute> ResolveAsync(HttpContext context, ExtensionAccess access, UapiError? typeError = null)
     {
         var values = context.Request.RouteValues;

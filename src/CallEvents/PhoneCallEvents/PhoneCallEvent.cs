@@ -1,3 +1,5 @@
+using CallEvents.PhoneCallEvents.Wire;
+
 namespace CallEvents.PhoneCallEvents;
 
 /// <summary>A registered HTTP hook on an extension. Never serialized: see <see cref="PhoneCallEventOut"/>.</summary>

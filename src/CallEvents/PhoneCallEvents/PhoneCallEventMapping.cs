@@ -1,3 +1,6 @@
+using CallEvents.PhoneCallEvents.Handlers;
+using CallEvents.PhoneCallEvents.Wire;
+
 namespace CallEvents.PhoneCallEvents;
 
 internal static class PhoneCallEventMapping

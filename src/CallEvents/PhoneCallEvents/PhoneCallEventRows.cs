@@ -2,7 +2,7 @@ using System.Data.Common;
 
 namespace CallEvents.PhoneCallEvents;
 
-/// <summary>Reading phone_call_events rows from plain SQL (Storage/PreparedSql.cs): the columns, in this order.</summary>
+/// <summary>Reading phone_call_events rows from plain SQL (Storage/Sql/PreparedSql.cs): the columns, in this order.</summary>
 internal static class PhoneCallEventRows
 {
     public const string Columns = "id, extension_id, type, method, url, status, note, app_client_id, modified";

@@ -1,3 +1,4 @@
+using CallEvents.PhoneCallEvents.Handlers;
 using CallEvents.Uapi;
 
 namespace CallEvents.PhoneCallEvents;

@@ -1,20 +1,5 @@
 namespace CallEvents.Storage;
 
-public enum DatabaseProvider
-{
-    Sqlite,
-    Postgres,
-}
-
-public enum Durability
-{
-    /// <summary>An acknowledged write survives a crash of the process (SQLite WAL, synchronous=NORMAL).</summary>
-    Process,
-
-    /// <summary>An acknowledged write survives a power loss: it is on disk before the answer.</summary>
-    Full,
-}
-
 /// <summary>The <c>Database</c> configuration section; see docs/configuration.md.</summary>
 public sealed class DatabaseOptions
 {
@@ -28,7 +13,7 @@ public sealed class DatabaseOptions
     public Durability Durability { get; set; } = Durability.Process;
 
     /// <summary>
-    /// SQLite with <c>Durability=Full</c>: concurrent writes share one fsync (Storage/GroupCommit.cs).
+    /// SQLite with <c>Durability=Full</c>: concurrent writes share one fsync (Storage/Sqlite/GroupCommit.cs).
     /// <c>false</c> falls back to SQLite's own <c>synchronous=FULL</c>, one fsync per commit.
     /// </summary>
     public bool GroupCommit { get; set; } = true;

@@ -1,3 +1,6 @@
+using CallEvents.Hosting.Startup;
+using CallEvents.Storage.Sql;
+using CallEvents.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;

@@ -1,5 +1,5 @@
 using CallEvents.Accounts;
-using CallEvents.OAuth;
+using CallEvents.OAuth.Tokens;
 
 namespace CallEvents.Uapi;
 
@@ -22,7 +22,7 @@ public static class CallerFilter
     /// <summary>The caller of this request, or 401 access_denied; kept on the request for <see cref="Caller(HttpContext)"/>.</summary>
     public static async Task<Caller> AuthenticateAsync(HttpContext http)
     {
-        // Cached validation (OAuth/TokenValidationCache.cs): the full OpenIddict check was most
+        // Cached validation (OAuth/Tokens/TokenValidationCache.cs): the full OpenIddict check was most
         // of the cost of a request; revocation is honoured within a bounded, documented delay.
         var caller = await http.RequestServices.GetRequiredService<TokenValidationCache>().AuthenticateAsync(http)
             ?? throw UapiError.AccessDenied.Exception();

@@ -1,19 +1,7 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.RateLimiting;
 
 namespace CallEvents.Uapi;
-
-/// <summary>The <c>RateLimiting</c> configuration section; see docs/configuration.md.</summary>
-public sealed class RateLimitingOptions
-{
-    public const string Section = "RateLimiting";
-
-    /// <summary>Requests one app may make per window; 0 turns the limit off.</summary>
-    public int PermitLimit { get; set; } = 5000;
-
-    public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(1);
-}
 
 /// <summary>
 /// Contract §8: 429 too_many_requests per app, with Retry-After. ASP.NET Core's rate limiter,

@@ -1,3 +1,5 @@
+using CallEvents.Storage;
+
 namespace CallEvents.Uapi;
 
 /// <summary>

@@ -7,7 +7,7 @@ using OpenIddict.Abstractions;
 namespace CallEvents.Tests.Auth;
 
 /// <summary>
-/// Validated tokens are cached for a bounded time (OAuth/TokenValidationCache.cs); revocation must
+/// Validated tokens are cached for a bounded time (OAuth/Tokens/TokenValidationCache.cs); revocation must
 /// still win: at once when the secret is regenerated in this process, within the bound otherwise.
 /// </summary>
 public sealed class TokenValidationCacheTests

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Xunit.Abstractions;
 using CallEvents.Tests.Infrastructure;
+using Xunit.Abstractions;
 
 namespace CallEvents.Tests.Dispatch;
 

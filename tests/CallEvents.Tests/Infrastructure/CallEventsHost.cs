@@ -1,9 +1,10 @@
 using System.Net.Http.Headers;
 using CallEvents.Demo;
+using CallEvents.Hosting.Startup;
 using CallEvents.Storage;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CallEvents.Tests.Infrastructure;

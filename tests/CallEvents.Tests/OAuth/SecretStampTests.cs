@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using CallEvents.OAuth;
+using CallEvents.OAuth.Tokens;
 using CallEvents.Tests.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,7 @@ namespace CallEvents.Tests.OAuth;
 
 /// <summary>
 /// Access tokens carry a stamp of their app's secret instead of a token entry row each
-/// (OAuth/SecretStamp.cs): no write per token, and a regenerated secret still revokes every token
+/// (OAuth/Tokens/SecretStamp.cs): no write per token, and a regenerated secret still revokes every token
 /// of the app on every node; tokens issued with an entry before the switch keep working, and
 /// keep being revocable, until they expire.
 /// </summary>

@@ -2,7 +2,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
-using CallEvents.OAuth;
+using CallEvents.OAuth.Tokens;
 using CallEvents.Storage;
 using CallEvents.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +12,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace CallEvents.Tests.OAuth;
 
 /// <summary>
-/// The token signing key (OAuth/SigningKeyStore.cs): ES256, one per database, shared by every
+/// The token signing key (OAuth/Tokens/SigningKeyStore.cs): ES256, one per database, shared by every
 /// node; the RSA-2048 key of an earlier version keeps verifying the tokens it signed.
 /// </summary>
 public sealed class SigningKeyTests

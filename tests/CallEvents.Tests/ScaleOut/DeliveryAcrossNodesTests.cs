@@ -1,10 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Text.Json;
+using CallEvents.Dispatch.Intake;
 using CallEvents.Tests.Dispatch;
 using CallEvents.Tests.Infrastructure;
-using Xunit.Abstractions;
 using static CallEvents.Tests.Infrastructure.UapiCalls;
+using Xunit.Abstractions;
 
 namespace CallEvents.Tests.ScaleOut;
 
@@ -256,7 +256,7 @@ public sealed class DeliveryAcrossNodesTests(ITestOutputHelper output)
         var hooks = new Dictionary<string, (int, string)>();
         foreach (var kind in kinds ?? Kinds)
         {
-            var type = CallEvents.Dispatch.CallEventKinds.EventType(kind)!.Value;
+            var type = CallEventKinds.EventType(kind)!.Value;
             foreach (var (method, name) in new[] { (1, "post"), (0, "get") })
             {
                 var path = $"/{kind}/{name}";

@@ -4,9 +4,9 @@ using CallEvents.Tests.Infrastructure;
 namespace CallEvents.Tests.Storage;
 
 /// <summary>
-/// Database:Durability=Full with group commit (Storage/GroupCommit.cs): concurrent writes wait for
+/// Database:Durability=Full with group commit (Storage/Sqlite/GroupCommit.cs): concurrent writes wait for
 /// a shared flush before their answer; none may be lost, refused or left hanging. Token requests
-/// write too (a token entry each) and queue at the same write gate (Storage/GatedSaveChanges.cs).
+/// write too (a token entry each) and queue at the same write gate (Storage/Sqlite/GatedSaveChanges.cs).
 /// </summary>
 public sealed class GroupCommitTests
 {

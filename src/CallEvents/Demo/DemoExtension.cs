@@ -1,0 +1,3 @@
+namespace CallEvents.Demo;
+
+public sealed record DemoExtension(string Number, string Type, string OwnerId);

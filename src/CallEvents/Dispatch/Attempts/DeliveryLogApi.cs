@@ -1,0 +1,114 @@
+using System.Globalization;
+using CallEvents.Accounts;
+using CallEvents.Dispatch.Queue;
+using CallEvents.PhoneCallEvents;
+using CallEvents.Storage;
+using CallEvents.Storage.Sqlite;
+using CallEvents.Uapi;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+
+namespace CallEvents.Dispatch.Attempts;
+
+/// <summary>
+/// <c>…/phoneCallEvents/{eventType}/{eventId}/deliveries</c>: the log of an event's delivery
+/// attempts, newest first, and replays. The same context rules as the event itself
+/// (EventRoute), and the event must exist there (else pce_id_invalid): nobody reads or
+/// replays another tenant's deliveries.
+/// </summary>
+public static class DeliveryLogApi
+{
+    public static readonly UapiError DeliveryIdInvalid = new(400, "delivery_id_invalid",
+        "Value supplied in the URI-Fragment as deliveryId is invalid. The parameter must reference a recorded delivery of this phone call event.");
+    public static readonly UapiError SinceInvalid = new(400, "request_invalid",
+        "The request is invalid: since must be an XML Schema dateTime with an offset.");
+
+    public static RouteGroupBuilder MapDeliveryLog(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup(PhoneCallEventsApi.Prefix + "/{eventType}/{eventId}/deliveries").RequireCaller().WithTags("Deliveries");
+        group.MapGet("", ListAsync);
+        group.MapPost("/replay", ReplaySinceAsync);
+        group.MapPost("/{deliveryId}/replay", ReplayOneAsync);
+        return group;
+    }
+
+    private static async Task<string> ResolveEventAsync(HttpContext context, ExtensionAccess access, CallEventsDb db)
+    {
+        var route = await EventRoute.ResolveAsync(context, access);
+        var exists = await db.PhoneCallEvents.AnyAsync(
+            e => e.Id == route.EventId && e.ExtensionId == route.Extension.Id && e.Type == route.Type, context.RequestAborted);
+        return exists ? route.EventId! : throw UapiError.PceIdInvalid.Exception();
+    }
+
+    public static async Task<Ok<UapiCollection<DeliveryAttemptOut>>> ListAsync(HttpContext context, ExtensionAccess access, CallEventsDb db)
+    {
+        var eventId = await ResolveEventAsync(context, access, db);
+        var page = PageRequest.From(context.Request.Query);
+        var attempts = db.DeliveryAttempts.AsNoTracking().Where(a => a.EventId == eventId);
+        var total = await attempts.CountAsync(context.RequestAborted);
+        var rows = await (
+            from attempt in attempts
+            join delivery in db.Deliveries on attempt.DeliverySeq equals delivery.Seq
+            orderby attempt.Seq descending
+            select new { attempt, delivery.Id, delivery.CallId, delivery.Kind })
+            .Skip(page.StartIndex).Take(page.Count).ToListAsync(context.RequestAborted);
+        var entries = rows.Select(r => new DeliveryAttemptOut(
+            r.Id, r.CallId, r.Kind, Text(r.attempt.Attempt),
+            PhoneCallEvent.FormatModified(DateTimeOffset.FromUnixTimeMilliseconds(r.attempt.AttemptedAt)),
+            r.attempt.HttpStatus is { } status ? Text(status) : null,
+            r.attempt.Error,
+            Text(r.attempt.LatencyMs),
+            r.attempt.Outcome.ToString().ToLowerInvariant())).ToArray();
+        return TypedResults.Ok(new UapiCollection<DeliveryAttemptOut>(entries, total, page.Count, page.StartIndex, page.LinksFor(context.Request, total)));
+    }
+
+    /// <summary><c>POST …/deliveries/{deliveryId}/replay</c>: queue a recorded delivery again, due now, with the same webhook-id.</summary>
+    public static async Task<Accepted<ReplayedId[]>> ReplayOneAsync(
+        HttpContext context, ExtensionAccess access, CallEventsDb db, WriteGate gate, DeliverySignal signal, TimeProvider clock)
+    {
+        var eventId = await ResolveEventAsync(context, access, db);
+        var deliveryId = context.Request.RouteValues["deliveryId"] as string ?? "";
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        int updated;
+        using (await gate.EnterAsync(context.RequestAborted))
+        {
+            updated = await DeliveryQueue.RequeueAsync(db.Deliveries.Where(d => d.Id == deliveryId && d.EventId == eventId), now);
+        }
+        if (updated == 0)
+        {
+            throw DeliveryIdInvalid.Exception();
+        }
+        signal.Wake();
+        return TypedResults.Accepted((string?)null, new[] { new ReplayedId(deliveryId) });
+    }
+
+    /// <summary><c>POST …/deliveries/replay?since=…</c>: queue again every failed delivery of the event that finished since then.</summary>
+    public static async Task<Accepted<ReplayedId[]>> ReplaySinceAsync(
+        HttpContext context, ExtensionAccess access, CallEventsDb db, WriteGate gate, DeliverySignal signal, TimeProvider clock)
+    {
+        var eventId = await ResolveEventAsync(context, access, db);
+        if (context.Request.Query["since"] is not [{ } text]
+            || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var since))
+        {
+            throw SinceInvalid.Exception();
+        }
+        var sinceMs = since.ToUnixTimeMilliseconds();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        List<string> ids;
+        using (await gate.EnterAsync(context.RequestAborted))
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
+            var failed = db.Deliveries.Where(d => d.EventId == eventId && d.State == DeliveryState.Failed && d.FinishedAt >= sinceMs);
+            ids = await failed.OrderBy(d => d.Seq).Select(d => d.Id).ToListAsync(CancellationToken.None);
+            await DeliveryQueue.RequeueAsync(failed, now);
+            await transaction.CommitAsync(CancellationToken.None);
+        }
+        if (ids.Count > 0)
+        {
+            signal.Wake();
+        }
+        return TypedResults.Accepted((string?)null, ids.Select(id => new ReplayedId(id)).ToArray());
+    }
+
+    private static string Text(long value) => value.ToString(CultureInfo.InvariantCulture);
+}

@@ -1,0 +1,3 @@
+namespace CallEvents.Dispatch.Attempts;
+
+public sealed record ReplayedId(string Id);

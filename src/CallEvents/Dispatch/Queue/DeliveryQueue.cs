@@ -1,0 +1,118 @@
+using CallEvents.Dispatch.Attempts;
+using CallEvents.Storage;
+using CallEvents.Storage.Sql;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
+
+namespace CallEvents.Dispatch.Queue;
+
+/// <summary>
+/// The database is the queue. A claim is one <c>UPDATE … RETURNING</c> that stamps a lease
+/// (owner, until) on due rows nobody holds, so several nodes sharing a PostgreSQL never send
+/// the same delivery at once (<c>FOR UPDATE SKIP LOCKED</c> keeps them from waiting on each
+/// other); on SQLite writes are serialized by the write gate. A delivery is due only when
+/// every earlier delivery of the same PhoneCallEvent and call is finished, and only while
+/// its PhoneCallEvent exists (deleting it deletes its queue rows) and is enabled.
+/// </summary>
+public static class DeliveryQueue
+{
+    private const string Returning = " RETURNING seq, id, event_id, call_id, kind, payload, attempts, run_attempts";
+
+    public static async Task<List<ClaimedDelivery>> ClaimAsync(CallEventsDb db, string owner, int limit, long now, long leaseUntil, CancellationToken cancellationToken)
+    {
+        var skipLocked = db.Database.IsNpgsql() ? " FOR UPDATE SKIP LOCKED" : "";
+        var sql = "UPDATE deliveries SET lease_owner = @owner, leased_until = @until"
+            + " WHERE seq IN (SELECT d.seq FROM deliveries d"
+            + "   WHERE d.state = 0 AND d.due_at <= @now AND (d.leased_until IS NULL OR d.leased_until <= @now)"
+            + "   AND EXISTS (SELECT 1 FROM phone_call_events e WHERE e.id = d.event_id AND e.status = 1)"
+            + "   AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.event_id = d.event_id AND p.call_id = d.call_id AND p.state = 0 AND p.seq < d.seq)"
+            + "   ORDER BY d.due_at, d.seq LIMIT @limit" + skipLocked + ")"
+            // Re-checked on the row itself: on PostgreSQL another node may have claimed it in between.
+            // "+state": SQLite would otherwise find these rows through the state index, i.e. walk
+            // every pending row of the queue per claim (the cost grew with the backlog), instead
+            // of looking up the claimed seqs by primary key.
+            + " AND +state = 0 AND (leased_until IS NULL OR leased_until <= @now)"
+            + Returning;
+        var claims = await ReadClaimsAsync(db, sql, cancellationToken, ("owner", owner), ("until", leaseUntil), ("now", now), ("limit", limit));
+        return claims.ConvertAll(c => c with { Lease = (owner, leaseUntil) });
+    }
+
+    /// <summary>After a restart, the leases this node held belong to nobody: release them at once rather than wait them out.</summary>
+    public static Task<int> ReleaseOwnLeasesAsync(CallEventsDb db, string owner, CancellationToken cancellationToken) =>
+        db.Deliveries.Where(d => d.LeaseOwner == owner && d.State == DeliveryState.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseOwner, (string?)null).SetProperty(d => d.LeasedUntil, (long?)null), cancellationToken);
+
+    /// <summary>Gives a claimed delivery back without an attempt (its destination is busy), due again at <paramref name="dueAt"/>.</summary>
+    public static Task<int> ReleaseAsync(CallEventsDb db, long seq, string owner, long dueAt, CancellationToken cancellationToken) =>
+        db.Deliveries.Where(d => d.Seq == seq && d.LeaseOwner == owner && d.State == DeliveryState.Pending)
+            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseOwner, (string?)null).SetProperty(d => d.LeasedUntil, (long?)null)
+                .SetProperty(d => d.DueAt, dueAt), cancellationToken);
+
+    /// <summary>Queues deliveries again, due now, with their webhook-id; a replay starts a new run of the retry schedule, and attempts keep counting.</summary>
+    public static Task<int> RequeueAsync(IQueryable<Delivery> deliveries, long now) =>
+        deliveries.ExecuteUpdateAsync(s => s
+            .SetProperty(d => d.State, DeliveryState.Pending)
+            .SetProperty(d => d.DueAt, now)
+            .SetProperty(d => d.RunAttempts, 0)
+            .SetProperty(d => d.FinishedAt, (long?)null), CancellationToken.None);
+
+    /// <summary>
+    /// Pending deliveries of disabled PhoneCallEvents are cancelled, each with a log entry
+    /// (contract §9: a disabled event is skipped). Returns how many.
+    /// </summary>
+    public static async Task<int> CancelDisabledAsync(CallEventsDb db, long now, CancellationToken cancellationToken)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        var sql = "UPDATE deliveries SET state = 3, finished_at = @now, leased_until = NULL, lease_owner = NULL"
+            // "+state": start from the disabled events (few) and their rows, not from every pending row.
+            + " WHERE +state = 0 AND (leased_until IS NULL OR leased_until <= @now)"
+            + " AND event_id IN (SELECT id FROM phone_call_events WHERE status = 0)"
+            + Returning;
+        var cancelled = await ReadClaimsAsync(db, sql, cancellationToken, ("now", now));
+        foreach (var delivery in cancelled)
+        {
+            db.DeliveryAttempts.Add(new DeliveryAttempt
+            {
+                DeliverySeq = delivery.Seq,
+                EventId = delivery.EventId,
+                Attempt = delivery.Attempts,
+                AttemptedAt = now,
+                Error = "Not sent: the phone call event is disabled.",
+                Outcome = AttemptOutcome.Cancelled,
+            });
+        }
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return cancelled.Count;
+    }
+
+    private static async Task<List<ClaimedDelivery>> ReadClaimsAsync(CallEventsDb db, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    {
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            foreach (var (name, value) in parameters)
+            {
+                command.AddParameter(name, value);
+            }
+            var claims = new List<ClaimedDelivery>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                claims.Add(new ClaimedDelivery(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                    reader.GetString(4), reader.GetString(5), reader.GetInt32(6), reader.GetInt32(7)));
+            }
+            // RETURNING order is unspecified: keep the queue's order.
+            claims.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+            return claims;
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+}

@@ -1,0 +1,239 @@
+using CallEvents.Dispatch.Attempts;
+using CallEvents.Dispatch.Queue;
+using CallEvents.Storage;
+using CallEvents.Storage.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace CallEvents.Dispatch.Sending;
+
+/// <summary>
+/// The sender: claims due deliveries from the database with a lease, sends each at most
+/// <c>MaxConcurrency</c> at a time and <c>MaxConcurrencyPerDestination</c> per destination (so one
+/// slow receiver cannot take every slot), and records every attempt. It sleeps until intake
+/// wakes it, an attempt finishes, or the poll interval passes on the TimeProvider.
+/// </summary>
+public sealed class DeliverySender(
+    IServiceScopeFactory scopes, DeliveryHttp http, DeliverySignal signal, WriteGate gate,
+    IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<DeliverySender> logger) : BackgroundService
+{
+    private readonly DeliveryOptions _options = options.Value;
+    private readonly string _owner = options.Value.NodeId is { Length: > 0 } node ? node : Environment.MachineName;
+    private readonly SenderSlots _slots = new(options.Value);
+    private readonly HashSet<Task> _inFlight = [];
+    private AttemptWriter? _writer;
+    private long _nextSweep = long.MinValue;
+    private CancellationToken _stopping;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        _stopping = stoppingToken;
+        await WithDbAsync(db => DeliveryQueue.ReleaseOwnLeasesAsync(db, _owner, stoppingToken), stoppingToken);
+        var writer = _writer = new AttemptWriter(
+            batch => WithDbAsync(db => DeliveryBatchRecorder.RecordAsync(db, batch, _options, clock.GetUtcNow(), CancellationToken.None), CancellationToken.None),
+            one => WithDbAsync(db => DeliveryRecorder.RecordAsync(db, one.Delivery, one.Result, _options, one.AttemptedAt, one.LatencyMs, clock.GetUtcNow(),
+                CancellationToken.None), CancellationToken.None),
+            logger);
+        var writing = writer.RunAsync();
+        // One periodic timer, armed once: a timer armed anew before each wait could be armed
+        // just after a test moved the fake clock, and then never fire.
+        using var poll = clock.CreateTimer(_ => signal.Wake(), null, _options.PollInterval, _options.PollInterval);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                var full = await ClaimAndStartAsync(stoppingToken);
+                if (!full)
+                {
+                    // Intake, a replay, every finished attempt (RunAsync) and the poll timer wake it.
+                    await signal.WaitAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception e)
+            {
+                logger.LogError(e, "The delivery sender failed a round; trying again after the poll interval.");
+                await Task.Delay(_options.PollInterval, clock, stoppingToken).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+        Task[] remaining;
+        lock (_inFlight)
+        {
+            remaining = [.. _inFlight];
+        }
+        await Task.WhenAll(remaining).ContinueWith(_ => { }, TaskScheduler.Default);
+        writer.Complete();
+        await writing;
+    }
+
+    /// <summary>One round; true when every free slot was filled (so another round may find more at once).</summary>
+    private async Task<bool> ClaimAndStartAsync(CancellationToken stoppingToken)
+    {
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        // The sweep reads every pending row; the claim already skips disabled events, so the
+        // sweep only turns their rows into "cancelled" log entries and can wait a poll interval
+        // (it ran every round, i.e. after every finished attempt, before).
+        if (now >= _nextSweep)
+        {
+            await WithDbAsync(db => DeliveryQueue.CancelDisabledAsync(db, now, stoppingToken), stoppingToken);
+            _nextSweep = now + (long)_options.PollInterval.TotalMilliseconds;
+        }
+        var wanted = _slots.Wanted();
+        if (wanted <= 0)
+        {
+            return false;
+        }
+        var leaseUntil = now + (long)_options.LeaseDuration.TotalMilliseconds;
+        var claimed = await WithDbAsync(db => DeliveryQueue.ClaimAsync(db, _owner, wanted, now, leaseUntil, stoppingToken), stoppingToken);
+        if (claimed.Count == 0)
+        {
+            return false;
+        }
+
+        var eventIds = claimed.Select(c => c.EventId).Distinct().ToList();
+        var (hooks, secrets) = await LoadTargetsAsync(eventIds, stoppingToken);
+        foreach (var delivery in claimed)
+        {
+            // Read after the claim committed: an event deleted or disabled before this point is
+            // not sent to (a deleted one's rows are gone; a disabled one's are cancelled by the next sweep).
+            if (!hooks.TryGetValue(delivery.EventId, out var hook))
+            {
+                continue;
+            }
+            if (hook.Status != 1)
+            {
+                await WithDbAsync(db => DeliveryQueue.ReleaseAsync(db, delivery.Seq, _owner, now, stoppingToken), stoppingToken);
+                continue;
+            }
+            var ready = new ReadyDelivery(delivery, hook, secrets.GetValueOrDefault(hook.AppClientId ?? "") ?? [], Destination(hook.Url));
+            if (!_slots.TryAdd(ready))
+            {
+                // Its destination has its share sending and waiting: back to the queue for a while.
+                var due = now + (long)_options.DestinationBusyDelay.TotalMilliseconds;
+                await WithDbAsync(db => DeliveryQueue.ReleaseAsync(db, delivery.Seq, _owner, due, stoppingToken), stoppingToken);
+            }
+        }
+        StartWaiting();
+        return claimed.Count == wanted;
+    }
+
+    /// <summary>Starts every waiting delivery that a free slot allows.</summary>
+    private void StartWaiting()
+    {
+        var freshUntil = clock.GetUtcNow().ToUnixTimeMilliseconds() + (long)(_options.LeaseDuration.TotalMilliseconds / 2);
+        foreach (var ready in _slots.TakeStartable(freshUntil))
+        {
+            var task = RunAsync(ready, _stopping);
+            lock (_inFlight)
+            {
+                _inFlight.Add(task);
+            }
+            _ = task.ContinueWith(t =>
+            {
+                lock (_inFlight)
+                {
+                    _inFlight.Remove(t); // kept only so that shutdown can wait for them
+                }
+            }, TaskScheduler.Default);
+        }
+    }
+
+    private async Task<(Dictionary<string, DeliveryHook>, Dictionary<string, IReadOnlyList<string>>)> LoadTargetsAsync(List<string> eventIds, CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
+        var hooks = await db.PhoneCallEvents.AsNoTracking().Where(p => eventIds.Contains(p.Id))
+            .Select(p => new DeliveryHook(p.Id, p.Method, p.Url, p.Status, p.AppClientId)).ToDictionaryAsync(h => h.Id, cancellationToken);
+        var clientIds = hooks.Values.Select(h => h.AppClientId).OfType<string>().Distinct().ToList();
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var secrets = await db.AppSigningSecrets.AsNoTracking().Where(s => clientIds.Contains(s.ClientId)).ToListAsync(cancellationToken);
+        return (hooks, secrets.ToDictionary(s => s.ClientId, s => (IReadOnlyList<string>)(s.PreviousSecret is not null && s.PreviousValidUntil > now
+            ? [s.Secret, s.PreviousSecret]
+            : [s.Secret])));
+    }
+
+    private async Task RunAsync(ReadyDelivery ready, CancellationToken stoppingToken)
+    {
+        var sending = true;
+        try
+        {
+            await Task.Yield(); // StartWaiting may run on a finishing request's thread: do not send inline
+            var started = clock.GetUtcNow();
+            var startedTicks = clock.GetTimestamp();
+            var result = await SendAsync(ready.Delivery, ready.Hook, ready.Secrets, started, stoppingToken);
+            var latency = (long)clock.GetElapsedTime(startedTicks).TotalMilliseconds;
+            // The request is done: its slot (the limits are on requests in flight) goes to the
+            // next waiting delivery while the result waits for the next batch write. The row
+            // stays pending and leased until then, so nothing, not even the next event of the
+            // same call, can be claimed past it.
+            EndRequest(ready.Destination, recording: true);
+            sending = false;
+            await _writer!.WriteAsync(new FinishedAttempt(ready.Delivery, result, started.ToUnixTimeMilliseconds(), latency));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // shutting down: the lease runs out and the delivery is retried, with the same webhook-id
+        }
+        catch (Exception e)
+        {
+            logger.LogError(e, "Recording delivery {Delivery} failed; it is retried when its lease runs out.", ready.Delivery.Id);
+        }
+        finally
+        {
+            if (sending)
+            {
+                EndRequest(ready.Destination, recording: false);
+            }
+            else
+            {
+                _slots.EndRecording();
+                signal.Wake();
+            }
+        }
+    }
+
+    private void EndRequest(string destination, bool recording)
+    {
+        _slots.EndRequest(destination, recording);
+        if (!_stopping.IsCancellationRequested)
+        {
+            StartWaiting();
+        }
+        signal.Wake(); // a claim may now take more
+    }
+
+    private async Task<AttemptResult> SendAsync(ClaimedDelivery delivery, DeliveryHook hook, IReadOnlyList<string> secrets, DateTimeOffset now, CancellationToken stoppingToken)
+    {
+        using var deadline = new CancellationTokenSource(_options.RequestTimeout, clock);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, deadline.Token);
+        try
+        {
+            using var request = DeliveryRequest.Build(hook.Method, hook.Url, delivery.Payload, "msg_" + delivery.Id, now.ToUnixTimeSeconds(), secrets);
+            using var response = await http.Client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, linked.Token);
+            return AttemptResult.FromResponse(response, clock.GetUtcNow());
+        }
+        catch (Exception e) when (!stoppingToken.IsCancellationRequested)
+        {
+            return AttemptResult.FromException(e, deadline.IsCancellationRequested);
+        }
+    }
+
+    private static string Destination(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Authority : url;
+
+    private async Task<T> WithDbAsync<T>(Func<CallEventsDb, Task<T>> action, CancellationToken cancellationToken)
+    {
+        using var scope = scopes.CreateScope();
+        var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
+        using (await gate.EnterAsync(cancellationToken))
+        {
+            return await action(db);
+        }
+    }
+
+    private Task WithDbAsync(Func<CallEventsDb, Task> action, CancellationToken cancellationToken) =>
+        WithDbAsync(async db => { await action(db); return 0; }, cancellationToken);
+}

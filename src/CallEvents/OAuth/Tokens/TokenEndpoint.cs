@@ -1,0 +1,98 @@
+using System.Security.Claims;
+using CallEvents.Accounts;
+using CallEvents.Storage;
+using Microsoft.AspNetCore;
+using OpenIddict.Abstractions;
+using OpenIddict.Server;
+using OpenIddict.Server.AspNetCore;
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
+namespace CallEvents.OAuth.Tokens;
+
+/// <summary>
+/// <c>POST /oauth/token.php</c> and <c>/oauth/token</c>. OpenIddict has already parsed the
+/// request, authenticated the client and checked that it may use the grant; this decides what
+/// the token says: the account the app is registered to, its kind and organization.
+/// Clients' extra parameters (type, redirect_uri, state) are ignored.
+/// </summary>
+public static class TokenEndpoint
+{
+    public static void MapTokenEndpoint(this IEndpointRouteBuilder routes)
+    {
+        routes.MapPost("/oauth/token.php", IssueAsync).ExcludeFromDescription();
+        routes.MapPost("/oauth/token", IssueAsync).ExcludeFromDescription();
+    }
+
+    private static async Task<IResult> IssueAsync(HttpContext context, CallEventsDb db, AppAccounts accounts)
+    {
+        var request = context.GetOpenIddictServerRequest()
+            ?? throw new InvalidOperationException("The OpenIddict server request is missing.");
+        if (!request.IsClientCredentialsGrantType())
+        {
+            return Forbid(Errors.UnsupportedGrantType, "Only the client_credentials grant is supported.");
+        }
+
+        var account = await accounts.FindAsync(db, request.ClientId!, context.RequestAborted);
+        if (account is null)
+        {
+            return Forbid(Errors.InvalidClient, "The client is not registered to an account.");
+        }
+
+        // Binds the token to the app's current secret (SecretStamp.cs); null only if the app was
+        // deleted since OpenIddict checked its secret a moment ago.
+        var stamp = await SecretStamp.ForIssueAsync(db, request.ClientId!, context.RequestAborted);
+        if (stamp is null)
+        {
+            return Forbid(Errors.InvalidClient, "The client is not registered.");
+        }
+
+        var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
+        identity.SetClaim(Claims.Subject, account.Id);
+        identity.SetClaim(Caller.KindClaim, account.Kind.ToString());
+        identity.SetClaim(SecretStamp.Claim, stamp);
+        if (account.OrganizationId is not null)
+        {
+            identity.SetClaim(Caller.OrganizationClaim, account.OrganizationId);
+        }
+        if (account.OrganizationCode is not null)
+        {
+            identity.SetClaim(Caller.OrganizationCodeClaim, account.OrganizationCode);
+        }
+        identity.SetDestinations(_ => [Destinations.AccessToken]);
+        return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
+    /// OpenIddict computes <c>expires_in</c> from the expiry it just set, which has already
+    /// moved on by a fraction of a second, so it answers 3599. Clients check the contract's
+    /// <c>"expires_in":3600</c>; every access token lives exactly the configured lifetime, so
+    /// that is what the answer says.
+    /// </summary>
+    public sealed class WholeExpiresIn : IOpenIddictServerHandler<OpenIddictServerEvents.ApplyTokenResponseContext>
+    {
+        public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+            OpenIddictServerHandlerDescriptor.CreateBuilder<OpenIddictServerEvents.ApplyTokenResponseContext>()
+                .UseSingletonHandler<WholeExpiresIn>()
+                .SetOrder(int.MinValue + 100_000) // before the response is written
+                .SetType(OpenIddictServerHandlerType.Custom)
+                .Build();
+
+        public ValueTask HandleAsync(OpenIddictServerEvents.ApplyTokenResponseContext context)
+        {
+            if (context.Response.AccessToken is not null && context.Response.ExpiresIn is not null)
+            {
+                context.Response.ExpiresIn = (long)OAuthSetup.AccessTokenLifetime.TotalSeconds;
+            }
+            return default;
+        }
+    }
+
+    private static IResult Forbid(string error, string description) =>
+        Results.Forbid(
+            new Microsoft.AspNetCore.Authentication.AuthenticationProperties(new Dictionary<string, string?>
+            {
+                [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
+                [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
+            }),
+            [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
+}

@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using CallEvents.Accounts;
+using Microsoft.AspNetCore.Authentication;
+using OpenIddict.Validation.AspNetCore;
+
+namespace CallEvents.OAuth.Tokens;
+
+/// <summary>
+/// Remembers, for a short while, which bearer tokens OpenIddict has already found valid and the
+/// <see cref="Caller"/> each one stands for. Why: a full validation runs OpenIddict's handler
+/// pipeline, checks the signature and reads the token's app from the database to compare its
+/// secret stamp (SecretStamp.cs: what lets a regenerated secret revoke tokens on every node;
+/// a token issued by an earlier version has its token entry read instead); measured with bench/run.sh it
+/// was most of the cost of every UAPI request (see bench/README.md for the figures).
+///
+/// Revocation stays bounded: an entry is trusted for at most <c>OAuth:ValidatedTokenCacheSeconds</c>
+/// (default 2 s, 0 turns the cache off) and never past the token's own expiry, so a token revoked
+/// by a secret regenerated anywhere (another node, the CLI) stops working on every node within that
+/// time; a regeneration inside this process drops the app's entries at once. Keys are SHA-256
+/// hashes of the token, never the token itself; the cache holds at most <see cref="MaxEntries"/>.
+/// Only successes are cached: a bad token always gets the full validation and its 401.
+/// </summary>
+public sealed class TokenValidationCache(TimeProvider clock, IConfiguration configuration)
+{
+    public const string LifetimeKey = "OAuth:ValidatedTokenCacheSeconds";
+    public const int MaxEntries = 50_000;
+
+    private readonly TimeSpan _lifetime = TimeSpan.FromSeconds(Math.Max(0, configuration.GetValue(LifetimeKey, 2.0)));
+    private readonly ConcurrentDictionary<TokenKey, Entry> _entries = new();
+
+    private readonly record struct TokenKey(UInt128 High, UInt128 Low);
+
+    private sealed record Entry(Caller Caller, System.Security.Claims.ClaimsPrincipal Principal, DateTimeOffset ValidUntil);
+
+    private sealed record Checked(Caller? Caller);
+
+    private const string CheckedKey = "CallEvents.TokenChecked";
+
+    /// <summary>
+    /// The caller of this request: from the cache, or from a full OpenIddict validation (then
+    /// cached); once per request. On success the token's principal becomes <c>HttpContext.User</c>
+    /// (the rate limiter partitions by its client id).
+    /// </summary>
+    public async Task<Caller?> AuthenticateAsync(HttpContext http)
+    {
+        if (http.Items[CheckedKey] is Checked done)
+        {
+            return done.Caller;
+        }
+        var caller = await ValidateAsync(http);
+        http.Items[CheckedKey] = new Checked(caller);
+        return caller;
+    }
+
+    private async Task<Caller?> ValidateAsync(HttpContext http)
+    {
+        var authorization = http.Request.Headers.Authorization.ToString();
+        var key = authorization.Length > 0 && _lifetime > TimeSpan.Zero ? KeyOf(authorization) : (TokenKey?)null;
+        var now = clock.GetUtcNow();
+        if (key is { } hit && _entries.TryGetValue(hit, out var entry))
+        {
+            if (entry.ValidUntil > now)
+            {
+                http.User = entry.Principal;
+                return entry.Caller;
+            }
+            _entries.TryRemove(new KeyValuePair<TokenKey, Entry>(hit, entry));
+        }
+
+        // The authentication middleware normally runs the handler's per-request step, which sets up
+        // its transaction; if it did not (a pipeline without it), run it here, on a miss only.
+        var handlers = http.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
+        if (http.Features.Get<OpenIddictValidationAspNetCoreFeature>() is null
+            && await handlers.GetHandlerAsync(http, OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme) is IAuthenticationRequestHandler handler)
+        {
+            await handler.HandleRequestAsync();
+        }
+        var result = await http.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
+        var caller = result.Succeeded ? Caller.FromPrincipal(result.Principal) : null;
+        if (caller is not null)
+        {
+            http.User = result.Principal!;
+        }
+        if (caller is not null && key is { } miss)
+        {
+            var expires = result.Properties?.ExpiresUtc ?? now;
+            var until = now + _lifetime < expires ? now + _lifetime : expires;
+            if (_entries.Count >= MaxEntries)
+            {
+                Sweep(now);
+            }
+            _entries[miss] = new Entry(caller, result.Principal!, until);
+        }
+        return caller;
+    }
+
+    /// <summary>Forget every token of an app (its secret was just regenerated in this process).</summary>
+    public void ForgetClient(string clientId)
+    {
+        foreach (var pair in _entries)
+        {
+            if (pair.Value.Caller.ClientId == clientId)
+            {
+                _entries.TryRemove(pair);
+            }
+        }
+    }
+
+    private void Sweep(DateTimeOffset now)
+    {
+        foreach (var pair in _entries)
+        {
+            if (pair.Value.ValidUntil <= now)
+            {
+                _entries.TryRemove(pair);
+            }
+        }
+        if (_entries.Count >= MaxEntries)
+        {
+            _entries.Clear(); // a flood of distinct valid tokens: start over rather than grow
+        }
+    }
+
+    private static TokenKey KeyOf(string authorization)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        var length = Encoding.UTF8.GetMaxByteCount(authorization.Length);
+        var buffer = length <= 4096 ? stackalloc byte[length] : new byte[length];
+        var written = Encoding.UTF8.GetBytes(authorization, buffer);
+        SHA256.HashData(buffer[..written], hash);
+        return new TokenKey(
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(hash),
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt128LittleEndian(hash[16..]));
+    }
+}

@@ -1,0 +1,25 @@
+namespace CallEvents.OAuth.Tokens;
+
+public static class TokenValidationCacheSetup
+{
+    /// <summary>
+    /// Where the authentication middleware's default scheme used to authenticate every request:
+    /// API requests that carry a token are authenticated here, through the cache, so that the
+    /// middlewares after it (the rate limiter) see the caller as <c>HttpContext.User</c>. A bad
+    /// token is not refused here: the endpoint's RequireCaller() answers 401 (the result is kept
+    /// for the request, so it is validated once).
+    /// </summary>
+    public static IApplicationBuilder UseCachedTokenAuthentication(this IApplicationBuilder app)
+    {
+        var cache = app.ApplicationServices.GetRequiredService<TokenValidationCache>();
+        return app.Use(async (context, next) =>
+        {
+            if (context.Request.Headers.Authorization.Count > 0
+                && (context.Request.Path.StartsWithSegments("/uapi") || context.Request.Path.StartsWithSegments("/pbx")))
+            {
+                await cache.AuthenticateAsync(context);
+            }
+            await next(context);
+        });
+    }
+}

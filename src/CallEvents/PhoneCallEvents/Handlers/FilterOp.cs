@@ -1,0 +1,3 @@
+namespace CallEvents.PhoneCallEvents.Handlers;
+
+public enum FilterOp { Contains, EqualTo, StartsWith, Present }

@@ -1,0 +1,90 @@
+using System.Text;
+using CallEvents.Accounts;
+using CallEvents.PhoneCallEvents.Wire;
+using CallEvents.Storage.Sql;
+using CallEvents.Uapi;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace CallEvents.PhoneCallEvents.Handlers;
+
+public static class ListPhoneCallEvents
+{
+    /// <summary>
+    /// <c>GET …/phoneCallEvents[/{eventType}[/{eventId}]]</c>: a UAPI collection (contract §7).
+    /// Plain SQL (Storage/Sql/PreparedSql.cs): the page is one statement, totalResults of a whole
+    /// extension is its event_count, and one event's page is its row, so only a type or filter
+    /// restriction needs a count.
+    /// </summary>
+    public static async Task<Ok<UapiCollection<PhoneCallEventOut>>> HandleAsync(HttpContext context, ExtensionAccess access, PreparedSql sql)
+    {
+        var route = await EventRoute.ResolveAsync(context, access);
+        var query = ListQuery.From(context.Request.Query);
+        var cancellationToken = context.RequestAborted;
+
+        var where = new StringBuilder("extension_id = @p0");
+        var values = new List<object?> { route.Extension.Id };
+        if (route.Type is { } type)
+        {
+            where.Append(" AND type = @p").Append(values.Count);
+            values.Add(type);
+        }
+        if (route.EventId is { } id)
+        {
+            where.Append(" AND id = @p").Append(values.Count);
+            values.Add(id);
+        }
+        if (query.FilterSql(sql.IsSqlite, values.Count, out var filterValue) is { } filter)
+        {
+            where.Append(" AND ").Append(filter);
+            if (filterValue is not null)
+            {
+                values.Add(filterValue);
+            }
+        }
+
+        await using var lease = await sql.OpenAsync(cancellationToken);
+        var entries = new List<PhoneCallEventOut>();
+        int total;
+        if (route.EventId is not null)
+        {
+            // One event at most: its row is the whole answer, so no separate count.
+            await using (var reader = await lease.Command($"SELECT {PhoneCallEventRows.Columns} FROM phone_call_events WHERE {where}", [.. values]).ExecuteReaderAsync(cancellationToken))
+            {
+                total = await reader.ReadAsync(cancellationToken) ? 1 : 0;
+                if (total == 1 && query.Page.StartIndex == 0)
+                {
+                    entries.Add(PhoneCallEventRows.Read(reader).ToOut(route, context.Request, query.Fields));
+                }
+            }
+            if (total == 0 && (!query.Filters || !await ExistsAsync(lease, route, cancellationToken)))
+            {
+                throw UapiError.PceIdInvalid.Exception();
+            }
+        }
+        else
+        {
+            total = route.Type is null && !query.Filters
+                ? route.Extension.EventCount
+                : Convert.ToInt32(await lease.Command($"SELECT count(*) FROM phone_call_events WHERE {where}", [.. values]).ExecuteScalarAsync(cancellationToken),
+                    System.Globalization.CultureInfo.InvariantCulture);
+            if (total > query.Page.StartIndex)
+            {
+                var page = $"SELECT {PhoneCallEventRows.Columns} FROM phone_call_events WHERE {where} {query.OrderBySql} LIMIT @p{values.Count} OFFSET @p{values.Count + 1}";
+                values.Add(query.Page.Count);
+                values.Add(query.Page.StartIndex);
+                await using var reader = await lease.Command(page, [.. values]).ExecuteReaderAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    entries.Add(PhoneCallEventRows.Read(reader).ToOut(route, context.Request, query.Fields));
+                }
+            }
+        }
+        return TypedResults.Ok(new UapiCollection<PhoneCallEventOut>(
+            entries, total, query.Page.Count, query.Page.StartIndex, query.Page.LinksFor(context.Request, total)));
+    }
+
+    /// <summary>Whether the named event exists at all (a filter that excludes it is an empty page, not pce_id_invalid).</summary>
+    private static async Task<bool> ExistsAsync(PreparedSql.Lease lease, EventRoute route, CancellationToken cancellationToken) =>
+        await lease.Command("SELECT 1 FROM phone_call_events WHERE id = @p0 AND extension_id = @p1 AND type = @p2",
+            route.EventId, route.Extension.Id, route.Type).ExecuteScalarAsync(cancellationToken) is not null;
+}

@@ -1,0 +1,3 @@
+namespace CallEvents.PhoneCallEvents.Wire;
+
+public sealed record SelfLink(string Self);

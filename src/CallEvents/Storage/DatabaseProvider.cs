@@ -1,0 +1,7 @@
+namespace CallEvents.Storage;
+
+public enum DatabaseProvider
+{
+    Sqlite,
+    Postgres,
+}

@@ -1,9 +1,0 @@
-using Microsoft.EntityFrameworkCore;
-
-namespace CallEvents.Storage;
-
-/// <summary>The SQLite flavour of the model; owns Storage/Migrations/Sqlite.</summary>
-public sealed class SqliteCallEventsDb(DbContextOptions<SqliteCallEventsDb> options) : CallEventsDb(options);
-
-/// <summary>The PostgreSQL flavour of the model; owns Storage/Migrations/Postgres.</summary>
-public sealed class PostgresCallEventsDb(DbContextOptions<PostgresCallEventsDb> options) : CallEventsDb(options);

@@ -1,0 +1,250 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
+using CallEvents.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace CallEvents.Storage.Sql;
+
+/// <summary>
+/// Plain SQL for the request hot paths (the extension check, list, get, create, update, delete
+/// one), on connections whose statements stay prepared.
+///
+/// Why not EF Core there: a CPU profile of the list and delete scenarios under bench/run.sh's
+/// load (bench/README.md) put most of a request in EF's per-query work — funcletizing the
+/// expression, hashing the query-cache key, opening and closing the pooled connection — and in
+/// SQLite parsing every statement again, because Microsoft.Data.Sqlite drops a command's
+/// prepared statements when its connection closes. Here a SQLite connection stays open in a
+/// small pool of its own and keeps one prepared command per SQL text; on PostgreSQL the
+/// connection comes from Npgsql's pool (the same pool EF Core uses: same connection string) and
+/// Npgsql's automatic preparation keeps the statements on the server (see
+/// <see cref="StorageSetup.PostgresConnectionString"/>). EF Core stays for everything else.
+///
+/// Parameters are positional: <c>@p0</c>, <c>@p1</c>, … in the SQL, bound in that order.
+/// Writes still take the <see cref="WriteGate"/> (SQLite has one writer), so group commit and
+/// the single-writer rule hold as they do for EF Core's writes.
+/// </summary>
+public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, WalCheckpoints checkpoints) : IDisposable
+{
+    /// <summary>Idle SQLite connections kept open; more may be open at once under load, and are closed on return.</summary>
+    private const int MaxIdle = 16;
+
+    private readonly ConcurrentBag<SqliteSession> _idle = [];
+    private readonly string _postgres = options.Provider == DatabaseProvider.Postgres
+        ? StorageSetup.PostgresConnectionString(options.ConnectionString!) : "";
+
+    public DatabaseProvider Provider => options.Provider;
+
+    public bool IsSqlite => options.Provider == DatabaseProvider.Sqlite;
+
+    /// <summary>An open connection for one unit of work; dispose it when done (it goes back to its pool).</summary>
+    public async ValueTask<Lease> OpenAsync(CancellationToken cancellationToken)
+    {
+        if (!IsSqlite)
+        {
+            var connection = new NpgsqlConnection(_postgres);
+            try
+            {
+                await connection.OpenAsync(cancellationToken);
+            }
+            catch
+            {
+                await connection.DisposeAsync();
+                throw;
+            }
+            return new Lease(this, connection, null);
+        }
+        if (!_idle.TryTake(out var session))
+        {
+            var connection = new SqliteConnection(options.ConnectionString);
+            connection.Open();
+            pragmas.Apply(connection);
+            session = new SqliteSession(connection);
+        }
+        return new Lease(this, session.Connection, session);
+    }
+
+    private SqliteSession? _writer;
+    private bool _writerCheckpoints; // whether the writer leaves checkpoints to WalCheckpoints
+
+    /// <summary>
+    /// SQLite: the one connection <see cref="WriteBatches"/> writes on, for one caller at a time.
+    /// Always the same, so its page cache (larger than a reader's) holds the pages writes touch,
+    /// instead of each batch reading them again on whichever connection the pool handed out.
+    /// </summary>
+    internal Lease OpenWriter()
+    {
+        if (_writer is not { Connection.State: System.Data.ConnectionState.Open })
+        {
+            _writer?.Dispose();
+            var connection = new SqliteConnection(options.ConnectionString);
+            connection.Open();
+            pragmas.Apply(connection);
+            using (var cache = connection.CreateCommand())
+            {
+                // With checkpoints taken in the background, this writer never stops to take one;
+                // the log is truncated back to 64 MiB after a checkpoint has let it restart.
+                cache.CommandText = $"PRAGMA cache_size = -{WriterCacheKiB}; PRAGMA journal_size_limit = {64 * 1024 * 1024};";
+                cache.ExecuteNonQuery();
+            }
+            _writer = new SqliteSession(connection);
+            _writerCheckpoints = false;
+        }
+        if (checkpoints.Running != _writerCheckpoints)
+        {
+            // The checkpoint loop starts once the database has been reached, maybe after the writer.
+            using var automatic = _writer.Connection.CreateCommand();
+            automatic.CommandText = checkpoints.Running ? "PRAGMA wal_autocheckpoint = 0" : "PRAGMA wal_autocheckpoint = 1000";
+            automatic.ExecuteNonQuery();
+            _writerCheckpoints = checkpoints.Running;
+        }
+        return new Lease(this, _writer.Connection, _writer, isWriter: true);
+    }
+
+    /// <summary>The writer's page cache: 16 MiB (a reader keeps SQLite's default, 2 MiB).</summary>
+    private const int WriterCacheKiB = 16 * 1024;
+
+    private void ReturnWriter(SqliteSession session, bool healthy)
+    {
+        if (!healthy)
+        {
+            session.Dispose();
+            _writer = null;
+        }
+    }
+
+    private void Return(SqliteSession session, bool healthy)
+    {
+        if (healthy && session.Connection.State == System.Data.ConnectionState.Open && _idle.Count < MaxIdle)
+        {
+            _idle.Add(session);
+        }
+        else
+        {
+            session.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        while (_idle.TryTake(out var session))
+        {
+            session.Dispose();
+        }
+    }
+
+    /// <summary>A SQLite connection that stays open, with its prepared commands by SQL text.</summary>
+    private sealed class SqliteSession(SqliteConnection connection) : IDisposable
+    {
+        public SqliteConnection Connection { get; } = connection;
+
+        public Dictionary<string, SqliteCommand> Commands { get; } = new(StringComparer.Ordinal);
+
+        public void Dispose()
+        {
+            foreach (var command in Commands.Values)
+            {
+                command.Dispose();
+            }
+            Connection.Dispose();
+        }
+    }
+
+    /// <summary>One unit of work's connection. Commands from <see cref="Command"/> belong to it: do not dispose them.</summary>
+    public sealed class Lease : IAsyncDisposable
+    {
+        private readonly PreparedSql _owner;
+        private readonly SqliteSession? _session;
+        private readonly List<DbCommand>? _ownCommands;
+        private readonly bool _isWriter;
+        private bool _failed;
+
+        internal Lease(PreparedSql owner, DbConnection connection, object? session, bool isWriter = false)
+        {
+            _owner = owner;
+            _isWriter = isWriter;
+            Connection = connection;
+            _session = session as SqliteSession;
+            _ownCommands = _session is null ? [] : null;
+        }
+
+        public DbConnection Connection { get; }
+
+        /// <summary>The command for this SQL with its parameters bound: prepared once per connection on SQLite.</summary>
+        public DbCommand Command(string sql, params ReadOnlySpan<object?> values)
+        {
+            DbCommand command;
+            if (_session is not null)
+            {
+                if (!_session.Commands.TryGetValue(sql, out var cached))
+                {
+                    cached = _session.Connection.CreateCommand();
+                    cached.CommandText = sql;
+                    _session.Commands[sql] = cached;
+                }
+                command = cached;
+                command.Transaction = null;
+            }
+            else
+            {
+                command = Connection.CreateCommand();
+                command.CommandText = sql;
+                _ownCommands!.Add(command);
+            }
+            Bind(command, values);
+            return command;
+        }
+
+        /// <summary>Marks the connection as not to be reused (an error left it in an unknown state).</summary>
+        public void Fail() => _failed = true;
+
+        private static void Bind(DbCommand command, ReadOnlySpan<object?> values)
+        {
+            var parameters = command.Parameters;
+            if (parameters.Count != values.Length)
+            {
+                parameters.Clear();
+                for (var i = 0; i < values.Length; i++)
+                {
+                    var parameter = command.CreateParameter();
+                    parameter.ParameterName = ParameterNames.Get(i);
+                    parameters.Add(parameter);
+                }
+            }
+            for (var i = 0; i < values.Length; i++)
+            {
+                parameters[i].Value = values[i] ?? DBNull.Value;
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            if (_session is not null)
+            {
+                if (_isWriter)
+                {
+                    _owner.ReturnWriter(_session, !_failed);
+                }
+                else
+                {
+                    _owner.Return(_session, !_failed);
+                }
+                return;
+            }
+            foreach (var command in _ownCommands!)
+            {
+                await command.DisposeAsync();
+            }
+            await Connection.DisposeAsync();
+        }
+    }
+
+    private static class ParameterNames
+    {
+        private static readonly string[] Names = [.. Enumerable.Range(0, 16).Select(i => "p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+
+        public static string Get(int index) =>
+            index < Names.Length ? Names[index] : "p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+}

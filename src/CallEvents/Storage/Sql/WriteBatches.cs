@@ -1,0 +1,174 @@
+using System.Threading.Channels;
+using CallEvents.Storage.Sqlite;
+
+namespace CallEvents.Storage.Sql;
+
+/// <summary>
+/// The request hot paths' writes (create, update, delete), batched: on SQLite one writer loop
+/// takes every write waiting, runs them in one transaction, commits once, then answers them all.
+/// Each write is one statement that changes rows: SQLite undoes a statement that fails by itself
+/// and the transaction goes on, so a failed write takes nothing else with it (a savepoint per
+/// write would cost two more statements each, for nothing). PostgreSQL runs
+/// each write on its own connection at once: the server handles concurrency there.
+///
+/// Why: SQLite has one writer. With a gate in front of it, each request's write paid a commit of
+/// its own, and the gate was held while the next waiter's continuation waited its turn in the
+/// thread pool behind request parsing, so under load the one writer sat idle between writes
+/// (measured with bench/run.sh: bench/README.md). A loop that keeps the writer busy with what
+/// has queued up is the "one writer, batched commits" of group commit, as PostgreSQL does it.
+///
+/// A write is acknowledged only once its batch has committed. The loop holds the
+/// <see cref="WriteGate"/> for a batch, so EF Core's writes and the delivery queue's take turns
+/// with it, and the request is marked as a writer for <see cref="GroupCommit"/>
+/// (<c>Durability=Full</c>: the answer still waits for the fsync after the commit).
+/// </summary>
+public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteBatches> logger)
+{
+    /// <summary>The most writes in one transaction: bounds how long the gate is held at a time.</summary>
+    private const int MaxBatch = 128;
+
+    private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Lock _start = new();
+    private Task? _loop;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> and completes after it is committed. The work runs at most
+    /// one statement that changes rows (others may read); an exception it throws fails only it. The
+    /// work runs to completion even if the client goes away (no cancellation): the answer may be
+    /// lost, never the consistency. Commands come from the lease it is given.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<PreparedSql.Lease, Task<T>> work)
+    {
+        GroupCommit.MarkWrite();
+        if (!sql.IsSqlite)
+        {
+            await using var lease = await sql.OpenAsync(CancellationToken.None);
+            return await work(lease);
+        }
+        var write = new Write<T>(work);
+        _queue.Writer.TryWrite(write);
+        EnsureLoop();
+        return await write.Completion.Task;
+    }
+
+    private void EnsureLoop()
+    {
+        if (_loop is not null)
+        {
+            return;
+        }
+        lock (_start)
+        {
+            _loop ??= Task.Run(LoopAsync);
+        }
+    }
+
+    private async Task LoopAsync()
+    {
+        var reader = _queue.Reader;
+        var batch = new List<IWrite>(MaxBatch);
+        while (await reader.WaitToReadAsync())
+        {
+            while (batch.Count < MaxBatch && reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+            try
+            {
+                await RunBatchAsync(batch);
+            }
+            catch (Exception exception)
+            {
+                // The transaction as a whole failed (BEGIN or COMMIT: the file is locked by
+                // another process past busy_timeout, the disk is full): none of it happened.
+                logger.LogWarning(exception, "A batch of {Count} writes failed and was rolled back", batch.Count);
+                foreach (var write in batch)
+                {
+                    write.Fail(exception);
+                }
+            }
+            batch.Clear();
+        }
+    }
+
+    private async Task RunBatchAsync(List<IWrite> batch)
+    {
+        using (await gate.EnterAsync(CancellationToken.None))
+        {
+            await using var lease = sql.OpenWriter();
+            try
+            {
+                await lease.Command("BEGIN IMMEDIATE").ExecuteNonQueryAsync();
+                foreach (var write in batch)
+                {
+                    if (!await write.RunAsync(lease) && TransactionWasRolledBack(lease))
+                    {
+                        // Some errors (disk full, I/O) make SQLite roll back the whole transaction,
+                        // not just the statement: nothing of this batch is written, so say so to all.
+                        throw new InvalidOperationException("SQLite rolled the batch's transaction back after a failed write.");
+                    }
+                }
+                await lease.Command("COMMIT").ExecuteNonQueryAsync();
+            }
+            catch
+            {
+                lease.Fail(); // closed rather than reused: a transaction may still be open on it
+                throw;
+            }
+        }
+        foreach (var write in batch)
+        {
+            write.Complete();
+        }
+    }
+
+    /// <summary>Whether the connection is back in autocommit mode, i.e. the batch's transaction is gone.</summary>
+    private static bool TransactionWasRolledBack(PreparedSql.Lease lease) =>
+        lease.Connection is Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle } && SQLitePCL.raw.sqlite3_get_autocommit(handle) != 0;
+
+    private interface IWrite
+    {
+        /// <summary>Runs the work; false when it threw (the exception is kept for its answer).</summary>
+        Task<bool> RunAsync(PreparedSql.Lease lease);
+
+        void Complete();
+
+        void Fail(Exception exception);
+    }
+
+    private sealed class Write<T>(Func<PreparedSql.Lease, Task<T>> work) : IWrite
+    {
+        private T? _result;
+        private Exception? _error;
+
+        public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public async Task<bool> RunAsync(PreparedSql.Lease lease)
+        {
+            try
+            {
+                _result = await work(lease);
+                return true;
+            }
+            catch (Exception exception)
+            {
+                _error = exception;
+                return false;
+            }
+        }
+
+        public void Complete()
+        {
+            if (_error is not null)
+            {
+                Completion.TrySetException(_error);
+            }
+            else
+            {
+                Completion.TrySetResult(_result!);
+            }
+        }
+
+        public void Fail(Exception exception) => Completion.TrySetException(exception);
+    }
+}

@@ -1,0 +1,3 @@
+namespace CallEvents.Uapi;
+
+public sealed record Paging(string? Prev, string? Next);

@@ -1,0 +1,6 @@
+namespace CallEvents.Uapi;
+
+public static class UapiLinks
+{
+    public static string Base(HttpRequest request) => $"{request.Scheme}://{request.Host}";
+}
