@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using CallEvents.Tests.Infrastructure;
@@ -35,7 +36,7 @@ public sealed class DemoClients(CallEventsHost host)
     public async Task<JsonElement?> ReadAsync(string extension, int type, string id)
     {
         var admin = await AdminAsync();
-        using var response = await admin.GetAsync(UapiCalls.Events("@owner", extension, type.ToString(), id));
+        using var response = await admin.GetAsync(UapiCalls.Events("@owner", extension, type.ToString(CultureInfo.InvariantCulture), id));
         if (response.StatusCode == HttpStatusCode.BadRequest)
         {
             await UapiCalls.AssertErrorAsync(response, HttpStatusCode.BadRequest, "pce_id_invalid");

@@ -234,6 +234,6 @@ public sealed class DeliverySender(
         }
     }
 
-    private Task WithDbAsync(Func<CallEventsDb, Task> action, CancellationToken cancellationToken) =>
+    private Task<int> WithDbAsync(Func<CallEventsDb, Task> action, CancellationToken cancellationToken) =>
         WithDbAsync(async db => { await action(db); return 0; }, cancellationToken);
 }
