@@ -1,4 +1,5 @@
 using CallEvents.Accounts;
+using CallEvents.ApiReference;
 using CallEvents.Dispatch;
 using CallEvents.Hosting;
 using CallEvents.Hosting.Startup;
@@ -33,6 +34,7 @@ public static class Program
         builder.Services.AddPhoneCallEvents(builder.Configuration);// the resource
         builder.Services.AddDispatch(builder.Configuration);       // destinations, delivery
         builder.Services.AddUapiRateLimiting(builder.Configuration);// 429 per app (Uapi/RateLimiting.cs)
+        builder.Services.AddApiReference();                        // OpenAPI 3.1 from the endpoints
         return builder;
     }
 
@@ -59,6 +61,7 @@ public static class Program
         app.MapTokenEndpoint();                                    // POST /oauth/token(.php)
         app.MapPhoneCallEvents();                                  // /uapi/extensions/{userId}/{extension}/phoneCallEvents
         app.MapDispatch();                                         // /pbx/callEvents, …/deliveries, /uapi/apps/@me/signingSecret
+        app.MapApiReference();                                     // /openapi/v1.json and /docs (Scalar, served offline)
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         return app;
     }

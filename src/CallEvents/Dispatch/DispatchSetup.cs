@@ -29,7 +29,10 @@ public static class DispatchSetup
     /// <summary>The PBX's intake, the delivery log and replays, and apps' signing secrets.</summary>
     public static IEndpointRouteBuilder MapDispatch(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/pbx/callEvents", CallEventIntake.HandleAsync).RequireCaller().WithTags("PBX");
+        routes.MapPost("/pbx/callEvents", CallEventIntake.HandleAsync).RequireCaller().WithTags("PBX")
+            .WithName("reportCallEvents").WithSummary("The PBX reports call events (Admin only)")
+            .Accepts<CallEventFields[]>("application/json")
+            .Answers(UapiError.PceAccessDenied, UapiError.RequestTooLarge, UapiError.RequestInvalid, UapiError.ExtensionInvalid);
         routes.MapDeliveryLog();
         routes.MapSigningSecrets();
         return routes;

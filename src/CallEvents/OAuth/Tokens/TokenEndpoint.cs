@@ -20,7 +20,12 @@ public static class TokenEndpoint
 {
     public static void MapTokenEndpoint(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/oauth/token.php", IssueAsync).ExcludeFromDescription();
+        routes.MapPost("/oauth/token.php", IssueAsync).WithName("issueToken").WithTags("OAuth")
+            .WithSummary("Get an access token (client credentials)")
+            .Accepts<TokenForm>("application/x-www-form-urlencoded")
+            .Produces<TokenAnswer>(StatusCodes.Status200OK)
+            .Produces<TokenError>(StatusCodes.Status400BadRequest)
+            .Produces<TokenError>(StatusCodes.Status401Unauthorized);
         routes.MapPost("/oauth/token", IssueAsync).ExcludeFromDescription();
     }
 
