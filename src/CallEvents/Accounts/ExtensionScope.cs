@@ -7,9 +7,10 @@ namespace CallEvents.Accounts;
 /// Contract §4 written once, as SQL: the extensions a caller may manage through a URI's userId,
 /// and the users it may name there. Every rule of §4 is in this file: the userId forms, the
 /// caller's context (global for the Admin, its organization otherwise), the owner a User-context
-/// caller needs, the extension types that allow phone call events (<see cref="ExtensionTypes"/>),
-/// and the deny flags on the path to the extension. Both paths read them, so they cannot drift
-/// apart (svix's <c>secure_find_by_id</c>; STYLE.md practice 11):
+/// caller needs, that the extension's type allows phone call events (which types do is §2's rule,
+/// <see cref="ExtensionTypes.AllowsPhoneCallEvents"/>), and the deny flags on the path to the
+/// extension. Both paths read them, so they cannot drift apart (svix's <c>secure_find_by_id</c>;
+/// STYLE.md practice 11):
 /// <see cref="ExtensionAccess"/> selects <see cref="Sql.InScope"/> and <see cref="Sql.Manageable"/>
 /// as columns of the extension it looks up, to answer extension_invalid or pce_access_denied in
 /// the contract's order; the one-round-trip single delete (PhoneCallEvents/Handlers/SingleDelete.cs)
@@ -36,13 +37,11 @@ public readonly struct ExtensionScope
     {
         _caller = caller;
         _namedUserId = namedUserId;
-        _context = caller.Kind switch
-        {
-            AccountKind.Admin => Context.Global,
-            AccountKind.User => Context.User,
-            _ => Context.Organization,
-        };
+        _context = IsGlobal(caller) ? Context.Global : caller.Kind == AccountKind.User ? Context.User : Context.Organization;
     }
+
+    /// <summary>§4: the Admin's context is global, every extension (which the PBX's reports need: §9).</summary>
+    public static bool IsGlobal(Caller caller) => caller.Kind == AccountKind.Admin;
 
     /// <summary>
     /// The userId forms of §4: false when <paramref name="userId"/> is malformed (user_invalid).
