@@ -1,5 +1,6 @@
 using CallEvents.Accounts;
 using CallEvents.ApiReference;
+using CallEvents.Demo;
 using CallEvents.Dispatch;
 using CallEvents.Hosting;
 using CallEvents.Hosting.Startup;
@@ -30,6 +31,7 @@ public static class Program
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddStorage(builder.Configuration);        // EF Core on SQLite or PostgreSQL
         builder.Services.AddAccounts();                            // hierarchy, extensions, contexts
+        builder.Services.AddDemo();                                // the demo tenant (`demo`, `serve --demo`)
         builder.Services.AddOAuth();                               // OpenIddict: token endpoint and validation
         builder.Services.AddPhoneCallEvents(builder.Configuration);// the resource
         builder.Services.AddDispatch(builder.Configuration);       // destinations, delivery

@@ -25,7 +25,7 @@ public static class CallEventIntake
     public static async Task<Accepted<IntakeAccepted>> HandleAsync(
         HttpContext context, CallEventsDb db, WriteGate gate, DeliverySignal signal, IOptions<DeliveryOptions> options, TimeProvider clock)
     {
-        if (context.Caller().Kind != AccountKind.Admin)
+        if (!ExtensionScope.IsGlobal(context.Caller()))
         {
             throw UapiError.PceAccessDenied.Exception();
         }
