@@ -24,7 +24,7 @@ public sealed class DestinationPolicy(IOptions<DeliveryOptions> options, Registr
     {
         foreach (var network in _allowed)
         {
-            if (network.Contains(address))
+            if (network.Covers(address))
             {
                 return true;
             }

@@ -92,7 +92,7 @@ public static class SpecialPurposeAddresses
         var reachable = true;
         foreach (var (block, globallyReachable) in Blocks)
         {
-            if (block.PrefixLength > prefix && block.Contains(address))
+            if (block.PrefixLength > prefix && block.Covers(address))
             {
                 prefix = block.PrefixLength;
                 reachable = globallyReachable;
