@@ -11,8 +11,20 @@ public sealed class DeliveryOptions
     /// </summary>
     public List<string> AllowedNetworks { get; set; } = [];
 
-    /// <summary>How long a name lookup at create/update may take before the name counts as unresolved.</summary>
+    /// <summary>
+    /// How long a create/update waits for its URL's name to resolve; a name without an answer by
+    /// then is accepted (and checked at connect time).
+    /// </summary>
+    public TimeSpan RegistrationDnsBudget { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long a lookup at create/update runs on after the budget (its answer is cached) before the name counts as unresolved.</summary>
     public TimeSpan RegistrationLookupTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long the answer of a lookup at create/update, "does not resolve" included, is kept.</summary>
+    public TimeSpan RegistrationDnsCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most names whose answers (or running lookups) are kept for create/update.</summary>
+    public int RegistrationDnsCacheSize { get; set; } = 1000;
 
     /// <summary>Whether this node runs the sender at all (a node may serve the API only).</summary>
     public bool SenderEnabled { get; set; } = true;

@@ -1,3 +1,4 @@
+using System.Net;
 using CallEvents.Dispatch.Attempts;
 using CallEvents.Dispatch.Destinations;
 using CallEvents.Dispatch.Intake;
@@ -13,6 +14,8 @@ public static class DispatchSetup
     public static IServiceCollection AddDispatch(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section));
+        services.AddSingleton<HostLookup>(Dns.GetHostAddressesAsync);
+        services.AddSingleton<RegistrationDns>();
         services.AddSingleton<DestinationPolicy>();
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<DeliveryHttp>();

@@ -18,7 +18,7 @@ public sealed class AccessTokenTests(HostFixture fixture) : IClassFixture<HostFi
         using var list = await Host.Http.GetAsync($"{Events}?accessRequestToken=Bearer%20{token}&count=5");
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         using var create = await Host.Http.PostAsync($"{Events}?accessRequestToken=Bearer%20{token}",
-            UapiCalls.Json("""{"type":"0","method":"1","url":"https://203.0.113.10/query-token"}"""));
+            UapiCalls.Json("""{"type":"0","method":"1","url":"https://crm.example.com/query-token"}"""));
         Assert.Equal(HttpStatusCode.OK, create.StatusCode);
         // The paging links never repeat the token.
         var page = await UapiCalls.ReadJsonAsync(list);

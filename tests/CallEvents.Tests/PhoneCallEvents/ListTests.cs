@@ -24,7 +24,7 @@ public sealed class ListFixture : IAsyncLifetime
         // urls u00…u24 created in a shuffled order, types 0–4, methods alternating, every third with a note.
         foreach (var i in Enumerable.Range(0, 25).OrderBy(i => (i * 7) % 25))
         {
-            var url = $"https://203.0.113.10/u{i:00}";
+            var url = $"https://crm.example.com/u{i:00}";
             var note = i % 3 == 0 ? $"note {i}" : null;
             var id = await Hooks.CreateAsync(client, "@me", Extension, type: i % 5, url: url, method: i % 2, note: note);
             Events.Add((id, i % 5, url, i % 2, note));
@@ -61,7 +61,7 @@ public sealed class ListTests(ListFixture fixture) : IClassFixture<ListFixture>
         Assert.Equal(25, page.GetProperty("totalResults").GetInt32());
         Assert.Equal(20, page.GetProperty("itemsPerPage").GetInt32());
         Assert.Equal(0, page.GetProperty("startIndex").GetInt32());
-        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"https://203.0.113.10/u{i:00}"), Urls(page));
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"https://crm.example.com/u{i:00}"), Urls(page));
         var paging = page.GetProperty("paging");
         Assert.False(paging.TryGetProperty("prev", out _));
         var next = new Uri(paging.GetProperty("next").GetString()!);
@@ -162,9 +162,9 @@ public sealed class ListTests(ListFixture fixture) : IClassFixture<ListFixture>
     {
         { "?filterBy=url&filterValue=u1", [10, 11, 12, 13, 14, 15, 16, 17, 18, 19] },
         { "?filterBy=url&filterOp=contains&filterValue=/u2", [20, 21, 22, 23, 24] },
-        { "?filterBy=url&filterOp=equals&filterValue=https://203.0.113.10/u07", [7] },
+        { "?filterBy=url&filterOp=equals&filterValue=https://crm.example.com/u07", [7] },
         { "?filterBy=url&filterOp=equals&filterValue=u07", [] },
-        { "?filterBy=url&filterOp=startsWith&filterValue=https://203.0.113.10/u0", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] },
+        { "?filterBy=url&filterOp=startsWith&filterValue=https://crm.example.com/u0", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] },
         { "?filterBy=url&filterOp=startsWith&filterValue=crm", [] },
         { "?filterBy=type&filterOp=equals&filterValue=3", [3, 8, 13, 18, 23] },
         { "?filterBy=method&filterValue=1", [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23] },
@@ -182,7 +182,7 @@ public sealed class ListTests(ListFixture fixture) : IClassFixture<ListFixture>
     public async Task FilterByFilterOpAndFilterValueSelectTheMatchingEvents(string query, int[] expected)
     {
         var page = await GetOkAsync(query + "&count=100");
-        Assert.Equal(expected.Select(i => $"https://203.0.113.10/u{i:00}"), Urls(page));
+        Assert.Equal(expected.Select(i => $"https://crm.example.com/u{i:00}"), Urls(page));
         Assert.Equal(expected.Length, page.GetProperty("totalResults").GetInt32());
     }
 
@@ -191,7 +191,7 @@ public sealed class ListTests(ListFixture fixture) : IClassFixture<ListFixture>
     {
         var page = await GetOkAsync("?filterBy=method&filterOp=equals&filterValue=0&count=5&startIndex=5");
         Assert.Equal(13, page.GetProperty("totalResults").GetInt32());
-        Assert.Equal(EvenPage.Select(i => $"https://203.0.113.10/u{i:00}"), Urls(page));
+        Assert.Equal(EvenPage.Select(i => $"https://crm.example.com/u{i:00}"), Urls(page));
         var next = page.GetProperty("paging").GetProperty("next").GetString()!;
         var prev = page.GetProperty("paging").GetProperty("prev").GetString()!;
         foreach (var link in new[] { next, prev })
