@@ -24,7 +24,7 @@ public static class RateLimiting
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 var clientId = context.User.FindFirst("client_id")?.Value ?? context.User.FindFirst("azp")?.Value;
-                return options.PermitLimit == 0 || clientId is null || !IsApiPath(context.Request.Path)
+                return options.PermitLimit == 0 || clientId is null || !UapiLinks.IsApiPath(context.Request.Path)
                     ? RateLimitPartition.GetNoLimiter("")
                     : RateLimitPartition.GetFixedWindowLimiter(clientId, _ => new FixedWindowRateLimiterOptions
                     {
@@ -44,7 +44,4 @@ public static class RateLimiting
         });
         return services;
     }
-
-    private static bool IsApiPath(PathString path) =>
-        path.StartsWithSegments("/uapi") || path.StartsWithSegments("/pbx");
 }

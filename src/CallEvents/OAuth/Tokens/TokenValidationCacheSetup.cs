@@ -1,3 +1,5 @@
+using CallEvents.Uapi;
+
 namespace CallEvents.OAuth.Tokens;
 
 public static class TokenValidationCacheSetup
@@ -15,7 +17,7 @@ public static class TokenValidationCacheSetup
         return app.Use(async (context, next) =>
         {
             if (context.Request.Headers.Authorization.Count > 0
-                && (context.Request.Path.StartsWithSegments("/uapi") || context.Request.Path.StartsWithSegments("/pbx")))
+                && UapiLinks.IsApiPath(context.Request.Path))
             {
                 await cache.AuthenticateAsync(context);
             }
