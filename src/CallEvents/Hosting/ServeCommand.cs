@@ -28,12 +28,10 @@ public static class ServeCommand
         {
             args.Add($"--urls={urls}");
         }
-        var builder = Program.CreateBuilder([.. args]);
-        DeferredHostedServices.DeferUntilReady(builder.Services);
-        await using var app = Program.Build(builder);
+        await using var app = Program.Build(Program.CreateBuilder([.. args]));
         // Listen first, answering 503 until the database has been reached and its schema
         // checked (Hosting/Startup/DatabaseReadiness.cs): a database that is down at start delays the
-        // node, it does not crash it. Background work waits for it too (DeferUntilReady above).
+        // node, it does not crash it. Background services wait for it too (WaitUntilServingAsync).
         var readiness = app.Services.GetRequiredService<DatabaseReadiness>();
         readiness.Hold();
         await app.StartAsync(cancellationToken);
