@@ -30,9 +30,9 @@ public static class Program
         builder.Services.AddStorage(builder.Configuration);        // EF Core on SQLite or PostgreSQL
         builder.Services.AddAccounts();                            // hierarchy, extensions, contexts
         builder.Services.AddOAuth();                               // OpenIddict: token endpoint and validation
-        builder.Services.AddPhoneCallEvents(builder.Configuration);// the resource
+        builder.Services.AddPhoneCallEvents();                     // the resource
         builder.Services.AddDispatch(builder.Configuration);       // destinations, delivery
-        builder.Services.AddUapiRateLimiting(builder.Configuration);// 429 per app (Uapi/RateLimiting.cs)
+        builder.Services.AddUapiRateLimiting();                    // 429 per app (Uapi/RateLimiting.cs)
         return builder;
     }
 

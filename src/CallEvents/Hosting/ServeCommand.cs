@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CallEvents.Demo;
+using CallEvents.Hosting.Settings;
 using CallEvents.Hosting.Startup;
 using CallEvents.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -21,7 +22,10 @@ public static class ServeCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) =>
+        CommandLine.StopOnInvalidSettingsAsync(() => ServeAsync(parse, cancellationToken));
+
+    private static async Task<int> ServeAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var args = CommandLine.HostArgs(parse).ToList();
         if (parse.GetValue(Urls) is { Length: > 0 } urls)
@@ -32,6 +36,7 @@ public static class ServeCommand
         // Listen first, answering 503 until the database has been reached and its schema
         // checked (Hosting/Startup/DatabaseReadiness.cs): a database that is down at start delays the
         // node, it does not crash it. Background services wait for it too (WaitUntilServingAsync).
+        SettingsReader.Validate(app.Services);
         var readiness = app.Services.GetRequiredService<DatabaseReadiness>();
         readiness.Hold();
         await app.StartAsync(cancellationToken);

@@ -1,5 +1,7 @@
+using CallEvents.Hosting.Settings;
 using CallEvents.OAuth.OpenIddict;
 using CallEvents.OAuth.Tokens;
+using Microsoft.Extensions.Options;
 using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using OpenIddict.Validation;
@@ -9,9 +11,6 @@ namespace CallEvents.OAuth;
 public static class OAuthSetup
 {
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromHours(1);
-
-    /// <summary>The tokens' <c>iss</c> when <c>OAuth:Issuer</c> is not set: a name, never resolved (.invalid).</summary>
-    public const string DefaultIssuer = "https://callevents.invalid/";
 
     /// <summary>
     /// OpenIddict as the OAuth 2.0 server (token endpoint, client credentials) and as the
@@ -57,13 +56,12 @@ public static class OAuthSetup
                 validation.UseAspNetCore();
             });
 
+        services.AddSettings<OAuthOptions>();
         services.AddOptions<OpenIddictServerOptions>().Configure<IServiceProvider>((options, provider) =>
         {
             // One issuer for every node, instead of each request's own host and port: a token
             // issued by node A must carry the issuer node B expects (docs/scale-out.md).
-            options.Issuer = new Uri(provider.GetRequiredService<IConfiguration>()["OAuth:Issuer"] is { Length: > 0 } issuer
-                ? issuer
-                : DefaultIssuer);
+            options.Issuer = provider.GetRequiredService<IOptions<OAuthOptions>>().Value.IssuerUri;
             options.SigningCredentials.Add(provider.GetRequiredService<SigningKeys>().Signing);
         });
         // Keys that only verify (an RSA key from an earlier version): known to the validation,

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using CallEvents.Hosting.Settings;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace CallEvents.Uapi;
 
@@ -11,15 +14,13 @@ namespace CallEvents.Uapi;
 /// </summary>
 public static class RateLimiting
 {
-    public static IServiceCollection AddUapiRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddUapiRateLimiting(this IServiceCollection services)
     {
-        var options = configuration.GetSection(RateLimitingOptions.Section).Get<RateLimitingOptions>() ?? new RateLimitingOptions();
-        if (options.PermitLimit < 0 || options.Window <= TimeSpan.Zero)
+        services.AddSettings<RateLimitingOptions>();
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitingOptions>>((limiter, settings) =>
         {
-            throw new InvalidOperationException("RateLimiting:PermitLimit must be 0 (off) or more, RateLimiting:Window positive.");
-        }
-        services.AddRateLimiter(limiter =>
-        {
+            var options = settings.Value;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using CallEvents.Accounts;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Options;
 using OpenIddict.Validation.AspNetCore;
 
 namespace CallEvents.OAuth.Tokens;
@@ -15,19 +16,18 @@ namespace CallEvents.OAuth.Tokens;
 /// a token issued by an earlier version has its token entry read instead); measured with bench/run.sh it
 /// was most of the cost of every UAPI request (see bench/README.md for the figures).
 ///
-/// Revocation stays bounded: an entry is trusted for at most <c>OAuth:ValidatedTokenCacheSeconds</c>
+/// Revocation stays bounded: an entry is trusted for at most <see cref="OAuthOptions.ValidatedTokenCacheSeconds"/>
 /// (default 2 s, 0 turns the cache off) and never past the token's own expiry, so a token revoked
 /// by a secret regenerated anywhere (another node, the CLI) stops working on every node within that
 /// time; a regeneration inside this process drops the app's entries at once. Keys are SHA-256
 /// hashes of the token, never the token itself; the cache holds at most <see cref="MaxEntries"/>.
 /// Only successes are cached: a bad token always gets the full validation and its 401.
 /// </summary>
-public sealed class TokenValidationCache(TimeProvider clock, IConfiguration configuration)
+public sealed class TokenValidationCache(TimeProvider clock, IOptions<OAuthOptions> options)
 {
-    public const string LifetimeKey = "OAuth:ValidatedTokenCacheSeconds";
     public const int MaxEntries = 50_000;
 
-    private readonly TimeSpan _lifetime = TimeSpan.FromSeconds(Math.Max(0, configuration.GetValue(LifetimeKey, 2.0)));
+    private readonly TimeSpan _lifetime = TimeSpan.FromSeconds(options.Value.ValidatedTokenCacheSeconds);
     private readonly ConcurrentDictionary<TokenKey, Entry> _entries = new();
 
     private readonly record struct TokenKey(UInt128 High, UInt128 Low);
