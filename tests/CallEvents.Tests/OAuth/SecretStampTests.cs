@@ -127,6 +127,21 @@ public sealed class SecretStampTests
     }
 
     [Fact]
+    public async Task ASignedTokenNamingAnotherIssuerIsRefused()
+    {
+        await using var host = await CallEventsHost.StartAsync(["OAuth:ValidatedTokenCacheSeconds=0"]);
+        var token = await host.TokenAsync(a => a.User);
+        var (header, payload) = (token.Split('.')[0], Payload(token));
+        Assert.Equal(OAuthOptions.DefaultIssuer, payload["iss"]!.GetValue<string>());
+
+        // Signed with the server's own key and stamped right, so only the issuer check can refuse it.
+        payload["iss"] = "https://another-server.invalid/";
+        using var foreign = host.ClientWith(Sign(host, header, payload));
+        using var response = await foreign.GetAsync(List);
+        await UapiCalls.AssertErrorAsync(response, HttpStatusCode.Unauthorized, "access_denied");
+    }
+
+    [Fact]
     public async Task ATokenIssuedBeforeStampsWithATokenEntryStillWorksAndIsStillRevocable()
     {
         await using var host = await CallEventsHost.StartAsync(["OAuth:ValidatedTokenCacheSeconds=0"]);
