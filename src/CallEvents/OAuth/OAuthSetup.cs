@@ -12,6 +12,10 @@ public static class OAuthSetup
 {
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromHours(1);
 
+    /// <summary>OpenIddict's own paths (the token endpoint; discovery, were it enabled): the only ones its handlers see.</summary>
+    public static bool IsOAuthPath(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/oauth") || context.Request.Path.StartsWithSegments("/.well-known");
+
     /// <summary>
     /// OpenIddict as the OAuth 2.0 server (token endpoint, client credentials) and as the
     /// validator of every UAPI request. Access tokens carry a stamp of their app's secret instead
@@ -76,7 +80,8 @@ public static class OAuthSetup
         services.AddSingleton(SigningKeyStore.Load);
 
         // No default scheme: UAPI requests authenticate in RequireCaller() through a short cache
-        // (TokenValidationCache.cs) instead of a full validation by the middleware on every request.
+        // (TokenValidationCache.cs) instead of a full validation by the middleware on every request;
+        // the middleware runs on OpenIddict's paths only (Program.cs, UseAuthenticationOnlyFor).
         services.AddAuthentication();
         services.AddScoped<AppRegistry>();
         services.AddSingleton<TokenValidationCache>();
