@@ -38,7 +38,7 @@ public sealed class SecretStampTests
         Assert.Equal(before, await CountEntriesAsync(host));
         var stamps = tokens.Select(t => Payload(t)[SecretStamp.Claim]!.GetValue<string>()).Distinct().ToList();
         Assert.Single(stamps);
-        Assert.All(tokens, t => Assert.Null(Payload(t)["oi_tkn_id"]));
+        Assert.All(tokens, t => Assert.Null(Payload(t)[Claims.Private.TokenId]));
         using var client = host.ClientWith(tokens[0]);
         using var ok = await client.GetAsync(List);
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
@@ -206,7 +206,7 @@ public sealed class SecretStampTests
         var issued = DateTimeOffset.FromUnixTimeSeconds(payload["iat"]!.GetValue<long>());
         var entryId = await CreateEntryAsync(host, issued, issued + OAuthSetup.AccessTokenLifetime);
         payload.Remove(SecretStamp.Claim);
-        payload["oi_tkn_id"] = entryId;
+        payload[Claims.Private.TokenId] = entryId;
         return (Sign(host, token.Split('.')[0], payload), entryId);
     }
 
