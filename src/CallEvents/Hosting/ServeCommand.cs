@@ -33,10 +33,10 @@ public static class ServeCommand
             args.Add($"--urls={urls}");
         }
         await using var app = Program.Build(Program.CreateBuilder([.. args]));
+        SettingsReader.Validate(app.Services); // before the host starts, which would log a failed start as well
         // Listen first, answering 503 until the database has been reached and its schema
         // checked (Hosting/Startup/DatabaseReadiness.cs): a database that is down at start delays the
         // node, it does not crash it. Background services wait for it too (WaitUntilServingAsync).
-        SettingsReader.Validate(app.Services);
         var readiness = app.Services.GetRequiredService<DatabaseReadiness>();
         readiness.Hold();
         await app.StartAsync(cancellationToken);
