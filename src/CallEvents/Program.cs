@@ -33,9 +33,9 @@ public static class Program
         builder.Services.AddAccounts();                            // hierarchy, extensions, contexts
         builder.Services.AddDemo();                                // the demo tenant (`demo`, `serve --demo`)
         builder.Services.AddOAuth();                               // OpenIddict: token endpoint and validation
-        builder.Services.AddPhoneCallEvents(builder.Configuration);// the resource
+        builder.Services.AddPhoneCallEvents();                     // the resource
         builder.Services.AddDispatch(builder.Configuration);       // destinations, delivery
-        builder.Services.AddUapiRateLimiting(builder.Configuration);// 429 per app (Uapi/RateLimiting.cs)
+        builder.Services.AddUapiRateLimiting();                    // 429 per app (Uapi/RateLimiting.cs)
         builder.Services.AddApiReference();                        // OpenAPI 3.1 from the endpoints
         return builder;
     }
@@ -47,16 +47,9 @@ public static class Program
         app.UseMiddleware<UapiErrorMiddleware>();                  // every failure as the UAPI envelope
         app.UseMiddleware<DatabaseReadinessMiddleware>();          // 503 until `serve` has reached the database
         app.UseMiddleware<QueryTokenMiddleware>();                 // ?accessRequestToken=Bearer%20…
-        // OpenIddict's server and validation handlers run a pipeline of their own on every request
-        // that passes the authentication middleware, even ones they have nothing to say about; a
-        // profile showed it on every UAPI request (bench/README.md). Only its own paths pass there:
-        // UAPI tokens are checked by the next line, which runs OpenIddict validation on a miss.
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/oauth") || context.Request.Path.StartsWithSegments("/.well-known"),
-            oauth => oauth.UseAuthentication());                   // lets OpenIddict see /oauth/token
-        // WebApplication puts UseAuthentication() first in the pipeline (before the error and
-        // readiness middlewares) unless the app calls it itself, and a call inside a branch does not
-        // count; this is the flag UseAuthentication() sets (AuthAppBuilderExtensions).
-        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
+        // OpenIddict's handlers run a pipeline of their own on every request the authentication
+        // middleware sees (bench/README.md): only its own paths; UAPI tokens are checked below.
+        app.UseAuthenticationOnlyFor(OAuthSetup.IsOAuthPath);      // lets OpenIddict see /oauth/token (Hosting/BranchedAuthentication.cs)
         app.UseCachedTokenAuthentication();                        // the caller as HttpContext.User, through a short cache
         app.UseRateLimiter();                                      // per app, by the token's client id
         app.UseMiddleware<EmptySegmentMiddleware>();               // `…/@me//phoneCallEvents`: extension_invalid, not 501

@@ -5,6 +5,7 @@ using CallEvents.Dispatch.Intake;
 using CallEvents.Dispatch.Queue;
 using CallEvents.Dispatch.Sending;
 using CallEvents.Dispatch.Signing;
+using CallEvents.Hosting.Settings;
 using CallEvents.Uapi;
 
 namespace CallEvents.Dispatch;
@@ -13,7 +14,7 @@ public static class DispatchSetup
 {
     public static IServiceCollection AddDispatch(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section));
+        services.AddSettings<DeliveryOptions>();
         services.AddSingleton<HostLookup>(Dns.GetHostAddressesAsync);
         services.AddSingleton<RegistrationDns>();
         services.AddSingleton<DestinationPolicy>();
@@ -22,7 +23,7 @@ public static class DispatchSetup
         services.AddScoped<SigningSecrets>();
         services.AddSingleton<DeliveryPurge>();
         services.AddHostedService(provider => provider.GetRequiredService<DeliveryPurge>());
-        if (configuration.GetSection(DeliveryOptions.Section).GetValue(nameof(DeliveryOptions.SenderEnabled), true))
+        if (SettingsReader.Read<DeliveryOptions>(configuration).SenderEnabled)
         {
             services.AddHostedService<DeliverySender>();
         }

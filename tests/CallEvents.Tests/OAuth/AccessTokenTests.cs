@@ -25,6 +25,16 @@ public sealed class AccessTokenTests(HostFixture fixture) : IClassFixture<HostFi
         Assert.DoesNotContain("accessRequestToken", page.GetRawText(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheTokenMayAlsoTravelInTheAccessTokenQueryParameterOfRfc6750()
+    {
+        var token = await Host.TokenAsync(a => a.User);
+        using var list = await Host.Http.GetAsync($"{Events}?access_token={token}");
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        using var forged = await Host.Http.GetAsync($"{Events}?access_token={token[..^4]}{(token.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA")}");
+        await UapiCalls.AssertErrorAsync(forged, HttpStatusCode.Unauthorized, "access_denied");
+    }
+
     public static TheoryData<string, string?> RefusedAuthorizations() => new()
     {
         // description, Authorization header value (null: none)

@@ -1,5 +1,6 @@
 using CallEvents.Dispatch.Attempts;
 using CallEvents.Dispatch.Queue;
+using CallEvents.Hosting.Startup;
 using CallEvents.Storage;
 using CallEvents.Storage.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +16,7 @@ namespace CallEvents.Dispatch.Sending;
 /// </summary>
 public sealed class DeliverySender(
     IServiceScopeFactory scopes, DeliveryHttp http, DeliverySignal signal, WriteGate gate,
-    IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<DeliverySender> logger) : BackgroundService
+    IOptions<DeliveryOptions> options, TimeProvider clock, DatabaseReadiness readiness, ILogger<DeliverySender> logger) : BackgroundService
 {
     private readonly DeliveryOptions _options = options.Value;
     private readonly string _owner = options.Value.NodeId is { Length: > 0 } node ? node : Environment.MachineName;
@@ -28,6 +29,10 @@ public sealed class DeliverySender(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        if (!await readiness.WaitUntilServingAsync(stoppingToken))
+        {
+            return; // the node gave up, or stopped, before it could serve (Hosting/Startup/DatabaseReadiness.cs)
+        }
         _stopping = stoppingToken;
         await WithDbAsync(db => DeliveryQueue.ReleaseOwnLeasesAsync(db, _owner, stoppingToken), stoppingToken);
         var writer = _writer = new AttemptWriter(
