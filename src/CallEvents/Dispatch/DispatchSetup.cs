@@ -21,7 +21,8 @@ public static class DispatchSetup
         services.AddHostedService(provider => provider.GetRequiredService<DeliveryPurge>());
         if (configuration.GetSection(DeliveryOptions.Section).GetValue(nameof(DeliveryOptions.SenderEnabled), true))
         {
-            services.AddHostedService<DeliverySender>();
+            services.AddSingleton<DeliverySender>(); // the readiness check and the slots gauge look at it (Observability/)
+            services.AddHostedService(provider => provider.GetRequiredService<DeliverySender>());
         }
         return services;
     }
