@@ -29,6 +29,11 @@ public static class ObservabilitySetup
             .Validate(o => TryNetworks(o), "Metrics:AllowedNetworks must be CIDRs, e.g. 10.0.0.0/8.")
             .ValidateOnStart();
 
+        // ASP.NET Core's own per-request lines print the query string, and UAPI clients may put the
+        // access token there (?accessRequestToken=…): held at Warning whatever the configuration
+        // says; RequestLogMiddleware writes the request's line instead, without the query.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+
         services.AddSingleton<DatabaseHealthCheck>();
         services.AddHealthChecks()
             .AddCheck<DatabaseHealthCheck>("database", tags: [ReadyTag], timeout: DatabaseHealthCheck.Timeout)
