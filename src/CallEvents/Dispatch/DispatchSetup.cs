@@ -25,7 +25,8 @@ public static class DispatchSetup
         services.AddHostedService(provider => provider.GetRequiredService<DeliveryPurge>());
         if (SettingsReader.Read<DeliveryOptions>(configuration).SenderEnabled)
         {
-            services.AddHostedService<DeliverySender>();
+            services.AddSingleton<DeliverySender>(); // the readiness check and the slots gauge look at it (Observability/)
+            services.AddHostedService(provider => provider.GetRequiredService<DeliverySender>());
         }
         return services;
     }

@@ -1,6 +1,7 @@
 using CallEvents.Dispatch.Attempts;
 using CallEvents.Dispatch.Queue;
 using CallEvents.Hosting.Startup;
+using CallEvents.Observability;
 using CallEvents.Storage;
 using CallEvents.Storage.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -25,6 +26,8 @@ public sealed class DeliverySender(
     private AttemptWriter? _writer;
     private long _nextSweep = long.MinValue;
     private CancellationToken _stopping;
+
+    public int SlotsInUse => _slots.Running;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -84,7 +87,7 @@ public sealed class DeliverySender(
         // (it ran every round, i.e. after every finished attempt, before).
         if (now >= _nextSweep)
         {
-            await WithDbAsync(db => DeliveryQueue.CancelDisabledAsync(db, now, stoppingToken), stoppingToken);
+            DeliveryTelemetry.Cancelled(await WithDbAsync(db => DeliveryQueue.CancelDisabledAsync(db, now, stoppingToken), stoppingToken));
             _nextSweep = now + (long)_options.PollInterval.TotalMilliseconds;
         }
         var wanted = _slots.Wanted();
@@ -169,8 +172,10 @@ public sealed class DeliverySender(
             await Task.Yield(); // StartWaiting may run on a finishing request's thread: do not send inline
             var started = clock.GetUtcNow();
             var startedTicks = clock.GetTimestamp();
+            using var attempt = DeliveryTelemetry.StartAttempt(ready.Delivery, ready.Hook);
             var result = await SendAsync(ready.Delivery, ready.Hook, ready.Secrets, started, stoppingToken);
             var latency = (long)clock.GetElapsedTime(startedTicks).TotalMilliseconds;
+            DeliveryTelemetry.Attempted(attempt, ready.Delivery, result, latency, _options, logger);
             // The request is done: its slot (the limits are on requests in flight) goes to the
             // next waiting delivery while the result waits for the next batch write. The row
             // stays pending and leased until then, so nothing, not even the next event of the
