@@ -3,6 +3,7 @@ using System.Data.Common;
 using System.Text;
 using CallEvents.Dispatch.Queue;
 using CallEvents.Storage;
+using CallEvents.Storage.Sql;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 
@@ -92,14 +93,14 @@ public static class DeliveryBatchRecorder
             var p = planned[i];
             var lease = p.Finished.Delivery.Lease;
             sql.Append(i == 0 ? "" : ", ").Append($"(@s{i}, @o{i}, @u{i}, @st{i}, @a{i}, @r{i}, @d{i}, @f{i})");
-            Add(command, $"s{i}", DbType.Int64, p.Finished.Delivery.Seq);
-            Add(command, $"o{i}", DbType.String, lease?.Owner);
-            Add(command, $"u{i}", DbType.Int64, lease?.Until);
-            Add(command, $"st{i}", DbType.Int32, (int)p.State);
-            Add(command, $"a{i}", DbType.Int32, p.Attempt);
-            Add(command, $"r{i}", DbType.Int32, p.RunAttempts);
-            Add(command, $"d{i}", DbType.Int64, p.DueAt);
-            Add(command, $"f{i}", DbType.Int64, p.FinishedAt);
+            command.AddParameter($"@s{i}", DbType.Int64, p.Finished.Delivery.Seq);
+            command.AddParameter($"@o{i}", DbType.String, lease?.Owner);
+            command.AddParameter($"@u{i}", DbType.Int64, lease?.Until);
+            command.AddParameter($"@st{i}", DbType.Int32, (int)p.State);
+            command.AddParameter($"@a{i}", DbType.Int32, p.Attempt);
+            command.AddParameter($"@r{i}", DbType.Int32, p.RunAttempts);
+            command.AddParameter($"@d{i}", DbType.Int64, p.DueAt);
+            command.AddParameter($"@f{i}", DbType.Int64, p.FinishedAt);
         }
         // Fenced by each claim's lease (owner, until), as in DeliveryRecorder; no lease = not fenced.
         sql.Append(") UPDATE deliveries SET state = r.state, attempts = r.attempts, run_attempts = r.run_attempts, due_at = r.due_at,"
@@ -131,14 +132,14 @@ public static class DeliveryBatchRecorder
         {
             var a = log[i];
             sql.Append(i == 0 ? "" : ", ").Append($"(@s{i}, @e{i}, @a{i}, @t{i}, @h{i}, @x{i}, @l{i}, @o{i})");
-            Add(command, $"s{i}", DbType.Int64, a.DeliverySeq);
-            Add(command, $"e{i}", DbType.String, a.EventId);
-            Add(command, $"a{i}", DbType.Int32, a.Attempt);
-            Add(command, $"t{i}", DbType.Int64, a.AttemptedAt);
-            Add(command, $"h{i}", DbType.Int32, a.HttpStatus);
-            Add(command, $"x{i}", DbType.String, a.Error);
-            Add(command, $"l{i}", DbType.Int64, a.LatencyMs);
-            Add(command, $"o{i}", DbType.Int32, (int)a.Outcome);
+            command.AddParameter($"@s{i}", DbType.Int64, a.DeliverySeq);
+            command.AddParameter($"@e{i}", DbType.String, a.EventId);
+            command.AddParameter($"@a{i}", DbType.Int32, a.Attempt);
+            command.AddParameter($"@t{i}", DbType.Int64, a.AttemptedAt);
+            command.AddParameter($"@h{i}", DbType.Int32, a.HttpStatus);
+            command.AddParameter($"@x{i}", DbType.String, a.Error);
+            command.AddParameter($"@l{i}", DbType.Int64, a.LatencyMs);
+            command.AddParameter($"@o{i}", DbType.Int32, (int)a.Outcome);
         }
         command.CommandText = sql.ToString();
         await command.ExecuteNonQueryAsync(cancellationToken);
@@ -150,15 +151,5 @@ public static class DeliveryBatchRecorder
         var command = db.Database.GetDbConnection().CreateCommand();
         command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
         return command;
-    }
-
-    /// <summary>Typed, so that PostgreSQL knows a NULL's type inside VALUES.</summary>
-    private static void Add(DbCommand command, string name, DbType type, object? value)
-    {
-        var parameter = command.CreateParameter();
-        parameter.ParameterName = "@" + name; // with its prefix: SQLite then looks the name up once, not once per prefix
-        parameter.DbType = type;
-        parameter.Value = value ?? DBNull.Value;
-        command.Parameters.Add(parameter);
     }
 }

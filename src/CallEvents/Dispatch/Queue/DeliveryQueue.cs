@@ -33,7 +33,7 @@ public static class DeliveryQueue
             // of looking up the claimed seqs by primary key.
             + " AND +state = 0 AND (leased_until IS NULL OR leased_until <= @now)"
             + Returning;
-        var claims = await ReadClaimsAsync(db, sql, cancellationToken, ("owner", owner), ("until", leaseUntil), ("now", now), ("limit", limit));
+        var claims = await ReadClaimsAsync(db, sql, cancellationToken, ("@owner", owner), ("@until", leaseUntil), ("@now", now), ("@limit", limit));
         return claims.ConvertAll(c => c with { Lease = (owner, leaseUntil) });
     }
 
@@ -68,7 +68,7 @@ public static class DeliveryQueue
             + " WHERE +state = 0 AND (leased_until IS NULL OR leased_until <= @now)"
             + " AND event_id IN (SELECT id FROM phone_call_events WHERE status = 0)"
             + Returning;
-        var cancelled = await ReadClaimsAsync(db, sql, cancellationToken, ("now", now));
+        var cancelled = await ReadClaimsAsync(db, sql, cancellationToken, ("@now", now));
         foreach (var delivery in cancelled)
         {
             db.DeliveryAttempts.Add(new DeliveryAttempt
