@@ -11,13 +11,13 @@ namespace CallEvents.Dispatch.Attempts;
 /// again when their leases run out.
 /// </summary>
 public sealed class AttemptWriter(
-    Func<IReadOnlyList<FinishedAttempt>, Task> writeBatch, Func<FinishedAttempt, Task> writeOne, ILogger logger)
+    Func<IReadOnlyList<DeliveryPipeline.Finished>, Task> writeBatch, Func<DeliveryPipeline.Finished, Task> writeOne, ILogger logger)
 {
-    private readonly Channel<(FinishedAttempt Attempt, TaskCompletionSource Written)> _pending =
-        Channel.CreateUnbounded<(FinishedAttempt, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(DeliveryPipeline.Finished Attempt, TaskCompletionSource Written)> _pending =
+        Channel.CreateUnbounded<(DeliveryPipeline.Finished, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Completes once the attempt is written (or fails with why it could not be).</summary>
-    public Task WriteAsync(FinishedAttempt attempt)
+    public Task WriteAsync(DeliveryPipeline.Finished attempt)
     {
         var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_pending.Writer.TryWrite((attempt, written)))
@@ -33,7 +33,7 @@ public sealed class AttemptWriter(
     /// <summary>Runs until <see cref="Complete"/>; never throws (a failed write fails its attempts' tasks).</summary>
     public async Task RunAsync()
     {
-        var batch = new List<(FinishedAttempt Attempt, TaskCompletionSource Written)>(DeliveryBatchRecorder.MaxBatch);
+        var batch = new List<(DeliveryPipeline.Finished Attempt, TaskCompletionSource Written)>(DeliveryBatchRecorder.MaxBatch);
         while (await _pending.Reader.WaitToReadAsync(CancellationToken.None))
         {
             batch.Clear();

@@ -30,9 +30,9 @@ public static class DeliveryBatchRecorder
     /// </summary>
     public const int RowsPerStatement = 32;
 
-    private sealed record Planned(FinishedAttempt Finished, int Attempt, int RunAttempts, AttemptOutcome Outcome, DeliveryState State, long DueAt, long? FinishedAt);
+    private sealed record Planned(DeliveryPipeline.Finished Finished, int Attempt, int RunAttempts, AttemptOutcome Outcome, DeliveryState State, long DueAt, long? FinishedAt);
 
-    public static async Task RecordAsync(CallEventsDb db, IReadOnlyList<FinishedAttempt> batch, DeliveryOptions options, DateTimeOffset now,
+    public static async Task RecordAsync(CallEventsDb db, IReadOnlyList<DeliveryPipeline.Finished> batch, DeliveryOptions options, DateTimeOffset now,
         CancellationToken cancellationToken)
     {
         var nowMs = now.ToUnixTimeMilliseconds();

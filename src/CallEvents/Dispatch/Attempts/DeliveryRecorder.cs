@@ -12,7 +12,7 @@ namespace CallEvents.Dispatch.Attempts;
 /// </summary>
 public static class DeliveryRecorder
 {
-    public static async Task RecordAsync(CallEventsDb db, ClaimedDelivery delivery, AttemptResult result, DeliveryOptions options,
+    public static async Task RecordAsync(CallEventsDb db, DeliveryPipeline.Claimed delivery, AttemptResult result, DeliveryOptions options,
         long attemptedAt, long latencyMs, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var attempt = delivery.Attempts + 1;
@@ -61,7 +61,7 @@ public static class DeliveryRecorder
     }
 
     /// <summary>What an attempt's result makes of the row: the log's outcome, the row's next state and when it is due.</summary>
-    internal static (AttemptOutcome Outcome, DeliveryState State, long DueAt) Plan(ClaimedDelivery delivery, AttemptResult result, DeliveryOptions options, long nowMs)
+    internal static (AttemptOutcome Outcome, DeliveryState State, long DueAt) Plan(DeliveryPipeline.Claimed delivery, AttemptResult result, DeliveryOptions options, long nowMs)
     {
         var delay = result.Succeeded || !result.Retryable ? null : RetryPolicy.NextDelay(options, delivery.RunAttempts + 1, result.RetryAfter);
         var outcome = result.Succeeded ? AttemptOutcome.Succeeded : delay is null ? AttemptOutcome.Failed : AttemptOutcome.Retrying;
@@ -92,11 +92,11 @@ public static class DeliveryRecorder
             : error;
     }
 
-    private static void AddAttempt(CallEventsDb db, ClaimedDelivery delivery, int attempt, long attemptedAt, AttemptResult result, string? error,
+    private static void AddAttempt(CallEventsDb db, DeliveryPipeline.Claimed delivery, int attempt, long attemptedAt, AttemptResult result, string? error,
         long latencyMs, AttemptOutcome outcome) =>
         db.DeliveryAttempts.Add(NewAttempt(delivery, attempt, attemptedAt, result, error, latencyMs, outcome));
 
-    internal static DeliveryAttempt NewAttempt(ClaimedDelivery delivery, int attempt, long attemptedAt, AttemptResult result, string? error,
+    internal static DeliveryAttempt NewAttempt(DeliveryPipeline.Claimed delivery, int attempt, long attemptedAt, AttemptResult result, string? error,
         long latencyMs, AttemptOutcome outcome) =>
         new()
         {
