@@ -18,8 +18,8 @@ namespace CallEvents.Storage.Sql;
 /// small pool of its own and keeps one prepared command per SQL text; on PostgreSQL the
 /// connection comes from Npgsql's pool (the same pool EF Core uses: same connection string) and
 /// Npgsql's automatic preparation keeps the statements on the server (see
-/// <see cref="StorageSetup.PostgresConnectionString"/>). EF Core stays for everything else: the
-/// rule for which is which is <see cref="SqlParameters"/>'.
+/// <see cref="StorageSetup.PostgresConnectionString"/>). EF Core stays for everything else (the
+/// rule for which path uses which: <see cref="SqlParameters"/>).
 ///
 /// Parameters are positional: <c>@p0</c>, <c>@p1</c>, … in the SQL, bound in that order
 /// (<see cref="SqlParameters.BindPositional"/>).

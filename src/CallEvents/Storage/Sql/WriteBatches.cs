@@ -22,9 +22,10 @@ namespace CallEvents.Storage.Sql;
 /// bench/README.md). A loop that keeps the writer busy with what has queued up is the "one
 /// writer, batched commits" of group commit, as PostgreSQL does it.
 ///
-/// A write is acknowledged only once its batch has committed, and the request is marked as a
-/// writer for <see cref="GroupCommit"/> (<c>Durability=Full</c>: the answer still waits for the
-/// fsync after the commit): here, since the loop enters the gate in its own flow, not the request's.
+/// A write is acknowledged only once its batch has committed. The request is marked as a writer
+/// for <see cref="GroupCommit"/> (<c>Durability=Full</c>: the answer still waits for the fsync
+/// after the commit) in <see cref="RunAsync"/>: the loop's entry into the gate marks the loop's
+/// flow, not the request's.
 /// </summary>
 public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteBatches> logger)
 {
