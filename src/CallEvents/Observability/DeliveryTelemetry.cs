@@ -3,7 +3,6 @@ using System.Diagnostics.Metrics;
 using System.Globalization;
 using CallEvents.Dispatch;
 using CallEvents.Dispatch.Attempts;
-using CallEvents.Dispatch.Queue;
 using CallEvents.Dispatch.Sending;
 
 namespace CallEvents.Observability;
@@ -29,7 +28,7 @@ public static class DeliveryTelemetry
         advice: Telemetry.SecondsBuckets);
 
     /// <summary>The attempt's span (null when tracing is off); <see cref="Attempted"/> ends it.</summary>
-    public static Activity? StartAttempt(ClaimedDelivery delivery, DeliveryHook hook)
+    public static Activity? StartAttempt(DeliveryPipeline.Claimed delivery, DeliveryHook hook)
     {
         var activity = Telemetry.Source.StartActivity("callevents.delivery.attempt", ActivityKind.Client);
         if (activity is { IsAllDataRequested: true })
@@ -49,7 +48,7 @@ public static class DeliveryTelemetry
     }
 
     /// <summary>The request is done: count it, end the span, and write the attempt's log line.</summary>
-    public static void Attempted(Activity? activity, ClaimedDelivery delivery, AttemptResult result, long latencyMs, DeliveryOptions options, ILogger logger)
+    public static void Attempted(Activity? activity, DeliveryPipeline.Claimed delivery, AttemptResult result, long latencyMs, DeliveryOptions options, ILogger logger)
     {
         // The outcome the recorder will write (the retry schedule's rule, not a copy of it).
         var outcome = Outcome(DeliveryRecorder.Plan(delivery, result, options, 0).Outcome);

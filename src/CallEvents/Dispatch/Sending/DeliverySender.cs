@@ -13,7 +13,9 @@ namespace CallEvents.Dispatch.Sending;
 /// The sender: claims due deliveries from the database with a lease, sends each at most
 /// <c>MaxConcurrency</c> at a time and <c>MaxConcurrencyPerDestination</c> per destination (so one
 /// slow receiver cannot take every slot), and records every attempt. It sleeps until intake
-/// wakes it, an attempt finishes, or the poll interval passes on the TimeProvider.
+/// wakes it, an attempt finishes, or the poll interval passes on the TimeProvider. A delivery's
+/// stages (<see cref="DeliveryPipeline"/>): claimed and made ready in <see cref="ClaimAndStartAsync"/>,
+/// sent and finished in <see cref="RunAsync"/>, written by the <see cref="AttemptWriter"/>.
 /// </summary>
 public sealed class DeliverySender(
     IServiceScopeFactory scopes, DeliveryHttp http, DeliverySignal signal, WriteGate gate,
@@ -39,9 +41,7 @@ public sealed class DeliverySender(
         _stopping = stoppingToken;
         await WithDbAsync(db => DeliveryQueue.ReleaseOwnLeasesAsync(db, _owner, stoppingToken), stoppingToken);
         var writer = _writer = new AttemptWriter(
-            batch => WithDbAsync(db => DeliveryBatchRecorder.RecordAsync(db, batch, _options, clock.GetUtcNow(), CancellationToken.None), CancellationToken.None),
-            one => WithDbAsync(db => DeliveryRecorder.RecordAsync(db, one.Delivery, one.Result, _options, one.AttemptedAt, one.LatencyMs, clock.GetUtcNow(),
-                CancellationToken.None), CancellationToken.None),
+            batch => WithDbAsync(db => DeliveryRecorder.RecordAsync(db, batch, _options, clock.GetUtcNow(), CancellationToken.None), CancellationToken.None),
             logger);
         var writing = writer.RunAsync();
         // One periodic timer, armed once: a timer armed anew before each wait could be armed
@@ -95,6 +95,7 @@ public sealed class DeliverySender(
         {
             return false;
         }
+        // Stage 1 → 2: due queue rows become claimed deliveries, each under this claim's lease.
         var leaseUntil = now + (long)_options.LeaseDuration.TotalMilliseconds;
         var claimed = await WithDbAsync(db => DeliveryQueue.ClaimAsync(db, _owner, wanted, now, leaseUntil, stoppingToken), stoppingToken);
         if (claimed.Count == 0)
@@ -117,7 +118,8 @@ public sealed class DeliverySender(
                 await WithDbAsync(db => DeliveryQueue.ReleaseAsync(db, delivery.Seq, _owner, now, stoppingToken), stoppingToken);
                 continue;
             }
-            var ready = new ReadyDelivery(delivery, hook, secrets.GetValueOrDefault(hook.AppClientId ?? "") ?? [], Destination(hook.Url));
+            // Stage 2 → 3: ready to send, waiting for a slot.
+            var ready = new DeliveryPipeline.Ready(delivery, hook, secrets.GetValueOrDefault(hook.AppClientId ?? "") ?? [], Destination(hook.Url));
             if (!_slots.TryAdd(ready))
             {
                 // Its destination has its share sending and waiting: back to the queue for a while.
@@ -164,7 +166,7 @@ public sealed class DeliverySender(
             : [s.Secret])));
     }
 
-    private async Task RunAsync(ReadyDelivery ready, CancellationToken stoppingToken)
+    private async Task RunAsync(DeliveryPipeline.Ready ready, CancellationToken stoppingToken)
     {
         var sending = true;
         try
@@ -172,6 +174,7 @@ public sealed class DeliverySender(
             await Task.Yield(); // StartWaiting may run on a finishing request's thread: do not send inline
             var started = clock.GetUtcNow();
             var startedTicks = clock.GetTimestamp();
+            // Stage 3 → 4: sent; what it came to is a finished attempt.
             using var attempt = DeliveryTelemetry.StartAttempt(ready.Delivery, ready.Hook);
             var result = await SendAsync(ready.Delivery, ready.Hook, ready.Secrets, started, stoppingToken);
             var latency = (long)clock.GetElapsedTime(startedTicks).TotalMilliseconds;
@@ -182,7 +185,8 @@ public sealed class DeliverySender(
             // same call, can be claimed past it.
             EndRequest(ready.Destination, recording: true);
             sending = false;
-            await _writer!.WriteAsync(new FinishedAttempt(ready.Delivery, result, started.ToUnixTimeMilliseconds(), latency));
+            // Stage 4 → 5: the result waits for the writer, which logs it and moves the row on.
+            await _writer!.WriteAsync(new DeliveryPipeline.Finished(ready.Delivery, result, started.ToUnixTimeMilliseconds(), latency));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -216,7 +220,7 @@ public sealed class DeliverySender(
         signal.Wake(); // a claim may now take more
     }
 
-    private async Task<AttemptResult> SendAsync(ClaimedDelivery delivery, DeliveryHook hook, IReadOnlyList<string> secrets, DateTimeOffset now, CancellationToken stoppingToken)
+    private async Task<AttemptResult> SendAsync(DeliveryPipeline.Claimed delivery, DeliveryHook hook, IReadOnlyList<string> secrets, DateTimeOffset now, CancellationToken stoppingToken)
     {
         using var deadline = new CancellationTokenSource(_options.RequestTimeout, clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, deadline.Token);
