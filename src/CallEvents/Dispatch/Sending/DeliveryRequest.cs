@@ -44,15 +44,21 @@ public static class DeliveryRequest
         return url.EndsWith('?') || url.EndsWith('&') ? url + payload : url + "&" + payload;
     }
 
+    /// <summary>The query of <paramref name="uri"/> as HttpClient writes it in the request line (its escaped form), without the '?'.</summary>
+    public static string SentQuery(Uri uri) => uri.GetComponents(UriComponents.Query, UriFormat.UriEscaped);
+
     public static HttpRequestMessage Build(int method, string url, string payload, string webhookId, long timestamp, IReadOnlyList<string> secrets)
     {
         HttpRequestMessage request;
         string signedContent;
         if (method == 0)
         {
-            var target = GetUrl(url, payload);
-            request = new HttpRequestMessage(HttpMethod.Get, new Uri(target, UriKind.Absolute));
-            signedContent = target[(target.IndexOf('?', StringComparison.Ordinal) + 1)..];
+            // System.Uri rewrites the registered query on its way out (it escapes non-ASCII,
+            // '"', '{', '}', '|' and a lone '%', and unescapes needless escapes such as %41), and
+            // HttpClient sends that escaped form: sign the query as it goes on the wire, not as registered.
+            var target = new Uri(GetUrl(url, payload), UriKind.Absolute);
+            request = new HttpRequestMessage(HttpMethod.Get, target);
+            signedContent = SentQuery(target);
         }
         else
         {
