@@ -64,6 +64,15 @@ public sealed class DeliveryOptions : ISettings
     public int MaxConcurrency { get; set; } = 32;
     public int MaxConcurrencyPerDestination { get; set; } = 4;
 
+    /// <summary>
+    /// Requests in flight per tenant (the organization of the hook's extension), so that one
+    /// tenant's slow receivers, however many destinations they use, cannot take every slot.
+    /// Unset: a quarter of <see cref="MaxConcurrency"/>, at least 1.
+    /// </summary>
+    public int? MaxConcurrencyPerTenant { get; set; }
+
+    public int EffectiveMaxConcurrencyPerTenant => MaxConcurrencyPerTenant ?? Math.Max(1, MaxConcurrency / 4);
+
     /// <summary>How long a delivery whose destination is at its limit waits before it is claimed again.</summary>
     public TimeSpan DestinationBusyDelay { get; set; } = TimeSpan.FromMilliseconds(500);
 
@@ -96,6 +105,10 @@ public sealed class DeliveryOptions : ISettings
         check.NotNegative(MaxRetryAfter);
         check.AtLeast(MaxConcurrency, 1);
         check.AtLeast(MaxConcurrencyPerDestination, 1);
+        if (MaxConcurrencyPerTenant is { } perTenant)
+        {
+            check.AtLeast(perTenant, 1, nameof(MaxConcurrencyPerTenant));
+        }
         check.NotNegative(DestinationBusyDelay);
         check.Positive(PollInterval, MaxTimer);
         check.Positive(LeaseDuration);

@@ -11,7 +11,7 @@ public sealed class DestinationLimitTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _host = await CallEventsHost.StartAsync([.. DispatchCalls.AllowLoopback, "Delivery:MaxConcurrency=3", "Delivery:MaxConcurrencyPerDestination=2"]);
+        _host = await CallEventsHost.StartAsync([.. DispatchCalls.AllowLoopback, "Delivery:MaxConcurrency=3", "Delivery:MaxConcurrencyPerDestination=2", "Delivery:MaxConcurrencyPerTenant=3"]);
         _slow = await Receiver.StartAsync();
         _fast = await Receiver.StartAsync();
     }

@@ -18,13 +18,22 @@ public static class DeliveryQueue
 {
     private const string Returning = " RETURNING seq, id, event_id, call_id, kind, payload, attempts, run_attempts";
 
-    public static async Task<List<DeliveryPipeline.Claimed>> ClaimAsync(CallEventsDb db, string owner, int limit, long now, long leaseUntil, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims up to <paramref name="limit"/> due rows in due order, none of the organizations in
+    /// <paramref name="fullTenants"/> (their share of this node's sender is taken: their rows
+    /// would only be given back, and a long backlog of theirs would fill every claim).
+    /// </summary>
+    public static async Task<List<DeliveryPipeline.Claimed>> ClaimAsync(CallEventsDb db, string owner, int limit, long now, long leaseUntil,
+        IReadOnlyList<string> fullTenants, CancellationToken cancellationToken)
     {
         var skipLocked = db.Database.IsNpgsql() ? " FOR UPDATE SKIP LOCKED" : "";
+        var tenants = fullTenants.Select((tenant, i) => ("@t" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), (object)tenant)).ToList();
+        var notFull = tenants.Count == 0 ? ""
+            : " AND NOT EXISTS (SELECT 1 FROM extensions x WHERE x.id = e.extension_id AND x.organization_id IN (" + string.Join(", ", tenants.Select(t => t.Item1)) + "))";
         var sql = "UPDATE deliveries SET lease_owner = @owner, leased_until = @until"
             + " WHERE seq IN (SELECT d.seq FROM deliveries d"
             + "   WHERE d.state = 0 AND d.due_at <= @now AND (d.leased_until IS NULL OR d.leased_until <= @now)"
-            + "   AND EXISTS (SELECT 1 FROM phone_call_events e WHERE e.id = d.event_id AND e.status = 1)"
+            + "   AND EXISTS (SELECT 1 FROM phone_call_events e WHERE e.id = d.event_id AND e.status = 1" + notFull + ")"
             + "   AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.event_id = d.event_id AND p.call_id = d.call_id AND p.state = 0 AND p.seq < d.seq)"
             + "   ORDER BY d.due_at, d.seq LIMIT @limit" + skipLocked + ")"
             // Re-checked on the row itself: on PostgreSQL another node may have claimed it in between.
@@ -33,7 +42,7 @@ public static class DeliveryQueue
             // of looking up the claimed seqs by primary key.
             + " AND +state = 0 AND (leased_until IS NULL OR leased_until <= @now)"
             + Returning;
-        var claims = await ReadClaimsAsync(db, sql, cancellationToken, ("@owner", owner), ("@until", leaseUntil), ("@now", now), ("@limit", limit));
+        var claims = await ReadClaimsAsync(db, sql, cancellationToken, [("@owner", owner), ("@until", leaseUntil), ("@now", now), ("@limit", limit), .. tenants]);
         return claims.ConvertAll(c => c with { Lease = (owner, leaseUntil) });
     }
 
@@ -42,9 +51,9 @@ public static class DeliveryQueue
         db.Deliveries.Where(d => d.LeaseOwner == owner && d.State == DeliveryState.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseOwner, (string?)null).SetProperty(d => d.LeasedUntil, (long?)null), cancellationToken);
 
-    /// <summary>Gives a claimed delivery back without an attempt (its destination is busy), due again at <paramref name="dueAt"/>.</summary>
-    public static Task<int> ReleaseAsync(CallEventsDb db, long seq, string owner, long dueAt, CancellationToken cancellationToken) =>
-        db.Deliveries.Where(d => d.Seq == seq && d.LeaseOwner == owner && d.State == DeliveryState.Pending)
+    /// <summary>Gives claimed deliveries back without an attempt (their destination or tenant is busy), due again at <paramref name="dueAt"/>.</summary>
+    public static Task<int> ReleaseAsync(CallEventsDb db, IReadOnlyCollection<long> seqs, string owner, long dueAt, CancellationToken cancellationToken) =>
+        db.Deliveries.Where(d => seqs.Contains(d.Seq) && d.LeaseOwner == owner && d.State == DeliveryState.Pending)
             .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseOwner, (string?)null).SetProperty(d => d.LeasedUntil, (long?)null)
                 .SetProperty(d => d.DueAt, dueAt), cancellationToken);
 

@@ -11,8 +11,9 @@ namespace CallEvents.Dispatch.Sending;
 
 /// <summary>
 /// The sender: claims due deliveries from the database with a lease, sends each at most
-/// <c>MaxConcurrency</c> at a time and <c>MaxConcurrencyPerDestination</c> per destination (so one
-/// slow receiver cannot take every slot), and records every attempt. It sleeps until intake
+/// <c>MaxConcurrency</c> at a time, <c>MaxConcurrencyPerDestination</c> per destination and
+/// <c>MaxConcurrencyPerTenant</c> per organization (so one slow receiver, or one tenant's many,
+/// cannot take every slot), and records every attempt. It sleeps until intake
 /// wakes it, an attempt finishes, or the poll interval passes on the TimeProvider. A delivery's
 /// stages (<see cref="DeliveryPipeline"/>): claimed and made ready in <see cref="ClaimAndStartAsync"/>,
 /// sent and finished in <see cref="RunAsync"/>, written by the <see cref="AttemptWriter"/>.
@@ -97,7 +98,8 @@ public sealed class DeliverySender(
         }
         // Stage 1 → 2: due queue rows become claimed deliveries, each under this claim's lease.
         var leaseUntil = now + (long)_options.LeaseDuration.TotalMilliseconds;
-        var claimed = await WithDbAsync(db => DeliveryQueue.ClaimAsync(db, _owner, wanted, now, leaseUntil, stoppingToken), stoppingToken);
+        var fullTenants = _slots.FullTenants();
+        var claimed = await WithDbAsync(db => DeliveryQueue.ClaimAsync(db, _owner, wanted, now, leaseUntil, fullTenants, stoppingToken), stoppingToken);
         if (claimed.Count == 0)
         {
             return false;
@@ -105,6 +107,7 @@ public sealed class DeliverySender(
 
         var eventIds = claimed.Select(c => c.EventId).Distinct().ToList();
         var (hooks, secrets) = await LoadTargetsAsync(eventIds, stoppingToken);
+        var busy = new List<long>();
         foreach (var delivery in claimed)
         {
             // Read after the claim committed: an event deleted or disabled before this point is
@@ -115,17 +118,22 @@ public sealed class DeliverySender(
             }
             if (hook.Status != 1)
             {
-                await WithDbAsync(db => DeliveryQueue.ReleaseAsync(db, delivery.Seq, _owner, now, stoppingToken), stoppingToken);
+                await WithDbAsync(db => DeliveryQueue.ReleaseAsync(db, [delivery.Seq], _owner, now, stoppingToken), stoppingToken);
                 continue;
             }
             // Stage 2 → 3: ready to send, waiting for a slot.
             var ready = new DeliveryPipeline.Ready(delivery, hook, secrets.GetValueOrDefault(hook.AppClientId ?? "") ?? [], Destination(hook.Url));
             if (!_slots.TryAdd(ready))
             {
-                // Its destination has its share sending and waiting: back to the queue for a while.
-                var due = now + (long)_options.DestinationBusyDelay.TotalMilliseconds;
-                await WithDbAsync(db => DeliveryQueue.ReleaseAsync(db, delivery.Seq, _owner, due, stoppingToken), stoppingToken);
+                busy.Add(delivery.Seq);
             }
+        }
+        if (busy.Count > 0)
+        {
+            // Their destination or their tenant has its share sending and waiting: back to the
+            // queue for a while, behind what else is due (other tenants' deliveries among it).
+            var due = now + (long)_options.DestinationBusyDelay.TotalMilliseconds;
+            await WithDbAsync(db => DeliveryQueue.ReleaseAsync(db, busy, _owner, due, stoppingToken), stoppingToken);
         }
         StartWaiting();
         return claimed.Count == wanted;
@@ -157,7 +165,8 @@ public sealed class DeliverySender(
         using var scope = scopes.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
         var hooks = await db.PhoneCallEvents.AsNoTracking().Where(p => eventIds.Contains(p.Id))
-            .Select(p => new DeliveryHook(p.Id, p.Method, p.Url, p.Status, p.AppClientId)).ToDictionaryAsync(h => h.Id, cancellationToken);
+            .Join(db.Extensions, p => p.ExtensionId, x => x.Id, (p, x) => new DeliveryHook(p.Id, p.Method, p.Url, p.Status, p.AppClientId, x.OrganizationId))
+            .ToDictionaryAsync(h => h.Id, cancellationToken);
         var clientIds = hooks.Values.Select(h => h.AppClientId).OfType<string>().Distinct().ToList();
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var secrets = await db.AppSigningSecrets.AsNoTracking().Where(s => clientIds.Contains(s.ClientId)).ToListAsync(cancellationToken);
@@ -183,7 +192,7 @@ public sealed class DeliverySender(
             // next waiting delivery while the result waits for the next batch write. The row
             // stays pending and leased until then, so nothing, not even the next event of the
             // same call, can be claimed past it.
-            EndRequest(ready.Destination, recording: true);
+            EndRequest(ready, recording: true);
             sending = false;
             // Stage 4 → 5: the result waits for the writer, which logs it and moves the row on.
             await _writer!.WriteAsync(new DeliveryPipeline.Finished(ready.Delivery, result, started.ToUnixTimeMilliseconds(), latency));
@@ -200,7 +209,7 @@ public sealed class DeliverySender(
         {
             if (sending)
             {
-                EndRequest(ready.Destination, recording: false);
+                EndRequest(ready, recording: false);
             }
             else
             {
@@ -210,9 +219,9 @@ public sealed class DeliverySender(
         }
     }
 
-    private void EndRequest(string destination, bool recording)
+    private void EndRequest(DeliveryPipeline.Ready ready, bool recording)
     {
-        _slots.EndRequest(destination, recording);
+        _slots.EndRequest(ready, recording);
         if (!_stopping.IsCancellationRequested)
         {
             StartWaiting();

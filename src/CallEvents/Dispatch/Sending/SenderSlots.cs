@@ -1,13 +1,14 @@
 namespace CallEvents.Dispatch.Sending;
 
 /// <summary>
-/// The sender's bookkeeping, under one lock: requests in flight (at most <c>MaxConcurrency</c>, and
-/// <c>MaxConcurrencyPerDestination</c> per host:port), claimed deliveries waiting for a slot, and
-/// results waiting to be written. Claimed deliveries wait here so that a finished request starts
-/// the next one at once, without a round trip to the database (the profile of the drain showed
-/// the slots idle while the sender claimed, one round per finished attempt); at most
-/// <c>MaxConcurrencyPerDestination</c> wait per destination, so one slow receiver cannot hold
-/// the claims of the others, and one whose lease is half gone is dropped rather than sent late.
+/// The sender's bookkeeping, under one lock: requests in flight (at most <c>MaxConcurrency</c>,
+/// <c>MaxConcurrencyPerDestination</c> per host:port and <c>MaxConcurrencyPerTenant</c> per
+/// organization), claimed deliveries waiting for a slot, and results waiting to be written.
+/// Claimed deliveries wait here so that a finished request starts the next one at once, without
+/// a round trip to the database (the profile of the drain showed the slots idle while the sender
+/// claimed, one round per finished attempt); at most as many as may be sending wait per
+/// destination and per tenant, so one slow receiver, or one tenant's many, cannot hold the claims
+/// of the others, and one whose lease is half gone is dropped rather than sent late.
 /// </summary>
 public sealed class SenderSlots(DeliveryOptions options)
 {
@@ -15,7 +16,9 @@ public sealed class SenderSlots(DeliveryOptions options)
     private const int MaxHeldPerSlot = 4;
 
     private readonly Lock _lock = new();
+    private readonly int _perTenant = options.EffectiveMaxConcurrencyPerTenant;
     private readonly Dictionary<string, int> _sending = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, int> _sendingByTenant = new(StringComparer.Ordinal);
     private readonly LinkedList<DeliveryPipeline.Ready> _waiting = new();
     private int _running;
     private int _recording;
@@ -36,17 +39,40 @@ public sealed class SenderSlots(DeliveryOptions options)
         }
     }
 
-    /// <summary>Queues a claimed delivery; false when its destination already has its share sending and waiting (release it instead).</summary>
+    /// <summary>
+    /// The tenants with their share sending and waiting: a claim skips their rows (they would only
+    /// be given back), so that a tenant with a long backlog does not fill every claim.
+    /// </summary>
+    public List<string> FullTenants()
+    {
+        lock (_lock)
+        {
+            var held = new Dictionary<string, int>(_sendingByTenant, StringComparer.Ordinal);
+            foreach (var other in _waiting)
+            {
+                held[other.Hook.Tenant] = held.GetValueOrDefault(other.Hook.Tenant) + 1;
+            }
+            return [.. held.Where(t => t.Value >= 2 * _perTenant).Select(t => t.Key)];
+        }
+    }
+
+    /// <summary>
+    /// Queues a claimed delivery; false when its destination or its tenant already has its share
+    /// sending and waiting (release it instead).
+    /// </summary>
     public bool TryAdd(DeliveryPipeline.Ready ready)
     {
         lock (_lock)
         {
             var waiting = 0;
+            var tenantWaiting = 0;
             foreach (var other in _waiting)
             {
                 waiting += string.Equals(other.Destination, ready.Destination, StringComparison.OrdinalIgnoreCase) ? 1 : 0;
+                tenantWaiting += other.Hook.Tenant == ready.Hook.Tenant ? 1 : 0;
             }
-            if (_sending.GetValueOrDefault(ready.Destination) + waiting >= 2 * options.MaxConcurrencyPerDestination)
+            if (_sending.GetValueOrDefault(ready.Destination) + waiting >= 2 * options.MaxConcurrencyPerDestination
+                || _sendingByTenant.GetValueOrDefault(ready.Hook.Tenant) + tenantWaiting >= 2 * _perTenant)
             {
                 return false;
             }
@@ -56,9 +82,10 @@ public sealed class SenderSlots(DeliveryOptions options)
     }
 
     /// <summary>
-    /// Takes the waiting deliveries that may start now (a free slot, their destination below its
-    /// limit) and counts them as sending. Ones whose lease ends before <paramref name="freshUntil"/> are dropped:
-    /// their rows are claimed again once the lease runs out.
+    /// Takes the waiting deliveries that may start now (a free slot, their destination and their
+    /// tenant below their limits) and counts them as sending; the others keep their place, so a
+    /// later delivery of another tenant starts past them. Ones whose lease ends before
+    /// <paramref name="freshUntil"/> are dropped: their rows are claimed again once the lease runs out.
     /// </summary>
     public List<DeliveryPipeline.Ready> TakeStartable(long freshUntil)
     {
@@ -73,10 +100,12 @@ public sealed class SenderSlots(DeliveryOptions options)
                 {
                     _waiting.Remove(node);
                 }
-                else if (_sending.GetValueOrDefault(ready.Destination) < options.MaxConcurrencyPerDestination)
+                else if (_sending.GetValueOrDefault(ready.Destination) < options.MaxConcurrencyPerDestination
+                    && _sendingByTenant.GetValueOrDefault(ready.Hook.Tenant) < _perTenant)
                 {
                     _waiting.Remove(node);
                     _sending[ready.Destination] = _sending.GetValueOrDefault(ready.Destination) + 1;
+                    _sendingByTenant[ready.Hook.Tenant] = _sendingByTenant.GetValueOrDefault(ready.Hook.Tenant) + 1;
                     _running++;
                     start.Add(ready);
                 }
@@ -87,16 +116,14 @@ public sealed class SenderSlots(DeliveryOptions options)
     }
 
     /// <summary>A request is done; <paramref name="recording"/>: its result is now waiting to be written.</summary>
-    public void EndRequest(string destination, bool recording)
+    public void EndRequest(DeliveryPipeline.Ready ready, bool recording)
     {
         lock (_lock)
         {
             _running--;
             _recording += recording ? 1 : 0;
-            if (--_sending[destination] == 0)
-            {
-                _sending.Remove(destination);
-            }
+            Decrement(_sending, ready.Destination);
+            Decrement(_sendingByTenant, ready.Hook.Tenant);
         }
     }
 
@@ -105,6 +132,14 @@ public sealed class SenderSlots(DeliveryOptions options)
         lock (_lock)
         {
             _recording--;
+        }
+    }
+
+    private static void Decrement(Dictionary<string, int> counts, string key)
+    {
+        if (--counts[key] == 0)
+        {
+            counts.Remove(key);
         }
     }
 }
