@@ -10,6 +10,7 @@ import tempfile
 import time
 
 import delivery
+import fairness
 import load
 import report
 from processes import Process, ok, request
@@ -229,7 +230,7 @@ def run_provider(args, provider, work):
     os.makedirs(work, exist_ok=True)
     store = PROVIDERS[provider](os.path.join(work, "data"))
     ctx = Context(args, work, store)
-    results = {"provider": provider, "http": [], "bulk": [], "coldstart": None, "delivery": None}
+    results = {"provider": provider, "http": [], "bulk": [], "coldstart": None, "delivery": None, "fairness": None}
     durabilities = [d for d in args.durability if store.durabilities is None or d in store.durabilities] \
         or store.durabilities
     log(f"{provider}: work directory {work}")
@@ -254,6 +255,9 @@ def run_provider(args, provider, work):
                     if durability == durabilities[0] and {"deliveries", "delivery-latency"} & set(args.scenarios):
                         ports = free_ports(args.baseline_port + 1, delivery.RECEIVER_PORTS)
                         delivery.run_delivery(ctx, server, results, ports, fetch_token(ctx, app="admin"), log)
+                    if durability == durabilities[0] and "fairness" in args.scenarios:
+                        ports = free_ports(args.baseline_port + 1, fairness.HANGING_PORTS + 1)
+                        fairness.run_fairness(ctx, server, results, ports, fetch_token(ctx, app="admin"), log)
                 finally:
                     server.stop()
                 if durability == durabilities[0] and "coldstart" in args.scenarios:

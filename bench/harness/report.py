@@ -96,6 +96,11 @@ def render(args, results):
                      "`psql` process running the same `DELETE … RETURNING id`. Targets: 100,000 in ≤ 1 s and ≤ 2× the CLI.")
     if results.get("delivery"):
         lines += _delivery(results["delivery"])
+    f = results.get("fairness")
+    if f:
+        lines.append(f"\nFairness: a quiet tenant's intake→arrival p50 {f['p50_ms']:.1f} ms, max {f['max_ms']:.1f} ms "
+                     f"({f['samples']} of {f['expected']} arrived) while another tenant's {f['hanging_held']} requests hung "
+                     f"on 8 receivers that never answer, {f['noisy_queued']:,} of its deliveries queued before.")
     if results["coldstart"]:
         c = results["coldstart"]
         runs = ", ".join(f"{t * 1000:.0f}" for t in c["runs_s"])

@@ -108,5 +108,5 @@ HTTP_SCENARIOS = [
 BULK_SIZES = [10, 1_000, 100_000]
 BULK_KINDS = [("by type", 2), ("all", None)]
 
-# Scenarios with their own runner in main.py (deliveries: delivery.py), selectable by --scenarios.
-OTHER_SCENARIOS = ["bulk", "deliveries", "delivery-latency", "coldstart"]
+# Scenarios with their own runner in main.py (deliveries: delivery.py, fairness: fairness.py), selectable by --scenarios.
+OTHER_SCENARIOS = ["bulk", "deliveries", "delivery-latency", "fairness", "coldstart"]
