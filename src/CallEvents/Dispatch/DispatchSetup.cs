@@ -7,6 +7,7 @@ using CallEvents.Dispatch.Sending;
 using CallEvents.Dispatch.Signing;
 using CallEvents.Hosting.Settings;
 using CallEvents.Uapi;
+using CallEvents.Uapi.Declarations;
 
 namespace CallEvents.Dispatch;
 
