@@ -17,6 +17,7 @@ public static class DispatchSetup
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<DeliveryHttp>();
         services.AddScoped<SigningSecrets>();
+        services.AddSingleton<SigningSecretCache>();
         services.AddSingleton<DeliveryPurge>();
         services.AddHostedService(provider => provider.GetRequiredService<DeliveryPurge>());
         if (configuration.GetSection(DeliveryOptions.Section).GetValue(nameof(DeliveryOptions.SenderEnabled), true))

@@ -89,7 +89,8 @@ public static class CommandLine
     internal static async Task<int> WithServices(ParseResult parse, Func<IServiceProvider, Task<int>> action, CancellationToken cancellationToken)
     {
         await using var app = Program.Build(Program.CreateBuilder(HostArgs(parse, quiet: true)));
-        var problem = await SchemaGate.CheckAsync(app.Services, migrate: false, app.Logger, cancellationToken);
+        var problem = await SchemaGate.CheckAsync(app.Services, migrate: false, app.Logger, cancellationToken)
+            ?? await SecretsGate.CheckAsync(app.Services, serving: false, app.Logger, cancellationToken);
         if (problem is not null)
         {
             await Console.Error.WriteLineAsync(problem);

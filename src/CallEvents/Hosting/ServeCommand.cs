@@ -37,7 +37,8 @@ public static class ServeCommand
         var readiness = app.Services.GetRequiredService<DatabaseReadiness>();
         readiness.Hold();
         await app.StartAsync(cancellationToken);
-        var problem = await SchemaGate.WaitAndCheckAsync(app.Services, parse.GetValue(Migrate), app.Logger, cancellationToken);
+        var problem = await SchemaGate.WaitAndCheckAsync(app.Services, parse.GetValue(Migrate), app.Logger, cancellationToken)
+            ?? await SecretsGate.CheckAsync(app.Services, serving: true, app.Logger, cancellationToken);
         if (problem is not null)
         {
             await Console.Error.WriteLineAsync(problem);

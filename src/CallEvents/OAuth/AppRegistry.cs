@@ -11,7 +11,7 @@ namespace CallEvents.OAuth;
 
 /// <summary>Registers apps on accounts and regenerates their secrets (contract §2).</summary>
 public sealed class AppRegistry(CallEventsDb db, IOpenIddictApplicationManager applications, IOpenIddictTokenManager tokens, TimeProvider clock,
-    TokenValidationCache validatedTokens)
+    TokenValidationCache validatedTokens, SigningSecrets signingSecrets)
 {
     public async Task<IssuedCredentials> AddAsync(string accountId, string name, bool trusted, CancellationToken cancellationToken)
     {
@@ -41,14 +41,14 @@ public sealed class AppRegistry(CallEventsDb db, IOpenIddictApplicationManager a
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         await applications.CreateAsync(descriptor, cancellationToken);
         db.Apps.Add(new App { ClientId = clientId, AccountId = accountId, Name = name, Trusted = trusted, CreatedAt = clock.GetUtcNow() });
-        var signing = new AppSigningSecret { ClientId = clientId, Secret = AppSigningSecret.NewSecret(), CreatedAt = clock.GetUtcNow().ToUnixTimeMilliseconds() };
+        var (signing, signingSecret) = signingSecrets.New(clientId);
         db.AppSigningSecrets.Add(signing);
         await db.SaveChangesAsync(cancellationToken);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);
         }
-        return new IssuedCredentials(accountId, clientId, secret) { SigningSecret = signing.Secret };
+        return new IssuedCredentials(accountId, clientId, secret) { SigningSecret = signingSecret };
     }
 
     /// <summary>A new secret; every token the app holds stops working at once, on every node.</summary>
