@@ -45,7 +45,7 @@ public static class SealedValues
     }
 
     /// <summary>
-    /// Seals the values an earlier version stored in the clear; the number sealed. Each update is
+    /// Seals the values an earlier version stored in the clear; the number of values sealed. Each update is
     /// conditional on the plaintext still being there, so nodes upgrading at once do not undo
     /// each other's (and both ciphertexts of one plaintext open to it anyway).
     /// </summary>
@@ -68,9 +68,10 @@ public static class SealedValues
                 var context = AppSigningSecret(plain.ClientId);
                 var secret = SecretsKey.IsSealed(plain.Secret) ? plain.Secret : key.Seal(plain.Secret, context);
                 var previous = plain.PreviousSecret is null || SecretsKey.IsSealed(plain.PreviousSecret) ? plain.PreviousSecret : key.Seal(plain.PreviousSecret, context);
-                sealedCount += await db.AppSigningSecrets
+                var updated = await db.AppSigningSecrets
                     .Where(s => s.ClientId == plain.ClientId && s.Secret == plain.Secret && s.PreviousSecret == plain.PreviousSecret)
                     .ExecuteUpdateAsync(set => set.SetProperty(s => s.Secret, secret).SetProperty(s => s.PreviousSecret, previous), cancellationToken);
+                sealedCount += updated * ((secret == plain.Secret ? 0 : 1) + (previous == plain.PreviousSecret ? 0 : 1));
             }
         }
         return sealedCount;
