@@ -45,13 +45,24 @@ public sealed class PrivateFilesTests
     {
         var root = NewRoot();
         var data = Path.Combine(root, "data");
-        await using var node = await ServeAsync(root, data);
+        var ring = Path.Combine(data, SecretsSetup.KeyRingDirectoryName);
+        string ringKey;
+        await using (var node = await ServeAsync(root, data))
+        {
+            ringKey = await KeyRingFileAsync(ring);
+            var xml = await File.ReadAllTextAsync(ringKey);
+            Assert.Contains($"<{KeyRingEncryptor.ElementName}", xml, StringComparison.Ordinal);
+            Assert.DoesNotContain("<masterKey", xml, StringComparison.Ordinal);
+            Assert.DoesNotContain("DataProtection", node.Output, StringComparison.Ordinal); // neither warning nor error from it
+        }
 
-        var ringKey = await KeyRingFileAsync(Path.Combine(data, SecretsSetup.KeyRingDirectoryName));
-        var xml = await File.ReadAllTextAsync(ringKey);
-        Assert.Contains($"<{KeyRingEncryptor.ElementName}", xml, StringComparison.Ordinal);
-        Assert.DoesNotContain("<masterKey", xml, StringComparison.Ordinal);
-        Assert.DoesNotContain("DataProtection", node.Output, StringComparison.Ordinal); // neither warning nor error from it
+        // The next start reads (opens) the ring it left, rather than failing on it and making another key.
+        await using (var again = await ServeAsync(root, data))
+        {
+            Assert.Equal(ringKey, await KeyRingFileAsync(ring));
+            Assert.DoesNotContain("DataProtection", again.Output, StringComparison.Ordinal);
+        }
+        Assert.Equal([ringKey], Directory.GetFiles(ring));
         Assert.False(Directory.Exists(Path.Combine(root, "home", ".aspnet")), "the key ring went to the home directory");
     }
 

@@ -10,8 +10,8 @@ namespace CallEvents.Dispatch.Signing;
 /// sealed (Storage/Secrets/SecretsKey.cs). The sender signs every delivery, and reads its apps'
 /// rows once per claimed batch as before; each stored value is opened once and remembered, keyed
 /// by the app and checked against the stored (sealed) text, so a rotation anywhere, which stores
-/// a new sealed value, is a miss and never a stale secret. Per delivery that costs a string
-/// comparison, not an AES-GCM operation.
+/// a new sealed value, is a miss and never a stale secret. A claimed batch costs a string
+/// comparison per app, not an AES-GCM operation.
 /// </summary>
 public sealed class SigningSecretCache(SecretsKey key, ILogger<SigningSecretCache> logger)
 {

@@ -36,9 +36,9 @@ public static class SecretStampHandlers
 
     /// <summary>
     /// At validation (only when the <see cref="TokenValidationCache"/> misses): a stamped token is
-    /// refused when its app is gone or no longer trusted, or its stamp is not the app's current one. A token issued
-    /// before stamps existed has a token entry instead, which OpenIddict's own token entry
-    /// validation checks (it runs just before this); a token with neither is refused.
+    /// refused when its app is gone or no longer trusted, or its stamp is not the app's current
+    /// one. A token issued before stamps existed has a token entry instead, which OpenIddict's own
+    /// token entry validation checks (it runs just before this); a token with neither is refused.
     /// </summary>
     public sealed class RefuseStaleStamps(CallEventsDb db) : IOpenIddictValidationHandler<OpenIddictValidationEvents.ValidateTokenContext>
     {
