@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using CallEvents.OAuth.Tokens;
 using CallEvents.Storage.Secrets;
-using CallEvents.Tests.Cli;
 using CallEvents.Tests.Infrastructure;
 using CallEvents.Tests.ScaleOut;
 using Microsoft.IdentityModel.Tokens;
