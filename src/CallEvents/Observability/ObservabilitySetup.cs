@@ -1,5 +1,5 @@
-using CallEvents.Hosting.Settings;
 using CallEvents.Dispatch;
+using CallEvents.Hosting.Settings;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;

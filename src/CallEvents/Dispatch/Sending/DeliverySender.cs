@@ -1,5 +1,6 @@
 using CallEvents.Dispatch.Attempts;
 using CallEvents.Dispatch.Queue;
+using CallEvents.Dispatch.Signing;
 using CallEvents.Hosting.Startup;
 using CallEvents.Observability;
 using CallEvents.Storage;
@@ -168,11 +169,15 @@ public sealed class DeliverySender(
             .Join(db.Extensions, p => p.ExtensionId, x => x.Id, (p, x) => new DeliveryHook(p.Id, p.Method, p.Url, p.Status, p.AppClientId, x.OrganizationId))
             .ToDictionaryAsync(h => h.Id, cancellationToken);
         var clientIds = hooks.Values.Select(h => h.AppClientId).OfType<string>().Distinct().ToList();
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var secrets = await db.AppSigningSecrets.AsNoTracking().Where(s => clientIds.Contains(s.ClientId)).ToListAsync(cancellationToken);
-        return (hooks, secrets.ToDictionary(s => s.ClientId, s => (IReadOnlyList<string>)(s.PreviousSecret is not null && s.PreviousValidUntil > now
-            ? [s.Secret, s.PreviousSecret]
-            : [s.Secret])));
+        var (secrets, unopenable) = await scope.ServiceProvider.GetRequiredService<SigningSecretCache>()
+            .ForClientsAsync(db, clientIds, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        // A hook whose app's secret does not open is left out like a deleted one: its delivery
+        // stays leased and is claimed again after the lease, never sent unsigned.
+        if (unopenable.Count > 0)
+        {
+            hooks = hooks.Where(h => h.Value.AppClientId is null || !unopenable.Contains(h.Value.AppClientId)).ToDictionary();
+        }
+        return (hooks, secrets);
     }
 
     private async Task RunAsync(DeliveryPipeline.Ready ready, CancellationToken stoppingToken)
