@@ -10,7 +10,8 @@
 Hooks: RECEIVER_PORTS PhoneCallEvents (type 0 dial-in, method 1 POST; signing is always on) on
 DELIVERY_EXTENSION, each to its own receiver port: the sender allows
 Delivery:MaxConcurrencyPerDestination (4) requests in flight per host:port and
-Delivery:MaxConcurrency (32) per node, so 8 destinations let it use all 32.
+Delivery:MaxConcurrency (32) per node, so 8 destinations would let it use all 32; one tenant gets
+Delivery:MaxConcurrencyPerTenant of them (8 by default).
 """
 import http.client
 import json

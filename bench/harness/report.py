@@ -98,9 +98,10 @@ def render(args, results):
         lines += _delivery(results["delivery"])
     f = results.get("fairness")
     if f:
-        lines.append(f"\nFairness: a quiet tenant's intake→arrival p50 {f['p50_ms']:.1f} ms, max {f['max_ms']:.1f} ms "
-                     f"({f['samples']} of {f['expected']} arrived) while another tenant's {f['hanging_held']} requests hung "
-                     f"on 8 receivers that never answer, {f['noisy_queued']:,} of its deliveries queued before.")
+        figures = f"p50 {f['p50_ms']:.1f} ms, max {f['max_ms']:.1f} ms" if f["samples"] else "none arrived"
+        lines.append(f"\nFairness: a quiet tenant's intake→arrival {figures} ({f['samples']} of {f['expected']} arrived within "
+                     f"the bounded wait) while another tenant held {f['hanging_held']} connections on 8 receivers that "
+                     f"never answer, {f['noisy_queued']:,} of its deliveries queued before.")
     if results["coldstart"]:
         c = results["coldstart"]
         runs = ", ".join(f"{t * 1000:.0f}" for t in c["runs_s"])

@@ -29,6 +29,14 @@ public sealed class DeliverySender(
     private readonly HashSet<Task> _inFlight = [];
     private AttemptWriter? _writer;
     private long _nextSweep = long.MinValue;
+
+    /// <summary>
+    /// The last claim skipped full tenants and found nothing else due: a finished request adds
+    /// nothing due for the others, so it wakes the sender only when it makes its tenant not full
+    /// (intake, a replay and the poll timer still wake it). Without this, every finished request
+    /// of a busy tenant would be a claim reading past its whole backlog.
+    /// </summary>
+    private volatile bool _othersDrained;
     private CancellationToken _stopping;
 
     public int SlotsInUse => _slots.Running;
@@ -101,6 +109,7 @@ public sealed class DeliverySender(
         var leaseUntil = now + (long)_options.LeaseDuration.TotalMilliseconds;
         var fullTenants = _slots.FullTenants();
         var claimed = await WithDbAsync(db => DeliveryQueue.ClaimAsync(db, _owner, wanted, now, leaseUntil, fullTenants, stoppingToken), stoppingToken);
+        _othersDrained = fullTenants.Count > 0 && claimed.Count < wanted;
         if (claimed.Count == 0)
         {
             return false;
@@ -219,19 +228,25 @@ public sealed class DeliverySender(
             else
             {
                 _slots.EndRecording();
-                signal.Wake();
+                if (!_othersDrained)
+                {
+                    signal.Wake();
+                }
             }
         }
     }
 
     private void EndRequest(DeliveryPipeline.Ready ready, bool recording)
     {
-        _slots.EndRequest(ready, recording);
+        var freed = _slots.EndRequest(ready, recording);
         if (!_stopping.IsCancellationRequested)
         {
             StartWaiting();
         }
-        signal.Wake(); // a claim may now take more
+        if (!_othersDrained || freed)
+        {
+            signal.Wake(); // a claim may now take more
+        }
     }
 
     private async Task<AttemptResult> SendAsync(DeliveryPipeline.Claimed delivery, DeliveryHook hook, IReadOnlyList<string> secrets, DateTimeOffset now, CancellationToken stoppingToken)

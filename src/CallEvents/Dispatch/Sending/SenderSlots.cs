@@ -17,6 +17,18 @@ public sealed class SenderSlots(DeliveryOptions options)
 
     private readonly Lock _lock = new();
     private readonly int _perTenant = options.EffectiveMaxConcurrencyPerTenant;
+
+    /// <summary>The smallest claim while deliveries are held: a quarter of the slots.</summary>
+    private readonly int _batch = Math.Max(1, options.MaxConcurrency / 4);
+
+    /// <summary>
+    /// The most deliveries one tenant may hold (sending and waiting): all a claim may hold but one
+    /// batch, so that a claim for the others always has room; as many as a lone tenant would
+    /// keep waiting, so that it is not given back what it would send next.
+    /// </summary>
+    private readonly int _tenantHeld = Math.Max(2 * options.EffectiveMaxConcurrencyPerTenant, 2 * options.MaxConcurrency - Math.Max(1, options.MaxConcurrency / 4));
+
+    private readonly Dictionary<string, int> _heldByTenant = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _sending = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, int> _sendingByTenant = new(StringComparer.Ordinal);
     private readonly LinkedList<DeliveryPipeline.Ready> _waiting = new();
@@ -26,7 +38,11 @@ public sealed class SenderSlots(DeliveryOptions options)
     /// <summary>Requests in flight now (read without the lock: a gauge's snapshot).</summary>
     public int Running => Volatile.Read(ref _running);
 
-    /// <summary>How many deliveries a claim may take now: enough to fill every slot and keep as many waiting.</summary>
+    /// <summary>
+    /// How many deliveries a claim may take now: enough to fill every slot and keep as many
+    /// waiting, but no more than the tenant holding the most (of those not full) may still take,
+    /// so that a lone tenant's claims are not given back in part.
+    /// </summary>
     public int Wanted()
     {
         lock (_lock)
@@ -35,48 +51,49 @@ public sealed class SenderSlots(DeliveryOptions options)
             var wanted = Math.Min(2 * options.MaxConcurrency - held, MaxHeldPerSlot * options.MaxConcurrency - held - _recording);
             // While deliveries are held, claim in batches of a quarter of the slots at least:
             // a claim per finished request would be a write transaction per delivery again.
-            return wanted >= Math.Max(1, options.MaxConcurrency / 4) || (held == 0 && wanted > 0) ? wanted : 0;
+            if (!(wanted >= _batch || (held == 0 && wanted > 0)))
+            {
+                return 0;
+            }
+            var most = _heldByTenant.Values.Where(h => !IsFull(h)).DefaultIfEmpty(0).Max();
+            return Math.Min(wanted, _tenantHeld - most);
         }
     }
 
     /// <summary>
-    /// The tenants with their share sending and waiting: a claim skips their rows (they would only
+    /// The tenants that cannot take a claim's batch more: a claim skips their rows (they would only
     /// be given back), so that a tenant with a long backlog does not fill every claim.
     /// </summary>
     public List<string> FullTenants()
     {
         lock (_lock)
         {
-            var held = new Dictionary<string, int>(_sendingByTenant, StringComparer.Ordinal);
-            foreach (var other in _waiting)
-            {
-                held[other.Hook.Tenant] = held.GetValueOrDefault(other.Hook.Tenant) + 1;
-            }
-            return [.. held.Where(t => t.Value >= 2 * _perTenant).Select(t => t.Key)];
+            return [.. _heldByTenant.Where(t => IsFull(t.Value)).Select(t => t.Key)];
         }
     }
 
+    private bool IsFull(int held) => held > _tenantHeld - _batch;
+
     /// <summary>
-    /// Queues a claimed delivery; false when its destination or its tenant already has its share
-    /// sending and waiting (release it instead).
+    /// Queues a claimed delivery; false when its destination already has its share sending and
+    /// waiting, or its tenant holds its most (release it instead).
     /// </summary>
     public bool TryAdd(DeliveryPipeline.Ready ready)
     {
         lock (_lock)
         {
             var waiting = 0;
-            var tenantWaiting = 0;
             foreach (var other in _waiting)
             {
                 waiting += string.Equals(other.Destination, ready.Destination, StringComparison.OrdinalIgnoreCase) ? 1 : 0;
-                tenantWaiting += other.Hook.Tenant == ready.Hook.Tenant ? 1 : 0;
             }
             if (_sending.GetValueOrDefault(ready.Destination) + waiting >= 2 * options.MaxConcurrencyPerDestination
-                || _sendingByTenant.GetValueOrDefault(ready.Hook.Tenant) + tenantWaiting >= 2 * _perTenant)
+                || _heldByTenant.GetValueOrDefault(ready.Hook.Tenant) >= _tenantHeld)
             {
                 return false;
             }
             _waiting.AddLast(ready);
+            _heldByTenant[ready.Hook.Tenant] = _heldByTenant.GetValueOrDefault(ready.Hook.Tenant) + 1;
             return true;
         }
     }
@@ -99,6 +116,7 @@ public sealed class SenderSlots(DeliveryOptions options)
                 if (ready.Delivery.Lease is { } lease && lease.Until < freshUntil)
                 {
                     _waiting.Remove(node);
+                    Decrement(_heldByTenant, ready.Hook.Tenant);
                 }
                 else if (_sending.GetValueOrDefault(ready.Destination) < options.MaxConcurrencyPerDestination
                     && _sendingByTenant.GetValueOrDefault(ready.Hook.Tenant) < _perTenant)
@@ -115,8 +133,11 @@ public sealed class SenderSlots(DeliveryOptions options)
         return start;
     }
 
-    /// <summary>A request is done; <paramref name="recording"/>: its result is now waiting to be written.</summary>
-    public void EndRequest(DeliveryPipeline.Ready ready, bool recording)
+    /// <summary>
+    /// A request is done; <paramref name="recording"/>: its result is now waiting to be written.
+    /// True when its tenant was full and is no more (a claim may take its rows again).
+    /// </summary>
+    public bool EndRequest(DeliveryPipeline.Ready ready, bool recording)
     {
         lock (_lock)
         {
@@ -124,6 +145,9 @@ public sealed class SenderSlots(DeliveryOptions options)
             _recording += recording ? 1 : 0;
             Decrement(_sending, ready.Destination);
             Decrement(_sendingByTenant, ready.Hook.Tenant);
+            var wasFull = IsFull(_heldByTenant[ready.Hook.Tenant]);
+            Decrement(_heldByTenant, ready.Hook.Tenant);
+            return wasFull && !IsFull(_heldByTenant.GetValueOrDefault(ready.Hook.Tenant));
         }
     }
 
