@@ -35,6 +35,7 @@ public static class OAuthSetup
                 server.AllowClientCredentialsFlow();
                 server.SetAccessTokenLifetime(AccessTokenLifetime);
                 server.AddEventHandler(TokenEndpoint.WholeExpiresIn.Descriptor); // "expires_in":3600, not 3599
+                server.AddEventHandler(TokenEndpoint.FormWithinLimits.Descriptor); // a form it cannot read: invalid_request, not 500
                 server.AddEventHandler(SecretStampHandlers.NoEntryForStampedTokens.Descriptor);
                 // Signed (JWS) rather than encrypted tokens: validation costs one signature check,
                 // and the only claims are the caller's own account ids. The characters are
@@ -54,7 +55,8 @@ public static class OAuthSetup
                 validation.UseLocalServer();
                 validation.EnableTokenEntryValidation(); // tokens issued before stamps, until they expire
                 validation.AddEventHandler(SecretStampHandlers.RefuseStaleStamps.Descriptor);
-                validation.UseAspNetCore();
+                // Tokens come in the header or ?accessRequestToken, never in a form body: otherwise an unauthenticated request's form is read (and can fail) before its 401.
+                validation.UseAspNetCore().DisableAccessTokenExtractionFromBodyForm();
             });
 
         services.AddOptions<OpenIddictServerOptions>().Configure<IServiceProvider>((options, provider) =>

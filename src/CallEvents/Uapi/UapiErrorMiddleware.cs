@@ -34,9 +34,11 @@ public sealed class UapiErrorMiddleware(RequestDelegate next, ILogger<UapiErrorM
                 : UapiError.RequestInvalid);
             return;
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception exception) when ((exception is OperationCanceledException or IOException) && context.RequestAborted.IsCancellationRequested)
         {
-            return; // the client went away; there is no one to answer
+            // The client went away (a reset in the middle of its body is an IOException): there is
+            // no one to answer, and nothing to log, or any client could write stack traces at will.
+            return;
         }
         catch (Exception exception) when (!context.Response.HasStarted)
         {
