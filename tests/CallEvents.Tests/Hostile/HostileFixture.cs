@@ -73,6 +73,41 @@ public sealed class HostileFixture : IAsyncLifetime
             ?? throw new InvalidOperationException("The intake queued no delivery.");
     }
 
+    /// <summary>
+    /// Sends <paramref name="request"/> over a connection of its own and asserts what holds for
+    /// every request, whatever it is: if refused (not 2xx) it changed nothing in the database, and
+    /// the server logged at most one line for it, never an error, never an exception.
+    /// </summary>
+    public async Task<RawHttp.Response> SendAsync(HostileRequest request)
+    {
+        var before = await Database.TakeAsync();
+        var mark = Logs.Count;
+        var response = await RawHttp.SendAsync(Host.BaseAddress,
+            RawHttp.Request(Host.BaseAddress, request.Method, request.Target, request.Headers, request.Body, request.ChunkSize));
+        var lines = Logs.Since(mark);
+        var after = await Database.TakeAsync();
+        Assert.True(response.Status is >= 200 and < 300 || before == after, $"a refused request ({response}) changed the database:\n{before}\n{after}");
+        Assert.True(lines.Count <= 1, $"{lines.Count} log lines for one request ({response}):\n{string.Join('\n', lines)}");
+        Assert.DoesNotContain(lines, line => line.Level >= LogLevel.Error || line.Exception is not null);
+        return response;
+    }
+
+    /// <summary>A request as the tests below write it: headers by name, a body as text.</summary>
+    public static HostileRequest Request(RouteKind kind, string method, string target, string? body = null, string? contentType = null,
+        string? authorization = null, int chunkSize = 0)
+    {
+        var headers = new List<KeyValuePair<string, string>>();
+        if (authorization is not null)
+        {
+            headers.Add(new("Authorization", authorization));
+        }
+        if (contentType is not null)
+        {
+            headers.Add(new("Content-Type", contentType));
+        }
+        return new HostileRequest(kind, method, target, headers, body is null ? null : System.Text.Encoding.UTF8.GetBytes(body), chunkSize, false);
+    }
+
     public async Task DisposeAsync()
     {
         if (_host is not null)
