@@ -78,12 +78,15 @@ public sealed class HostileFixture : IAsyncLifetime
     /// every request, whatever it is: if refused (not 2xx) it changed nothing in the database, and
     /// the server logged at most one line for it, never an error, never an exception.
     /// </summary>
-    public async Task<RawHttp.Response> SendAsync(HostileRequest request)
+    public Task<RawHttp.Response> SendAsync(HostileRequest request) =>
+        SendAsync(RawHttp.Request(Host.BaseAddress, request.Method, request.Target, request.Headers, request.Body, request.ChunkSize));
+
+    /// <inheritdoc cref="SendAsync(HostileRequest)"/>
+    public async Task<RawHttp.Response> SendAsync(byte[] request)
     {
         var before = await Database.TakeAsync();
         var mark = Logs.Count;
-        var response = await RawHttp.SendAsync(Host.BaseAddress,
-            RawHttp.Request(Host.BaseAddress, request.Method, request.Target, request.Headers, request.Body, request.ChunkSize));
+        var response = await RawHttp.SendAsync(Host.BaseAddress, request);
         var lines = Logs.Since(mark);
         var after = await Database.TakeAsync();
         Assert.True(response.Status is >= 200 and < 300 || before == after, $"a refused request ({response}) changed the database:\n{before}\n{after}");
