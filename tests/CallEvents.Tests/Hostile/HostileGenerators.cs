@@ -262,6 +262,18 @@ public sealed class HostileGenerators(HostileFixture fixture)
     /// <summary>Kestrel's limit on the request line (KestrelServerLimits.MaxRequestLineSize, 8 KiB), less room for " HTTP/1.1".</summary>
     private const int MaxRequestLine = 8 * 1024 - 16;
 
+    /// <summary>Query strings on the routes that read one, on valid paths, with a token that may use them.</summary>
+    public Gen<HostileRequest> QueriesOnValidPaths => Gen.Select(
+            Gen.OneOf(
+                ("GET", Events), ("GET", Events + "/0"), ("GET", Events + "/0/{id}"), ("GET", Events + "/0/{id}/deliveries"),
+                ("POST", Events + "/0/{id}/deliveries/replay"), ("DELETE", Events + "/3"), ("GET", "/uapi/apps/@me/signingSecret")),
+            Queries, Gen.Bool)
+        .Select((route, query, header) => new HostileRequest(RouteKind.Uapi, route.Item1,
+            route.Item2.Replace("{id}", fixture.EventId, StringComparison.Ordinal) + query,
+            Headers(header ? "Bearer " + fixture.UserToken : null, [], null), null, 0, KestrelRefuses(route.Item1, route.Item2 + query)));
+
+    private const string Events = $"/uapi/extensions/@me/{HostileFixture.Extension}/phoneCallEvents";
+
     /// <summary>The routes that read a body (and some that ignore one), on valid paths, mostly with a token that may use them.</summary>
     public Gen<HostileRequest> BodiesOnEveryRoute => Gen.Select(
             Gen.OneOf(
