@@ -268,9 +268,12 @@ public sealed class HostileGenerators(HostileFixture fixture)
                 ("GET", Events), ("GET", Events + "/0"), ("GET", Events + "/0/{id}"), ("GET", Events + "/0/{id}/deliveries"),
                 ("POST", Events + "/0/{id}/deliveries/replay"), ("DELETE", Events + "/3"), ("GET", "/uapi/apps/@me/signingSecret")),
             Queries, Gen.Bool)
-        .Select((route, query, header) => new HostileRequest(RouteKind.Uapi, route.Item1,
-            route.Item2.Replace("{id}", fixture.EventId, StringComparison.Ordinal) + query,
-            Headers(header ? "Bearer " + fixture.UserToken : null, [], null), null, 0, KestrelRefuses(route.Item1, route.Item2 + query)));
+        .Select((route, query, header) =>
+        {
+            var target = route.Item2.Replace("{id}", fixture.EventId, StringComparison.Ordinal) + query;
+            return new HostileRequest(RouteKind.Uapi, route.Item1, target, Headers(header ? "Bearer " + fixture.UserToken : null, [], null), null, 0,
+                KestrelRefuses(route.Item1, target));
+        });
 
     private const string Events = $"/uapi/extensions/@me/{HostileFixture.Extension}/phoneCallEvents";
 
