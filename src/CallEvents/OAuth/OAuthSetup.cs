@@ -55,7 +55,7 @@ public static class OAuthSetup
                 validation.UseLocalServer();
                 validation.EnableTokenEntryValidation(); // tokens issued before stamps, until they expire
                 validation.AddEventHandler(SecretStampHandlers.RefuseStaleStamps.Descriptor);
-                // Tokens come in the header or ?accessRequestToken, never in a form body: otherwise an unauthenticated request's form is read (and can fail) before its 401.
+                // Never a token from a form body: else a request's form is read (and can fail, a 500) before its 401 (SECURITY.md).
                 validation.UseAspNetCore().DisableAccessTokenExtractionFromBodyForm();
             });
 

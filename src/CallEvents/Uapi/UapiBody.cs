@@ -71,7 +71,7 @@ public static class UapiBody
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
             while (reader.Read())
             {
-                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+                if (reader.TokenType is (JsonTokenType.String or JsonTokenType.PropertyName) && reader.ValueIsEscaped)
                 {
                     _ = reader.GetString();
                 }

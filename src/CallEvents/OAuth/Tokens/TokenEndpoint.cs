@@ -133,7 +133,7 @@ public static class TokenEndpoint
             }
             catch (InvalidDataException)
             {
-                Reject(context, "The form has too many fields, or a field name or value that is too long.");
+                Reject(context, "The form has too many fields, or a field name that is too long.");
             }
             catch (BadHttpRequestException exception)
             {
