@@ -1,4 +1,5 @@
 using CallEvents.Storage;
+using Microsoft.AspNetCore.Connections;
 
 namespace CallEvents.Uapi;
 
@@ -34,10 +35,12 @@ public sealed class UapiErrorMiddleware(RequestDelegate next, ILogger<UapiErrorM
                 : UapiError.RequestInvalid);
             return;
         }
-        catch (Exception exception) when ((exception is OperationCanceledException or IOException) && context.RequestAborted.IsCancellationRequested)
+        catch (Exception exception) when (ClientWentAway(context, exception))
         {
-            // The client went away (a reset in the middle of its body is an IOException): there is
-            // no one to answer, and nothing to log, or any client could write stack traces at will.
+            // There is no one to answer, and nothing to log, or any client could write stack traces
+            // at will. Aborting tells Kestrel not to drain a body whose connection is gone (which it
+            // would log as an error of its own).
+            context.Abort();
             return;
         }
         catch (Exception exception) when (!context.Response.HasStarted)
@@ -70,6 +73,14 @@ public sealed class UapiErrorMiddleware(RequestDelegate next, ILogger<UapiErrorM
             await UapiJson.WriteErrorAsync(context, empty!);
         }
     }
+
+    /// <summary>
+    /// The client reset its connection (a read of its body throws ConnectionResetException, at
+    /// times before RequestAborted is signalled) or the request was aborted while it was served.
+    /// </summary>
+    private static bool ClientWentAway(HttpContext context, Exception exception) =>
+        exception is ConnectionResetException
+        || ((exception is OperationCanceledException or IOException) && context.RequestAborted.IsCancellationRequested);
 
     private static bool IsApiPath(PathString path) =>
         path.StartsWithSegments("/uapi") || path.StartsWithSegments("/pbx");
