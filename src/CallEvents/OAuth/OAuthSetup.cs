@@ -38,6 +38,7 @@ public static class OAuthSetup
                 server.AllowClientCredentialsFlow();
                 server.SetAccessTokenLifetime(AccessTokenLifetime);
                 server.AddEventHandler(TokenEndpoint.WholeExpiresIn.Descriptor); // "expires_in":3600, not 3599
+                server.AddEventHandler(TokenEndpoint.FormWithinLimits.Descriptor); // a form it cannot read: invalid_request, not 500
                 server.AddEventHandler(SecretStampHandlers.NoEntryForStampedTokens.Descriptor);
                 // Signed (JWS) rather than encrypted tokens: validation costs one signature check,
                 // and the only claims are the caller's own account ids. The characters are
@@ -57,7 +58,8 @@ public static class OAuthSetup
                 validation.UseLocalServer();
                 validation.EnableTokenEntryValidation(); // tokens issued before stamps, until they expire
                 validation.AddEventHandler(SecretStampHandlers.RefuseStaleStamps.Descriptor);
-                validation.UseAspNetCore();
+                // Never a token from a form body: else a request's form is read (and can fail, a 500) before its 401 (SECURITY.md).
+                validation.UseAspNetCore().DisableAccessTokenExtractionFromBodyForm();
             });
 
         services.AddSettings<OAuthOptions>();
