@@ -1,0 +1,69 @@
+using System.CommandLine;
+using CallEvents.Cli.Client;
+using CallEvents.Hosting;
+
+namespace CallEvents.Cli.Commands;
+
+/// <summary>
+/// <c>callevents login</c> keeps a server and an app's credentials in the profile (after
+/// checking them with a token request), so later commands need no flags; <c>logout</c> removes it.
+/// </summary>
+public static class LoginCommands
+{
+    public static Command Login()
+    {
+        var login = new Command("login", $"""
+            Check an app's credentials against a server (by getting a token) and keep them for later commands,
+            in {ProfileFile.Path} (readable by you only). Flags and CALLEVENTS_* variables still win over it.
+            Without --client-secret (or CALLEVENTS_CLIENT_SECRET), it is asked for on the terminal.
+
+            Example:
+              callevents login --server http://127.0.0.1:5080 --client-id ID
+            """);
+        login.SetAction(async (parse, ct) =>
+        {
+            // The profile being replaced lends nothing: login takes credentials from the flags or the environment only.
+            var connection = ServerConnection.Resolve(parse.GetValue(ClientOptions.Server), parse.GetValue(ClientOptions.ClientId),
+                parse.GetValue(ClientOptions.ClientSecret), useProfile: false);
+            if (connection.ClientSecret is null && connection.ClientId is not null && Terminal.CanAsk)
+            {
+                connection = connection with { ClientSecret = Terminal.AskSecret($"Client secret of {connection.ClientId}:") };
+            }
+            using (await UapiClient.ConnectAsync(connection, ct))
+            {
+                // a token was issued: the credentials work on this server
+            }
+            var profile = new Profile(connection.Display, connection.ClientId!, connection.ClientSecret!);
+            ProfileFile.Write(profile);
+            if (parse.GetValue(ClientOptions.Json))
+            {
+                CommandLine.Print(new { profile.Server, profile.ClientId, Profile = ProfileFile.Path });
+            }
+            else
+            {
+                Console.WriteLine($"Logged in to {profile.Server} as {profile.ClientId}; saved in {ProfileFile.Path}.");
+            }
+            return ExitCodes.Ok;
+        });
+        return login.WithConnection();
+    }
+
+    public static Command Logout()
+    {
+        var logout = new Command("logout", $"Remove the profile `callevents login` wrote ({ProfileFile.Path}).") { ClientOptions.Json };
+        logout.SetAction(parse =>
+        {
+            var removed = ProfileFile.Delete();
+            if (parse.GetValue(ClientOptions.Json))
+            {
+                CommandLine.Print(new { Profile = ProfileFile.Path, Removed = removed });
+            }
+            else
+            {
+                Console.WriteLine(removed ? $"Removed {ProfileFile.Path}." : $"No profile at {ProfileFile.Path}: nothing to remove.");
+            }
+            return ExitCodes.Ok;
+        });
+        return logout;
+    }
+}
