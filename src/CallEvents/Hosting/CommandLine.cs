@@ -34,6 +34,11 @@ public static partial class CommandLine
         var parse = Build().Parse(args);
         if (parse.Action is ParseErrorAction)
         {
+            // A mistyped subcommand ("pce lst") is only "Required command was not provided": say which word was not understood.
+            foreach (var token in parse.UnmatchedTokens.Where(t => !parse.Errors.Any(e => e.Message.Contains($"'{t}'", StringComparison.Ordinal))))
+            {
+                await Console.Error.WriteLineAsync($"Unrecognized command or argument '{token}'.");
+            }
             foreach (var error in parse.Errors)
             {
                 await Console.Error.WriteLineAsync(error.Message);
@@ -111,14 +116,8 @@ public static partial class CommandLine
 
     public static RootCommand Build()
     {
-        var root = new RootCommand("""
-            CallEvents: HTTP hooks on PBX extensions (UAPI PhoneCallEvents). With no command: serve.
-
-            Examples:
-              callevents serve
-              callevents login --client-id ID --client-secret SECRET
-              callevents pce list --extension 0003*210
-            """);
+        var root = new RootCommand("CallEvents: HTTP hooks on PBX extensions (UAPI PhoneCallEvents). With no command: serve.")
+            .WithExamples("callevents serve", "callevents demo --json", "callevents login --client-id ID --client-secret SECRET", "callevents pce list --extension 0003*210");
         var serve = ServeCommand.Create();
         root.TreatUnmatchedTokensAsErrors = false;
         root.Options.Add(ServeCommand.Urls);
@@ -138,7 +137,26 @@ public static partial class CommandLine
         root.Subcommands.Add(DeliveriesCommands.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(ListenCommand.Create());
+        AddProvisioningExamples(root);
+        CommandExamples.ShowInHelp(root);
         return root;
+    }
+
+    /// <summary>The examples of the commands that work on the database (Hosting/ProvisioningCommands.cs, Dispatch/Tools).</summary>
+    private static void AddProvisioningExamples(RootCommand root)
+    {
+        Command Find(params string[] path) =>
+            path.Aggregate((Command)root, (command, name) => command.Subcommands.Single(c => c.Name == name));
+        Find("serve").WithExamples("callevents serve --urls http://127.0.0.1:5081", "callevents serve --migrate --Database:Provider=Postgres --Database:ConnectionString='Host=…'");
+        Find("migrate").WithExamples("callevents migrate --Database:Provider=Postgres --Database:ConnectionString='Host=…'");
+        Find("demo").WithExamples("callevents demo --json --DataDirectory=/var/lib/callevents");
+        Find("accounts", "add").WithExamples("callevents accounts add --kind Organization --name 'Org 7' --id org7 --parent sp-demo --code 0007");
+        Find("accounts", "deny").WithExamples("callevents accounts deny --account org7");
+        Find("extensions", "add").WithExamples("callevents extensions add --number 0007*300 --type PhoneTerminal --owner uma.7");
+        Find("apps", "add").WithExamples("callevents apps add --account uma.7 --trusted --name CRM --json");
+        Find("apps", "regenerate-secret").WithExamples("callevents apps regenerate-secret --client-id app_…");
+        Find("apps", "signing-secret").WithExamples("callevents apps signing-secret --client-id app_…");
+        Find("listen").WithExamples("callevents listen --port 9000 --secret whsec_…", "callevents listen --port 9000 --status 503");
     }
 
     private static Command MigrateCommand()

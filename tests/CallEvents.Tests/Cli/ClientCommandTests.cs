@@ -227,6 +227,11 @@ public sealed class ClientCommandTests(LoopbackHostFixture fixture) : IClassFixt
         Assert.Equal(2, badType.ExitCode);
         Assert.StartsWith("--type 'ringing' is not one of 0-4 or dial-in", badType.Stderr, StringComparison.Ordinal);
 
+        var mistyped = await _cli.RunAsync("pce", "lst", "--extension", "0003*210");
+        Assert.Equal(2, mistyped.ExitCode);
+        Assert.Contains("'lst'", mistyped.Stderr, StringComparison.Ordinal);
+        Assert.EndsWith("Run 'callevents pce --help' for usage.", mistyped.Stderr.TrimEnd(), StringComparison.Ordinal);
+
         var nothingToChange = await _cli.RunAsync(["pce", "update", "--extension", "0003*210", "--type", "0", "--id", "x", .. AsUser]);
         ClientCli.AssertOneLineFailure(nothingToChange, 2);
         using var none = await fixture.User.GetAsync(UapiCalls.Events("@me", "0003*210"));

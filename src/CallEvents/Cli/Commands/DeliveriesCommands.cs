@@ -13,13 +13,8 @@ public static class DeliveriesCommands
 {
     public static Command Create()
     {
-        var group = new Command("deliveries", """
-            The delivery log of a phone call event, and replays, on a running server.
-
-            Examples:
-              callevents deliveries list --extension 0003*211 --type 0 --id EVENT_ID
-              callevents deliveries replay --extension 0003*211 --type 0 --id EVENT_ID --since 2026-11-29T10:00:00Z
-            """);
+        var group = new Command("deliveries", "The delivery log of a phone call event, and replays, on a running server.")
+            .WithExamples("callevents deliveries list --extension 0003*211 --type 0 --id EVENT_ID", "callevents deliveries replay --extension 0003*211 --type 0 --id EVENT_ID --since 2026-11-29T10:00:00Z");
         group.Subcommands.Add(List());
         group.Subcommands.Add(Replay());
         return group;
@@ -35,12 +30,8 @@ public static class DeliveriesCommands
         var id = EventId();
         var count = new Option<int?>("--count") { Description = "Attempts per page, 1-5000 (default 20)." };
         var startIndex = new Option<int?>("--start-index") { Description = "Skip this many attempts (default 0)." };
-        var list = new Command("list", """
-            List the delivery attempts of a phone call event, newest first.
-
-            Example:
-              callevents deliveries list --extension 0003*211 --type dial-in --id EVENT_ID
-            """) { ClientOptions.Extension, ClientOptions.User, type, id, count, startIndex };
+        var list = new Command("list", "List the delivery attempts of a phone call event, newest first.") { ClientOptions.Extension, ClientOptions.User, type, id, count, startIndex };
+        list.WithExamples("callevents deliveries list --extension 0003*211 --type dial-in --id EVENT_ID");
         list.SetAction(async (parse, ct) =>
         {
             var query = new List<string>();
@@ -78,13 +69,8 @@ public static class DeliveriesCommands
         var id = EventId();
         var delivery = new Option<string?>("--delivery") { Description = "Replay this delivery (its id in the delivery log)." };
         var since = new Option<string?>("--since") { Description = "Replay every failed delivery of the event that finished at or after this time (e.g. 2026-11-29T10:00:00Z)." };
-        var replay = new Command("replay", """
-            Queue deliveries of a phone call event again, due now, with the same webhook-id.
-
-            Examples:
-              callevents deliveries replay --extension 0003*211 --type 0 --id EVENT_ID --delivery DELIVERY_ID
-              callevents deliveries replay --extension 0003*211 --type 0 --id EVENT_ID --since 2026-11-29T10:00:00Z
-            """) { ClientOptions.Extension, ClientOptions.User, type, id, delivery, since };
+        var replay = new Command("replay", "Queue deliveries of a phone call event again, due now, with the same webhook-id.") { ClientOptions.Extension, ClientOptions.User, type, id, delivery, since };
+        replay.WithExamples("callevents deliveries replay --extension 0003*211 --type 0 --id EVENT_ID --delivery DELIVERY_ID", "callevents deliveries replay --extension 0003*211 --type 0 --id EVENT_ID --since 2026-11-29T10:00:00Z");
         replay.SetAction(async (parse, ct) =>
         {
             var one = parse.GetValue(delivery);

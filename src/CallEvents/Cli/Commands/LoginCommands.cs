@@ -12,14 +12,8 @@ public static class LoginCommands
 {
     public static Command Login()
     {
-        var login = new Command("login", $"""
-            Check an app's credentials against a server (by getting a token) and keep them for later commands,
-            in {ProfileFile.Path} (readable by you only). Flags and CALLEVENTS_* variables still win over it.
-            Without --client-secret (or CALLEVENTS_CLIENT_SECRET), it is asked for on the terminal.
-
-            Example:
-              callevents login --server http://127.0.0.1:5080 --client-id ID
-            """);
+        var login = new Command("login", $"Check an app's credentials (by getting a token) and keep them for later commands, in {ProfileFile.Path} (readable by you only); the secret is asked for when not given.")
+            .WithExamples("callevents login --server http://127.0.0.1:5080 --client-id ID");
         login.SetAction(async (parse, ct) =>
         {
             // The profile being replaced lends nothing: login takes credentials from the flags or the environment only.

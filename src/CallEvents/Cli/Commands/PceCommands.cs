@@ -15,15 +15,8 @@ public static class PceCommands
 
     public static Command Create()
     {
-        var group = new Command("pce", """
-            Phone call events (HTTP hooks) of an extension, on a running server.
-
-            Examples:
-              callevents pce add --extension 0003*210 --type dial-in --url https://crm.example.com/hooks/calls --note 'CRM screen-pop'
-              callevents pce list --extension 0003*210
-              callevents pce update --extension 0003*210 --type 0 --id ID --status disabled
-              callevents pce delete --extension 0003*210 --type dial-in
-            """);
+        var group = new Command("pce", "Phone call events (HTTP hooks) of an extension, on a running server.")
+            .WithExamples("callevents pce add --extension 0003*210 --type dial-in --url https://crm.example.com/hooks/calls --note 'CRM screen-pop'", "callevents pce list --extension 0003*210", "callevents pce update --extension 0003*210 --type 0 --id ID --status disabled", "callevents pce delete --extension 0003*210 --type dial-in");
         group.Subcommands.Add(Add());
         group.Subcommands.Add(PceListCommand.List());
         group.Subcommands.Add(Get());
@@ -38,12 +31,8 @@ public static class PceCommands
         var method = WireNames.MethodOption("How to call: POST (1, the default: a form body) or GET (0: the parameters in the query).");
         var url = new Option<string>("--url") { Description = "The absolute http(s) URL to call.", Required = true };
         var status = WireNames.StatusOption();
-        var add = new Command("add", """
-            Register a phone call event: when the extension has a call event of this type, the server calls the URL.
-
-            Example:
-              callevents pce add --extension 0003*210 --type dial-in --method POST --url https://crm.example.com/hooks/calls
-            """) { ClientOptions.Extension, ClientOptions.User, type, method, url, Note, status };
+        var add = new Command("add", "Register a phone call event: when the extension has a call event of this type, the server calls the URL.") { ClientOptions.Extension, ClientOptions.User, type, method, url, Note, status };
+        add.WithExamples("callevents pce add --extension 0003*210 --type dial-in --method POST --url https://crm.example.com/hooks/calls");
         add.SetAction(async (parse, ct) =>
         {
             using var client = await ClientOptions.ConnectAsync(parse, ct);
@@ -65,12 +54,8 @@ public static class PceCommands
     private static Command Get()
     {
         var type = WireNames.TypeOption(required: true, "The event's type:");
-        var get = new Command("get", """
-            Show one phone call event.
-
-            Example:
-              callevents pce get --extension 0003*210 --type 0 --id NqeyDRqo4FtabmFj8gNWq3hsiGNYyq
-            """) { ClientOptions.Extension, ClientOptions.User, type, Id };
+        var get = new Command("get", "Show one phone call event.") { ClientOptions.Extension, ClientOptions.User, type, Id };
+        get.WithExamples("callevents pce get --extension 0003*210 --type 0 --id NqeyDRqo4FtabmFj8gNWq3hsiGNYyq");
         get.SetAction(async (parse, ct) =>
         {
             using var client = await ClientOptions.ConnectAsync(parse, ct);
@@ -87,12 +72,8 @@ public static class PceCommands
         var method = WireNames.MethodOption("A new method: POST (1) or GET (0).");
         var url = new Option<string?>("--url") { Description = "A new URL." };
         var status = WireNames.StatusOption();
-        var update = new Command("update", """
-            Change some fields of a phone call event; the others keep their values.
-
-            Example:
-              callevents pce update --extension 0003*210 --type 0 --id NqeyDRqo4FtabmFj8gNWq3hsiGNYyq --url https://crm.example.com/v2/calls
-            """) { ClientOptions.Extension, ClientOptions.User, type, Id, method, url, Note, status };
+        var update = new Command("update", "Change some fields of a phone call event; the others keep their values.") { ClientOptions.Extension, ClientOptions.User, type, Id, method, url, Note, status };
+        update.WithExamples("callevents pce update --extension 0003*210 --type 0 --id NqeyDRqo4FtabmFj8gNWq3hsiGNYyq --url https://crm.example.com/v2/calls");
         update.SetAction(async (parse, ct) =>
         {
             var body = new Dictionary<string, string?>();

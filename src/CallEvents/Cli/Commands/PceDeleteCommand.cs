@@ -20,14 +20,8 @@ public static class PceDeleteCommand
         var type = WireNames.TypeOption(required: false, "Only events of this type:");
         var id = new Option<string?>("--id") { Description = "Delete only this event (with --type)." };
         var yes = new Option<bool>("--yes", "-y") { Description = "Delete without asking (a bulk delete asks first)." };
-        var delete = new Command("delete", """
-            Delete one phone call event (--type and --id), all of a type (--type), or all of the extension.
-
-            Examples:
-              callevents pce delete --extension 0003*210 --type 0 --id NqeyDRqo4FtabmFj8gNWq3hsiGNYyq
-              callevents pce delete --extension 0003*210 --type dial-in
-              callevents pce delete --extension 0003*210 --yes --json
-            """) { ClientOptions.Extension, ClientOptions.User, type, id, yes };
+        var delete = new Command("delete", "Delete one phone call event (--type and --id), all of a type (--type), or all of the extension.") { ClientOptions.Extension, ClientOptions.User, type, id, yes };
+        delete.WithExamples("callevents pce delete --extension 0003*210 --type 0 --id NqeyDRqo4FtabmFj8gNWq3hsiGNYyq", "callevents pce delete --extension 0003*210 --type dial-in", "callevents pce delete --extension 0003*210 --yes --json");
         delete.SetAction(async (parse, ct) =>
         {
             var json = parse.GetValue(ClientOptions.Json);

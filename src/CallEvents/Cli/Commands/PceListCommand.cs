@@ -19,14 +19,8 @@ public static class PceListCommand
         var filterValue = new Option<string?>("--filter-value") { Description = "The value to filter with." };
         var sort = new Option<string?>("--sort") { Description = "By URL: ascending (the default) or descending." };
         sort.AcceptOnlyFromAmong("ascending", "descending");
-        var list = new Command("list", """
-            List the phone call events of an extension, a page at a time.
-
-            Examples:
-              callevents pce list --extension 0003*210
-              callevents pce list --extension 0003*210 --type hangup --filter-by url --filter-value crm --sort descending
-              callevents pce list --extension 0003*210 --count 50 --start-index 50 --json
-            """) { ClientOptions.Extension, ClientOptions.User, type, count, startIndex, filterBy, filterOp, filterValue, sort };
+        var list = new Command("list", "List the phone call events of an extension, a page at a time.") { ClientOptions.Extension, ClientOptions.User, type, count, startIndex, filterBy, filterOp, filterValue, sort };
+        list.WithExamples("callevents pce list --extension 0003*210", "callevents pce list --extension 0003*210 --type hangup --filter-by url --filter-value crm --sort descending", "callevents pce list --extension 0003*210 --count 50 --start-index 50 --json");
         list.SetAction(async (parse, ct) =>
         {
             var query = new List<KeyValuePair<string, string?>>();

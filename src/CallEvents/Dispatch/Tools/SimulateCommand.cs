@@ -25,13 +25,8 @@ public static class SimulateCommand
         var hangup = new Option<string?>("--hangup") { Description = "How the call ends: ANSWER, BUSY, NOANSWER, CANCEL, CONGESTION, CHANUNAVAIL (default ANSWER if answered, else NOANSWER)." };
         var calls = new Option<int>("--calls") { Description = "How many calls, one after the other (1 to 10000).", DefaultValueFactory = _ => 1 };
 
-        var call = new Command("call", """
-            Report the events of simulated calls to a running server, as an Admin app (only the PBX's app may report calls).
-
-            Examples:
-              callevents simulate call --from 0003*210 --to 0003*211 --answer --client-id ADMIN_ID --client-secret ADMIN_SECRET
-              callevents simulate call --from 0003*210 --to 0003*211 --hangup BUSY --calls 100 --json
-            """) { from, to, answer, hangup, calls };
+        var call = new Command("call", "Report the events of simulated calls to a running server, as an Admin app (only the PBX's app may report calls).") { from, to, answer, hangup, calls };
+        call.WithExamples("callevents simulate call --from 0003*210 --to 0003*211 --answer --client-id ADMIN_ID --client-secret ADMIN_SECRET", "callevents simulate call --from 0003*210 --to 0003*211 --hangup BUSY --calls 100 --json");
         call.SetAction(async (parse, cancellationToken) =>
         {
             var caller = parse.GetValue(from)!;
