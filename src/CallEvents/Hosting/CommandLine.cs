@@ -66,7 +66,7 @@ public static partial class CommandLine
             case CommandException failure:
                 return (failure.Message, failure.ExitCode);
             case OperationCanceledException:
-                return ("Interrupted.", 130);
+                return ("Interrupted.", ExitCodes.Interrupted);
             case IOException when IsAddressInUse(exception):
                 // Kestrel: "Failed to bind to address http://127.0.0.1:5080: address already in use."
                 var address = BindAddress().Match(exception.Message) is { Success: true } match

@@ -22,4 +22,7 @@ public static class ExitCodes
 
     /// <summary>The address to listen on is taken by another process.</summary>
     public const int AddressInUse = 5;
+
+    /// <summary>Stopped by Ctrl+C (128 + SIGINT, as shells report it).</summary>
+    public const int Interrupted = 130;
 }

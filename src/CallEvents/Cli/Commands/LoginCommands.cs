@@ -19,7 +19,11 @@ public static class LoginCommands
             // The profile being replaced lends nothing: login takes credentials from the flags or the environment only.
             var connection = ServerConnection.Resolve(parse.GetValue(ClientOptions.Server), parse.GetValue(ClientOptions.ClientId),
                 parse.GetValue(ClientOptions.ClientSecret), useProfile: false);
-            if (connection.ClientSecret is null && connection.ClientId is not null && Terminal.CanAsk)
+            if (connection.ClientId is null)
+            {
+                throw CommandException.Usage("Give the app's --client-id (or CALLEVENTS_CLIENT_ID), and its --client-secret or type it when asked.");
+            }
+            if (connection.ClientSecret is null && Terminal.CanAsk)
             {
                 connection = connection with { ClientSecret = Terminal.AskSecret($"Client secret of {connection.ClientId}:") };
             }
@@ -27,7 +31,7 @@ public static class LoginCommands
             {
                 // a token was issued: the credentials work on this server
             }
-            var profile = new Profile(connection.Display, connection.ClientId!, connection.ClientSecret!);
+            var profile = new Profile(connection.Display, connection.ClientId, connection.ClientSecret!);
             ProfileFile.Write(profile);
             if (parse.GetValue(ClientOptions.Json))
             {
