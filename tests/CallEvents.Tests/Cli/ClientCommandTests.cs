@@ -184,7 +184,7 @@ public sealed class ClientCommandTests(LoopbackHostFixture fixture) : IClassFixt
     }
 
     [Fact]
-    public async Task CredentialsComeFromTheEnvironmentWhenNoFlagsAreGiven()
+    public async Task CredentialsComeFromTheEnvironmentWhenNoFlagsAreGivenAndFlagsWinOverIt()
     {
         _cli.Environment["CALLEVENTS_SERVER"] = Server;
         _cli.Environment["CALLEVENTS_CLIENT_ID"] = fixture.Host.Demo.Apps!.User.ClientId;
@@ -193,6 +193,8 @@ public sealed class ClientCommandTests(LoopbackHostFixture fixture) : IClassFixt
         var listed = await _cli.OkAsync("pce", "list", "--extension", "0003*211");
 
         Assert.Contains("No phone call events on 0003*211.", listed, StringComparison.Ordinal);
+        var flagged = await _cli.RunAsync("pce", "list", "--extension", "0003*211", "--client-secret", "not-the-secret");
+        Assert.Contains("(invalid_client)", ClientCli.AssertOneLineFailure(flagged, 3), StringComparison.Ordinal);
     }
 
     [Fact]
