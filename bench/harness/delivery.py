@@ -23,9 +23,11 @@ import urllib.parse
 
 import load
 from processes import Process, request
-from scenarios import PREFIX
+from scenarios import CREATE_EXTENSIONS, PREFIX
 
 DELIVERY_EXTENSION = "0003*246"
+# The create scenario's hooks name crm.example.com: reports must never reach their extensions.
+assert DELIVERY_EXTENSION not in CREATE_EXTENSIONS
 RECEIVER_PORTS = 8
 EVENTS_PER_REPORT = 100       # Delivery:MaxEventsPerReport
 LATENCY_EVENTS = 200

@@ -46,7 +46,10 @@ def prepare_create(ctx, durability):
     for number in CREATE_EXTENSIONS:
         ctx.store.clear_events(ctx.store.extension_id(number))
     lines = _write_lines(ctx, "create-extensions.txt", CREATE_EXTENSIONS)
-    body = json.dumps({"type": "0", "method": "1", "url": "https://198.51.100.7/hooks/calls", "note": "bench create"})
+    # A host name, as users write them (documentation addresses are refused): the create check
+    # looks it up once per Delivery:RegistrationDnsCacheTtl, waiting at most the DNS budget. No
+    # report ever names CREATE_EXTENSIONS (delivery.py asserts it), so nothing is delivered to it.
+    body = json.dumps({"type": "0", "method": "1", "url": "https://crm.example.com/hooks/calls", "note": "bench create"})
     return LoadSpec("POST", PREFIX.format(extension="{}"), body=body, content_type="application/json",
                     ids=lines, wrap=True, token=ctx.token)
 

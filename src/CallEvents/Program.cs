@@ -1,7 +1,10 @@
 using CallEvents.Accounts;
+using CallEvents.ApiReference;
+using CallEvents.Demo;
 using CallEvents.Dispatch;
 using CallEvents.Hosting;
 using CallEvents.Hosting.Startup;
+using CallEvents.Observability;
 using CallEvents.OAuth;
 using CallEvents.OAuth.Tokens;
 using CallEvents.PhoneCallEvents;
@@ -29,36 +32,34 @@ public static class Program
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddStorage(builder.Configuration);        // EF Core on SQLite or PostgreSQL
         builder.Services.AddAccounts();                            // hierarchy, extensions, contexts
+        builder.Services.AddDemo();                                // the demo tenant (`demo`, `serve --demo`)
         builder.Services.AddOAuth();                               // OpenIddict: token endpoint and validation
-        builder.Services.AddPhoneCallEvents(builder.Configuration);// the resource
+        builder.Services.AddPhoneCallEvents();                     // the resource
         builder.Services.AddDispatch(builder.Configuration);       // destinations, delivery
-        builder.Services.AddUapiRateLimiting(builder.Configuration);// 429 per app (Uapi/RateLimiting.cs)
+        builder.Services.AddUapiRateLimiting();                    // 429 per app (Uapi/RateLimiting.cs)
+        builder.Services.AddApiReference();                        // OpenAPI 3.1 from the endpoints
+        builder.AddObservability();                                // health checks, metrics, traces (Observability/)
         return builder;
     }
 
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        app.UseObservability();                                    // request log; /healthz, /readyz, /metrics answer even while starting
         app.UseGroupCommit();                                      // Durability=Full: answers wait for a shared fsync
         app.UseMiddleware<UapiErrorMiddleware>();                  // every failure as the UAPI envelope
         app.UseMiddleware<DatabaseReadinessMiddleware>();          // 503 until `serve` has reached the database
         app.UseMiddleware<QueryTokenMiddleware>();                 // ?accessRequestToken=Bearer%20…
-        // OpenIddict's server and validation handlers run a pipeline of their own on every request
-        // that passes the authentication middleware, even ones they have nothing to say about; a
-        // profile showed it on every UAPI request (bench/README.md). Only its own paths pass there:
-        // UAPI tokens are checked by the next line, which runs OpenIddict validation on a miss.
-        app.UseWhen(context => context.Request.Path.StartsWithSegments("/oauth") || context.Request.Path.StartsWithSegments("/.well-known"),
-            oauth => oauth.UseAuthentication());                   // lets OpenIddict see /oauth/token
-        // WebApplication puts UseAuthentication() first in the pipeline (before the error and
-        // readiness middlewares) unless the app calls it itself, and a call inside a branch does not
-        // count; this is the flag UseAuthentication() sets (AuthAppBuilderExtensions).
-        ((IApplicationBuilder)app).Properties["__AuthenticationMiddlewareSet"] = true;
+        // OpenIddict's handlers run a pipeline of their own on every request the authentication
+        // middleware sees (bench/README.md): only its own paths; UAPI tokens are checked below.
+        app.UseAuthenticationOnlyFor(OAuthSetup.IsOAuthPath);      // lets OpenIddict see /oauth/token (Hosting/BranchedAuthentication.cs)
         app.UseCachedTokenAuthentication();                        // the caller as HttpContext.User, through a short cache
         app.UseRateLimiter();                                      // per app, by the token's client id
         app.UseMiddleware<EmptySegmentMiddleware>();               // `…/@me//phoneCallEvents`: extension_invalid, not 501
         app.MapTokenEndpoint();                                    // POST /oauth/token(.php)
         app.MapPhoneCallEvents();                                  // /uapi/extensions/{userId}/{extension}/phoneCallEvents
         app.MapDispatch();                                         // /pbx/callEvents, …/deliveries, /uapi/apps/@me/signingSecret
+        app.MapApiReference();                                     // /openapi/v1.json and /docs (Scalar, served offline)
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         return app;
     }

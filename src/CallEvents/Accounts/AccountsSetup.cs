@@ -6,7 +6,6 @@ public static class AccountsSetup
     {
         services.AddSingleton<ExtensionAccess>();
         services.AddScoped<AccountRegistry>();
-        services.AddScoped<Demo.DemoTenant>();
         return services;
     }
 }

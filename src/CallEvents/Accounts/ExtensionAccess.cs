@@ -1,3 +1,4 @@
+using System.Data.Common;
 using CallEvents.Storage.Sql;
 using CallEvents.Uapi;
 
@@ -7,38 +8,23 @@ namespace CallEvents.Accounts;
 /// Contract §4: decides whether the caller may manage the phone call events of the extension
 /// named by a URI's <c>{userId}/{extension}</c>, checking in the contract's order —
 /// user_invalid, then extension_invalid, then pce_access_denied. Another tenant's extension is
-/// answered exactly like a missing one.
+/// answered exactly like a missing one. The rules themselves are <see cref="ExtensionScope"/>'s;
+/// this class only puts their answers in that order.
 /// </summary>
 public sealed class ExtensionAccess(PreparedSql sql)
 {
-    private enum UserForm { Me, Owner, Explicit }
-
-    private sealed record NamedUser(string Id, string? OrganizationId, string? OrganizationCode);
-
-    private sealed record ExtensionRow(long Id, string Number, ExtensionType Type, string OwnerId, string OrganizationId, bool Denied, int EventCount);
+    private sealed record NamedUser(string Id, string? OrganizationCode);
 
     public async Task<ManagedExtension> ResolveAsync(Caller caller, string userId, string extension, CancellationToken cancellationToken)
     {
         // 2. userId
-        UserForm form;
-        NamedUser? named = null;
-        switch (userId)
+        if (!ExtensionScope.TryParseUserId(userId, out var namedUserId))
         {
-            case "@me" or "@viewer":
-                form = UserForm.Me;
-                break;
-            case "@owner":
-                form = UserForm.Owner;
-                break;
-            default:
-                if (!ObjectIds.IsObjectId(userId))
-                {
-                    throw UapiError.UserInvalid.Exception();
-                }
-                named = await FindVisibleUserAsync(caller, userId, cancellationToken) ?? throw UapiError.UserInvalid.Exception();
-                form = UserForm.Explicit;
-                break;
+            throw UapiError.UserInvalid.Exception();
         }
+        var scope = ExtensionScope.For(caller, namedUserId);
+        var named = namedUserId is null ? null
+            : await FindVisibleUserAsync(scope, namedUserId, cancellationToken) ?? throw UapiError.UserInvalid.Exception();
 
         // 3. extension
         if (!ExtensionNumber.TryParse(extension, out var number))
@@ -48,7 +34,7 @@ public sealed class ExtensionAccess(PreparedSql sql)
         string extended;
         if (number.IsShort)
         {
-            var code = form == UserForm.Explicit ? named!.OrganizationCode : caller.OrganizationCode;
+            var code = named is not null ? named.OrganizationCode : caller.OrganizationCode;
             extended = code is null ? throw UapiError.ExtensionInvalid.Exception() : number.Extended(code);
         }
         else
@@ -56,86 +42,44 @@ public sealed class ExtensionAccess(PreparedSql sql)
             extended = extension;
         }
 
-        var row = await FindExtension(extended, cancellationToken) ?? throw UapiError.ExtensionInvalid.Exception();
-        if (!row.Type.AllowsPhoneCallEvents())
+        await using var lease = await sql.OpenAsync(cancellationToken);
+        await using var reader = await lease.Command(FindExtensionSql(scope), scope.ExtensionParameters(extended)).ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken) || !IsTrue(reader, 5))
         {
-            throw UapiError.ExtensionInvalid.Exception();
-        }
-        if (caller.Kind != AccountKind.Admin && row.OrganizationId != caller.OrganizationId)
-        {
-            throw UapiError.ExtensionInvalid.Exception(); // outside the context: as if it did not exist
-        }
-        if (form == UserForm.Explicit && row.OwnerId != named!.Id)
-        {
+            // Missing, of a disallowed type, not the named user's, or outside the context: as if it did not exist.
             throw UapiError.ExtensionInvalid.Exception();
         }
 
-        // 4. inside the organization, but is it this caller's to manage?
-        if (caller.Kind == AccountKind.User)
-        {
-            var namesColleague = form == UserForm.Explicit && named!.Id != caller.AccountId;
-            if (namesColleague || row.OwnerId != caller.AccountId)
-            {
-                throw UapiError.PceAccessDenied.Exception();
-            }
-        }
-        if (row.Denied)
+        // 4. inside the context, but is it this caller's to manage?
+        if (!IsTrue(reader, 6))
         {
             throw UapiError.PceAccessDenied.Exception();
         }
-        return new ManagedExtension(row.Id, row.Number, row.OwnerId, row.OrganizationId, row.EventCount);
+        return new ManagedExtension(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4));
     }
 
-    private async Task<NamedUser?> FindVisibleUserAsync(Caller caller, string userId, CancellationToken cancellationToken)
-    {
-        var user = await FindUser(userId, cancellationToken);
-        if (user is null)
-        {
-            return null;
-        }
-        // Admin sees every user; an organization or a user sees the users of its organization.
-        return caller.Kind == AccountKind.Admin || user.OrganizationId == caller.OrganizationId ? user : null;
-    }
-
-    private async Task<NamedUser?> FindUser(string id, CancellationToken cancellationToken)
+    private async Task<NamedUser?> FindVisibleUserAsync(ExtensionScope scope, string userId, CancellationToken cancellationToken)
     {
         await using var lease = await sql.OpenAsync(cancellationToken);
-        await using var reader = await lease.Command(FindUserSql, id, (int)AccountKind.User).ExecuteReaderAsync(cancellationToken);
+        await using var reader = await lease.Command(FindUserSql(scope), scope.UserParameters(userId)).ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
-            ? new NamedUser(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2))
+            ? new NamedUser(reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1))
             : null;
     }
 
-    private async Task<ExtensionRow?> FindExtension(string number, CancellationToken cancellationToken)
-    {
-        await using var lease = await sql.OpenAsync(cancellationToken);
-        await using var reader = await lease.Command(FindExtensionSql, number).ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken)
-            ? new ExtensionRow(reader.GetInt64(0), reader.GetString(1), (ExtensionType)reader.GetInt32(2), reader.GetString(3),
-                reader.GetString(4), reader.GetBoolean(5), reader.GetInt32(6))
-            : null;
-    }
+    /// <summary>A condition's value; NULL (a caller without an organization compared with one) is false, as in a WHERE clause.</summary>
+    private static bool IsTrue(DbDataReader reader, int ordinal) => !reader.IsDBNull(ordinal) && reader.GetBoolean(ordinal);
 
-    private const string FindUserSql = """
-        SELECT u.id, u.organization_id, g.organization_code
+    private static readonly Func<ExtensionScope, string> FindUserSql = ExtensionScope.UserStatement(1, visible => $"""
+        SELECT u.id, g.organization_code
         FROM accounts u JOIN accounts g ON g.id = u.organization_id
-        WHERE u.id = @p0 AND u.kind = @p1
-        """;
+        WHERE u.id = @p0 AND {visible}
+        """);
 
-    /// <summary>
-    /// The extension with every deny flag on its path (owner, organization, service provider,
-    /// admin) folded into one, in one round trip.
-    /// </summary>
-    private const string FindExtensionSql = """
-        SELECT e.id, e.number, e.type, e.owner_id, e.organization_id,
-               o.phone_call_events_denied OR g.phone_call_events_denied
-               OR COALESCE(p.phone_call_events_denied, FALSE) OR COALESCE(a.phone_call_events_denied, FALSE),
-               e.event_count
-        FROM extensions e
-        JOIN accounts o ON o.id = e.owner_id
-        JOIN accounts g ON g.id = e.organization_id
-        LEFT JOIN accounts p ON p.id = g.parent_id
-        LEFT JOIN accounts a ON a.id = p.parent_id
-        WHERE e.number = @p0
-        """;
+    /// <summary>The extension with both answers of §4 about it, in one round trip.</summary>
+    private static readonly Func<ExtensionScope, string> FindExtensionSql = ExtensionScope.ExtensionStatement(0, scope => $"""
+        SELECT e.id, e.number, e.owner_id, e.organization_id, e.event_count, {scope.InScope}, {scope.Manageable}
+        FROM {scope.Extensions}
+        WHERE {scope.Number}
+        """);
 }

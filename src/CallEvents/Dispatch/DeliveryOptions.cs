@@ -1,9 +1,15 @@
+using System.Net;
+using CallEvents.Hosting.Settings;
+
 namespace CallEvents.Dispatch;
 
 /// <summary>The <c>Delivery</c> configuration section; see docs/configuration.md.</summary>
-public sealed class DeliveryOptions
+public sealed class DeliveryOptions : ISettings
 {
-    public const string Section = "Delivery";
+    public static string Section => "Delivery";
+
+    /// <summary>Within what a timer or Task.Delay accepts (about 49.7 days): a longer interval would fail every round.</summary>
+    private static readonly TimeSpan MaxTimer = TimeSpan.FromDays(49);
 
     /// <summary>
     /// CIDRs that are reachable even though they are loopback, private, link-local or otherwise
@@ -11,8 +17,20 @@ public sealed class DeliveryOptions
     /// </summary>
     public List<string> AllowedNetworks { get; set; } = [];
 
-    /// <summary>How long a name lookup at create/update may take before the name counts as unresolved.</summary>
+    /// <summary>
+    /// How long a create/update waits for its URL's name to resolve; a name without an answer by
+    /// then is accepted (and checked at connect time).
+    /// </summary>
+    public TimeSpan RegistrationDnsBudget { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>How long a lookup at create/update runs on after the budget (its answer is cached) before the name counts as unresolved.</summary>
     public TimeSpan RegistrationLookupTimeout { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long the answer of a lookup at create/update, "does not resolve" included, is kept.</summary>
+    public TimeSpan RegistrationDnsCacheTtl { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The most names whose answers (or running lookups) are kept for create/update.</summary>
+    public int RegistrationDnsCacheSize { get; set; } = 1000;
 
     /// <summary>Whether this node runs the sender at all (a node may serve the API only).</summary>
     public bool SenderEnabled { get; set; } = true;
@@ -66,4 +84,25 @@ public sealed class DeliveryOptions
 
     /// <summary>The most events one POST /pbx/callEvents may carry.</summary>
     public int MaxEventsPerReport { get; set; } = 100;
+
+    public void Check(SettingsCheck check)
+    {
+        check.Each(AllowedNetworks, cidr => IPNetwork.TryParse(cidr.Trim(), out _), "must be a network in CIDR notation (127.0.0.0/8, fd00::/8)");
+        check.Positive(RegistrationLookupTimeout);
+        check.Positive(ConnectTimeout);
+        check.Positive(RequestTimeout);
+        check.Each(RetrySchedule, delay => delay >= TimeSpan.Zero, "must not be negative");
+        check.Between(RetryJitter, 0, 1);
+        check.NotNegative(MaxRetryAfter);
+        check.AtLeast(MaxConcurrency, 1);
+        check.AtLeast(MaxConcurrencyPerDestination, 1);
+        check.NotNegative(DestinationBusyDelay);
+        check.Positive(PollInterval, MaxTimer);
+        check.Positive(LeaseDuration);
+        check.Positive(LogRetention);
+        check.Positive(PurgeInterval, MaxTimer);
+        check.Positive(AutoDisableAfter);
+        check.NotNegative(SigningSecretGracePeriod);
+        check.AtLeast(MaxEventsPerReport, 1);
+    }
 }

@@ -1,9 +1,11 @@
+using System.Net;
 using CallEvents.Dispatch.Attempts;
 using CallEvents.Dispatch.Destinations;
 using CallEvents.Dispatch.Intake;
 using CallEvents.Dispatch.Queue;
 using CallEvents.Dispatch.Sending;
 using CallEvents.Dispatch.Signing;
+using CallEvents.Hosting.Settings;
 using CallEvents.Uapi;
 
 namespace CallEvents.Dispatch;
@@ -12,16 +14,19 @@ public static class DispatchSetup
 {
     public static IServiceCollection AddDispatch(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<DeliveryOptions>().Bind(configuration.GetSection(DeliveryOptions.Section));
+        services.AddSettings<DeliveryOptions>();
+        services.AddSingleton<HostLookup>(Dns.GetHostAddressesAsync);
+        services.AddSingleton<RegistrationDns>();
         services.AddSingleton<DestinationPolicy>();
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<DeliveryHttp>();
         services.AddScoped<SigningSecrets>();
         services.AddSingleton<DeliveryPurge>();
         services.AddHostedService(provider => provider.GetRequiredService<DeliveryPurge>());
-        if (configuration.GetSection(DeliveryOptions.Section).GetValue(nameof(DeliveryOptions.SenderEnabled), true))
+        if (SettingsReader.Read<DeliveryOptions>(configuration).SenderEnabled)
         {
-            services.AddHostedService<DeliverySender>();
+            services.AddSingleton<DeliverySender>(); // the readiness check and the slots gauge look at it (Observability/)
+            services.AddHostedService(provider => provider.GetRequiredService<DeliverySender>());
         }
         return services;
     }
@@ -29,7 +34,10 @@ public static class DispatchSetup
     /// <summary>The PBX's intake, the delivery log and replays, and apps' signing secrets.</summary>
     public static IEndpointRouteBuilder MapDispatch(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/pbx/callEvents", CallEventIntake.HandleAsync).RequireCaller().WithTags("PBX");
+        routes.MapPost("/pbx/callEvents", CallEventIntake.HandleAsync).RequireCaller().WithTags("PBX")
+            .WithName("reportCallEvents").WithSummary("The PBX reports call events (Admin only)")
+            .Accepts<CallEventFields[]>("application/json")
+            .Answers(UapiError.PceAccessDenied, UapiError.RequestTooLarge, UapiError.RequestInvalid, UapiError.ExtensionInvalid);
         routes.MapDeliveryLog();
         routes.MapSigningSecrets();
         return routes;

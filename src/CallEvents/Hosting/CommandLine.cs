@@ -7,6 +7,7 @@ using CallEvents.Cli;
 using CallEvents.Cli.Commands;
 using CallEvents.Demo;
 using CallEvents.Dispatch.Tools;
+using CallEvents.Hosting.Settings;
 using CallEvents.Hosting.Startup;
 using CallEvents.Uapi;
 using Microsoft.AspNetCore.Connections;
@@ -162,9 +163,10 @@ public static partial class CommandLine
     private static Command MigrateCommand()
     {
         var command = new Command("migrate", "Apply the database migrations of this build.") { TreatUnmatchedTokensAsErrors = false };
-        command.SetAction(async (parse, cancellationToken) =>
+        command.SetAction((parse, cancellationToken) => StopOnInvalidSettingsAsync(async () =>
         {
             await using var app = Program.Build(Program.CreateBuilder(HostArgs(parse)));
+            SettingsReader.Validate(app.Services);
             // The same gate as serve, told to migrate: it refuses a schema newer than this build
             // and reports an unreachable database as a message, not a stack trace.
             var problem = await SchemaGate.CheckAsync(app.Services, migrate: true, app.Logger, cancellationToken);
@@ -175,7 +177,7 @@ public static partial class CommandLine
             }
             Console.WriteLine("The database schema is up to date.");
             return 0;
-        });
+        }));
         return command;
     }
 
@@ -207,9 +209,13 @@ public static partial class CommandLine
     }
 
     /// <summary>Runs <paramref name="action"/> against the host's services, with the schema checked first.</summary>
-    internal static async Task<int> WithServices(ParseResult parse, Func<IServiceProvider, Task<int>> action, CancellationToken cancellationToken)
+    internal static Task<int> WithServices(ParseResult parse, Func<IServiceProvider, Task<int>> action, CancellationToken cancellationToken) =>
+        StopOnInvalidSettingsAsync(() => WithServicesAsync(parse, action, cancellationToken));
+
+    private static async Task<int> WithServicesAsync(ParseResult parse, Func<IServiceProvider, Task<int>> action, CancellationToken cancellationToken)
     {
         await using var app = Program.Build(Program.CreateBuilder(HostArgs(parse, quiet: true)));
+        SettingsReader.Validate(app.Services);
         var problem = await SchemaGate.CheckAsync(app.Services, migrate: false, app.Logger, cancellationToken);
         if (problem is not null)
         {
@@ -218,6 +224,26 @@ public static partial class CommandLine
         }
         using var scope = app.Services.CreateScope();
         return await action(scope.ServiceProvider); // refusals are reported by RunAsync
+    }
+
+    /// <summary>
+    /// Runs a command that builds the host: a setting with a bad value (Hosting/Settings) stops it
+    /// with one line per problem on stderr, each naming its key, and exit code 2, not a stack trace.
+    /// </summary>
+    internal static async Task<int> StopOnInvalidSettingsAsync(Func<Task<int>> command)
+    {
+        try
+        {
+            return await command();
+        }
+        catch (Exception exception) when (SettingsReader.ProblemsIn(exception) is { Count: > 0 } problems)
+        {
+            foreach (var problem in problems)
+            {
+                await Console.Error.WriteLineAsync($"Invalid setting: {problem}");
+            }
+            return 2;
+        }
     }
 
     /// <summary>

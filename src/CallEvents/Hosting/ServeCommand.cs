@@ -1,5 +1,6 @@
 using System.CommandLine;
 using CallEvents.Demo;
+using CallEvents.Hosting.Settings;
 using CallEvents.Hosting.Startup;
 using CallEvents.Storage;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -21,19 +22,21 @@ public static class ServeCommand
         return command;
     }
 
-    public static async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
+    public static Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken) =>
+        CommandLine.StopOnInvalidSettingsAsync(() => ServeAsync(parse, cancellationToken));
+
+    private static async Task<int> ServeAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var args = CommandLine.HostArgs(parse).ToList();
         if (parse.GetValue(Urls) is { Length: > 0 } urls)
         {
             args.Add($"--urls={urls}");
         }
-        var builder = Program.CreateBuilder([.. args]);
-        DeferredHostedServices.DeferUntilReady(builder.Services);
-        await using var app = Program.Build(builder);
+        await using var app = Program.Build(Program.CreateBuilder([.. args]));
+        SettingsReader.Validate(app.Services); // before the host starts, which would log a failed start as well
         // Listen first, answering 503 until the database has been reached and its schema
         // checked (Hosting/Startup/DatabaseReadiness.cs): a database that is down at start delays the
-        // node, it does not crash it. Background work waits for it too (DeferUntilReady above).
+        // node, it does not crash it. Background services wait for it too (WaitUntilServingAsync).
         var readiness = app.Services.GetRequiredService<DatabaseReadiness>();
         readiness.Hold();
         await app.StartAsync(cancellationToken);

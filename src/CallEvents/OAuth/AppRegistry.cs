@@ -5,6 +5,7 @@ using CallEvents.Storage;
 using CallEvents.Uapi;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
+
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace CallEvents.OAuth;

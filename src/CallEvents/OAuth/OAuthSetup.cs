@@ -1,5 +1,7 @@
+using CallEvents.Hosting.Settings;
 using CallEvents.OAuth.OpenIddict;
 using CallEvents.OAuth.Tokens;
+using Microsoft.Extensions.Options;
 using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using OpenIddict.Validation;
@@ -10,8 +12,9 @@ public static class OAuthSetup
 {
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromHours(1);
 
-    /// <summary>The tokens' <c>iss</c> when <c>OAuth:Issuer</c> is not set: a name, never resolved (.invalid).</summary>
-    public const string DefaultIssuer = "https://callevents.invalid/";
+    /// <summary>OpenIddict's own paths (the token endpoint; discovery, were it enabled): the only ones its handlers see.</summary>
+    public static bool IsOAuthPath(HttpContext context) =>
+        context.Request.Path.StartsWithSegments("/oauth") || context.Request.Path.StartsWithSegments("/.well-known");
 
     /// <summary>
     /// OpenIddict as the OAuth 2.0 server (token endpoint, client credentials) and as the
@@ -57,13 +60,12 @@ public static class OAuthSetup
                 validation.UseAspNetCore();
             });
 
+        services.AddSettings<OAuthOptions>();
         services.AddOptions<OpenIddictServerOptions>().Configure<IServiceProvider>((options, provider) =>
         {
             // One issuer for every node, instead of each request's own host and port: a token
             // issued by node A must carry the issuer node B expects (docs/scale-out.md).
-            options.Issuer = new Uri(provider.GetRequiredService<IConfiguration>()["OAuth:Issuer"] is { Length: > 0 } issuer
-                ? issuer
-                : DefaultIssuer);
+            options.Issuer = provider.GetRequiredService<IOptions<OAuthOptions>>().Value.IssuerUri;
             options.SigningCredentials.Add(provider.GetRequiredService<SigningKeys>().Signing);
         });
         // Keys that only verify (an RSA key from an earlier version): known to the validation,
@@ -78,7 +80,8 @@ public static class OAuthSetup
         services.AddSingleton(SigningKeyStore.Load);
 
         // No default scheme: UAPI requests authenticate in RequireCaller() through a short cache
-        // (TokenValidationCache.cs) instead of a full validation by the middleware on every request.
+        // (TokenValidationCache.cs) instead of a full validation by the middleware on every request;
+        // the middleware runs on OpenIddict's paths only (Program.cs, UseAuthenticationOnlyFor).
         services.AddAuthentication();
         services.AddScoped<AppRegistry>();
         services.AddSingleton<TokenValidationCache>();

@@ -1,10 +1,14 @@
+using CallEvents.Hosting.Settings;
+
 namespace CallEvents.PhoneCallEvents;
 
 /// <summary>The <c>PhoneCallEvents</c> configuration section; see docs/configuration.md.</summary>
-public sealed class PhoneCallEventsOptions
+public sealed class PhoneCallEventsOptions : ISettings
 {
-    public const string Section = "PhoneCallEvents";
+    public static string Section => "PhoneCallEvents";
 
     /// <summary>At most this many events on one extension (pce_limit_exceeded beyond).</summary>
     public int MaxPerExtension { get; set; } = 100;
+
+    public void Check(SettingsCheck check) => check.Between(MaxPerExtension, 1, 100_000);
 }

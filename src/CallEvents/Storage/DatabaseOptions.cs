@@ -1,9 +1,11 @@
+using CallEvents.Hosting.Settings;
+
 namespace CallEvents.Storage;
 
 /// <summary>The <c>Database</c> configuration section; see docs/configuration.md.</summary>
-public sealed class DatabaseOptions
+public sealed class DatabaseOptions : ISettings
 {
-    public const string Section = "Database";
+    public static string Section => "Database";
 
     public DatabaseProvider Provider { get; set; } = DatabaseProvider.Sqlite;
 
@@ -20,4 +22,11 @@ public sealed class DatabaseOptions
 
     /// <summary>How long <c>serve</c> waits for an unreachable database at start (answering 503 meanwhile) before it gives up.</summary>
     public int StartupWaitSeconds { get; set; } = 300;
+
+    public void Check(SettingsCheck check)
+    {
+        check.That(Provider != DatabaseProvider.Postgres || !string.IsNullOrWhiteSpace(ConnectionString), nameof(ConnectionString),
+            "is required when Database:Provider is Postgres");
+        check.AtLeast(StartupWaitSeconds, 0);
+    }
 }

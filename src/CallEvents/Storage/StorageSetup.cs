@@ -1,3 +1,4 @@
+using CallEvents.Hosting.Settings;
 using CallEvents.Hosting.Startup;
 using CallEvents.Storage.Sql;
 using CallEvents.Storage.Sqlite;
@@ -10,18 +11,17 @@ namespace CallEvents.Storage;
 public static class StorageSetup
 {
     /// <summary>Where SQLite files, the HTTPS certificate and other local state live.</summary>
-    public static string DataDirectory(IConfiguration configuration) =>
-        Path.GetFullPath(configuration["DataDirectory"] is { Length: > 0 } dir ? dir : "data");
+    public static string DataDirectory(IConfiguration configuration) => SettingsReader.Read<DataDirectoryOptions>(configuration).FullPath;
 
+    /// <summary>
+    /// Read while the services are registered (the provider decides which), so checked then:
+    /// a bad value stops every command at once (Hosting/Settings/SettingsReader.cs).
+    /// </summary>
     public static DatabaseOptions ReadOptions(IConfiguration configuration)
     {
-        var options = configuration.GetSection(DatabaseOptions.Section).Get<DatabaseOptions>() ?? new DatabaseOptions();
+        var options = SettingsReader.Read<DatabaseOptions>(configuration);
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {
-            if (options.Provider == DatabaseProvider.Postgres)
-            {
-                throw new InvalidOperationException("Database:ConnectionString is required when Database:Provider is Postgres.");
-            }
             var directory = DataDirectory(configuration);
             Directory.CreateDirectory(directory);
             options.ConnectionString = new SqliteConnectionStringBuilder

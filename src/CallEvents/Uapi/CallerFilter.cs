@@ -17,7 +17,9 @@ public static class CallerFilter
         {
             await AuthenticateAsync(context.HttpContext);
             return await next(context);
-        });
+        })
+        .WithMetadata(new CallerRequired())
+        .Answers(DeclaredErrors.OfAuthenticatedRoutes);
 
     /// <summary>The caller of this request, or 401 access_denied; kept on the request for <see cref="Caller(HttpContext)"/>.</summary>
     public static async Task<Caller> AuthenticateAsync(HttpContext http)

@@ -1,5 +1,8 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using CallEvents.Hosting.Settings;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Options;
 
 namespace CallEvents.Uapi;
 
@@ -11,20 +14,18 @@ namespace CallEvents.Uapi;
 /// </summary>
 public static class RateLimiting
 {
-    public static IServiceCollection AddUapiRateLimiting(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddUapiRateLimiting(this IServiceCollection services)
     {
-        var options = configuration.GetSection(RateLimitingOptions.Section).Get<RateLimitingOptions>() ?? new RateLimitingOptions();
-        if (options.PermitLimit < 0 || options.Window <= TimeSpan.Zero)
+        services.AddSettings<RateLimitingOptions>();
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitingOptions>>((limiter, settings) =>
         {
-            throw new InvalidOperationException("RateLimiting:PermitLimit must be 0 (off) or more, RateLimiting:Window positive.");
-        }
-        services.AddRateLimiter(limiter =>
-        {
+            var options = settings.Value;
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
                 var clientId = context.User.FindFirst("client_id")?.Value ?? context.User.FindFirst("azp")?.Value;
-                return options.PermitLimit == 0 || clientId is null || !IsApiPath(context.Request.Path)
+                return options.PermitLimit == 0 || clientId is null || !UapiLinks.IsApiPath(context.Request.Path)
                     ? RateLimitPartition.GetNoLimiter("")
                     : RateLimitPartition.GetFixedWindowLimiter(clientId, _ => new FixedWindowRateLimiterOptions
                     {
@@ -44,7 +45,4 @@ public static class RateLimiting
         });
         return services;
     }
-
-    private static bool IsApiPath(PathString path) =>
-        path.StartsWithSegments("/uapi") || path.StartsWithSegments("/pbx");
 }

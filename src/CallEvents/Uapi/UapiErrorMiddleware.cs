@@ -63,12 +63,9 @@ public sealed class UapiErrorMiddleware(RequestDelegate next, ILogger<UapiErrorM
             StatusCodes.Status415UnsupportedMediaType => UapiError.RequestInvalid,
             _ => null,
         };
-        if (empty is not null && IsApiPath(context.Request.Path))
+        if (empty is not null && UapiLinks.IsApiPath(context.Request.Path))
         {
             await UapiJson.WriteErrorAsync(context, empty!);
         }
     }
-
-    private static bool IsApiPath(PathString path) =>
-        path.StartsWithSegments("/uapi") || path.StartsWithSegments("/pbx");
 }

@@ -131,7 +131,7 @@ public sealed class ContextMatrixTests(HostFixture fixture) : IClassFixture<Host
 
     private static Task<HttpResponseMessage> Perform(HttpClient client, string operation, string userId, string extension, string seeded) => operation switch
     {
-        "create" => client.PostAsync(UapiCalls.Events(userId, extension), UapiCalls.Json("""{"type":"1","method":"0","url":"https://203.0.113.10/cell"}""")),
+        "create" => client.PostAsync(UapiCalls.Events(userId, extension), UapiCalls.Json("""{"type":"1","method":"0","url":"https://crm.example.com/cell"}""")),
         // Every event on one page: cells add events, and the seeded one must be listed whatever its rank.
         "list" => client.GetAsync(UapiCalls.Events(userId, extension) + "?count=5000"),
         "get" => client.GetAsync(UapiCalls.Events(userId, extension, "2", seeded)),

@@ -37,7 +37,7 @@ public sealed class ExtensionFormsTests(HostFixture fixture) : IClassFixture<Hos
     {
         var client = await _clients.For(token);
         using var response = await client.PostAsync(UapiCalls.Events(userId, shortNumber),
-            UapiCalls.Json("""{"type":"3","method":"1","url":"https://203.0.113.10/short"}"""));
+            UapiCalls.Json("""{"type":"3","method":"1","url":"https://crm.example.com/short"}"""));
         if (means is null)
         {
             await UapiCalls.AssertErrorAsync(response, HttpStatusCode.BadRequest, "extension_invalid");
@@ -76,10 +76,10 @@ public sealed class ExtensionFormsTests(HostFixture fixture) : IClassFixture<Hos
         var client = await _clients.UserAsync();
         const string events = "/uapi/extensions/@me/0003*211/phoneCallEvents";
 
-        using var create = await client.PostAsync(events + "/", UapiCalls.Json("""{"type":"4","method":"1","url":"https://203.0.113.10/slash"}"""));
+        using var create = await client.PostAsync(events + "/", UapiCalls.Json("""{"type":"4","method":"1","url":"https://crm.example.com/slash"}"""));
         Assert.Equal(HttpStatusCode.OK, create.StatusCode);
         var id = (await UapiCalls.IdsAsync(create)).Single();
-        using var createTyped = await client.PostAsync(events + "/4/", UapiCalls.Json("""{"method":"1","url":"https://203.0.113.10/slash"}"""));
+        using var createTyped = await client.PostAsync(events + "/4/", UapiCalls.Json("""{"method":"1","url":"https://crm.example.com/slash"}"""));
         Assert.Equal(HttpStatusCode.OK, createTyped.StatusCode);
         var typedId = (await UapiCalls.IdsAsync(createTyped)).Single();
 

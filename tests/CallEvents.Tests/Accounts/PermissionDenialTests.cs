@@ -93,7 +93,7 @@ public sealed class PermissionDenialTests(HostFixture fixture) : IClassFixture<H
         var events = UapiCalls.Events("@owner", extension);
         return operation switch
         {
-            "create" => client.PostAsync(events, UapiCalls.Json("""{"type":"1","method":"0","url":"https://203.0.113.10/denied"}""")),
+            "create" => client.PostAsync(events, UapiCalls.Json("""{"type":"1","method":"0","url":"https://crm.example.com/denied"}""")),
             "list" => client.GetAsync(events),
             "get" => client.GetAsync($"{events}/1/{id}"),
             "update" => client.PutAsync($"{events}/1/{id}", UapiCalls.Json("""{"note":"x"}""")),

@@ -70,7 +70,7 @@ public sealed class CliTests
         }
         var user = apps.GetProperty("user");
         using var client = server.ClientWith(await server.TokenAsync(user.GetProperty("clientId").GetString()!, user.GetProperty("clientSecret").GetString()!));
-        using var own = await client.PostAsync(UapiCalls.Events("@me", "0003*210"), UapiCalls.Json("""{"type":"0","method":"1","url":"https://203.0.113.10/demo"}"""));
+        using var own = await client.PostAsync(UapiCalls.Events("@me", "0003*210"), UapiCalls.Json("""{"type":"0","method":"1","url":"https://crm.example.com/demo"}"""));
         Assert.Equal(HttpStatusCode.OK, own.StatusCode);
         using var colleagues = await client.GetAsync(UapiCalls.Events("@me", "0003*212"));
         await UapiCalls.AssertErrorAsync(colleagues, HttpStatusCode.BadRequest, "pce_access_denied");
@@ -105,7 +105,7 @@ public sealed class CliTests
         using var client = server.ClientWith(token);
         foreach (var extension in new[] { "0007*300", "301" })
         {
-            using var created = await client.PostAsync(UapiCalls.Events("@me", extension), UapiCalls.Json("""{"type":"1","method":"0","url":"https://203.0.113.10/cli"}"""));
+            using var created = await client.PostAsync(UapiCalls.Events("@me", extension), UapiCalls.Json("""{"type":"1","method":"0","url":"https://crm.example.com/cli"}"""));
             Assert.Equal(HttpStatusCode.OK, created.StatusCode);
         }
         using (var voicemail = await client.GetAsync(UapiCalls.Events("@me", "0007*302")))

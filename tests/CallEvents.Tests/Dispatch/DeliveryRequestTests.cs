@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using CallEvents.Tests.Infrastructure;
 
@@ -26,7 +27,7 @@ public sealed class DeliveryRequestTests(LoopbackHostFixture fixture) : IClassFi
         Assert.Equal("/hooks/calls?tenant=a%20b&x=1", request.RawTarget);
         Assert.Equal("application/x-www-form-urlencoded", request.Header("content-type"));
         Assert.Equal(DialInParameters, request.BodyText);
-        Assert.Equal(request.Body.Length.ToString(), request.Header("content-length"));
+        Assert.Equal(request.Body.Length.ToString(CultureInfo.InvariantCulture), request.Header("content-length"));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
@@ -50,7 +51,7 @@ public static class DispatchCalls
 
     public static async Task<JsonElement[]> LogAsync(HttpClient client, string extension, int type, string id)
     {
-        using var response = await client.GetAsync(UapiCalls.Events("@me", extension, type.ToString(), id) + "/deliveries?count=100");
+        using var response = await client.GetAsync(UapiCalls.Events("@me", extension, type.ToString(CultureInfo.InvariantCulture), id) + "/deliveries?count=100");
         var json = await UapiCalls.ReadJsonAsync(response);
         Assert.True(response.StatusCode == HttpStatusCode.OK, json.ToString());
         return [.. json.GetProperty("entry").EnumerateArray()];

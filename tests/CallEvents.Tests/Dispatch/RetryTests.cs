@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using CallEvents.Tests.Infrastructure;
 
@@ -101,7 +102,7 @@ public sealed class RetryTests(FakeClockHostFixture fixture) : IClassFixture<Fak
         fixture.Clock.Advance(TimeSpan.FromHours(3));
         Assert.False(await Receiver.AnyMoreAsync(300)); // neither a retry nor the redirect's target
         Assert.Equal("failed", log[0].GetProperty("outcome").GetString());
-        Assert.Equal(status.ToString(), log[0].GetProperty("httpStatus").GetString());
+        Assert.Equal(status.ToString(CultureInfo.InvariantCulture), log[0].GetProperty("httpStatus").GetString());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using CallEvents.Tests.Infrastructure;
 
@@ -50,6 +51,6 @@ public sealed class SigningSecretTests(LoopbackHostFixture fixture) : IClassFixt
         Assert.Equal(
             DispatchCalls.ExpectedSignature(after, id, timestamp, request.BodyText) + " " + DispatchCalls.ExpectedSignature(before, id, timestamp, request.BodyText),
             request.Header("webhook-signature"));
-        Assert.InRange(long.Parse(timestamp), DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
+        Assert.InRange(long.Parse(timestamp, CultureInfo.InvariantCulture), DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 60, DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1);
     }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -22,7 +23,7 @@ public static class UapiCalls
         string url = "https://crm.example.com/hooks/calls", int method = 1, string? note = null)
     {
         using var response = await client.PostAsync(Events(userId, extension),
-            Json(new { type = type.ToString(), method = method.ToString(), url, note }));
+            Json(new { type = type.ToString(CultureInfo.InvariantCulture), method = method.ToString(CultureInfo.InvariantCulture), url, note }));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"create failed: {(int)response.StatusCode} {body}");
         using var json = JsonDocument.Parse(body);

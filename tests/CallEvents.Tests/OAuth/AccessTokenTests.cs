@@ -18,11 +18,21 @@ public sealed class AccessTokenTests(HostFixture fixture) : IClassFixture<HostFi
         using var list = await Host.Http.GetAsync($"{Events}?accessRequestToken=Bearer%20{token}&count=5");
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         using var create = await Host.Http.PostAsync($"{Events}?accessRequestToken=Bearer%20{token}",
-            UapiCalls.Json("""{"type":"0","method":"1","url":"https://203.0.113.10/query-token"}"""));
+            UapiCalls.Json("""{"type":"0","method":"1","url":"https://crm.example.com/query-token"}"""));
         Assert.Equal(HttpStatusCode.OK, create.StatusCode);
         // The paging links never repeat the token.
         var page = await UapiCalls.ReadJsonAsync(list);
         Assert.DoesNotContain("accessRequestToken", page.GetRawText(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheTokenMayAlsoTravelInTheAccessTokenQueryParameterOfRfc6750()
+    {
+        var token = await Host.TokenAsync(a => a.User);
+        using var list = await Host.Http.GetAsync($"{Events}?access_token={token}");
+        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        using var forged = await Host.Http.GetAsync($"{Events}?access_token={token[..^4]}{(token.EndsWith("AAAA", StringComparison.Ordinal) ? "BBBB" : "AAAA")}");
+        await UapiCalls.AssertErrorAsync(forged, HttpStatusCode.Unauthorized, "access_denied");
     }
 
     public static TheoryData<string, string?> RefusedAuthorizations() => new()

@@ -30,7 +30,7 @@ public sealed class RateLimitTests(TightRateLimitFixture fixture) : IClassFixtur
             Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
         }
 
-        using var limited = await client.PostAsync(events, UapiCalls.Json("""{"type":"0","method":"1","url":"https://203.0.113.10/limited"}"""));
+        using var limited = await client.PostAsync(events, UapiCalls.Json("""{"type":"0","method":"1","url":"https://crm.example.com/limited"}"""));
         await UapiCalls.AssertErrorAsync(limited, HttpStatusCode.TooManyRequests, "too_many_requests");
         var retryAfter = int.Parse(limited.Headers.GetValues("Retry-After").Single(), System.Globalization.CultureInfo.InvariantCulture);
         Assert.InRange(retryAfter, 1, 3600);
@@ -45,7 +45,7 @@ public sealed class RateLimitTests(TightRateLimitFixture fixture) : IClassFixtur
 
         // Nothing was written by the refused create; another app is not affected.
         using var organization = host.ClientWith(await host.TokenAsync(a => a.Organization));
-        using var list = await organization.GetAsync(events.Replace("@me", "@owner", StringComparison.Ordinal) + "?filterBy=url&filterOp=equals&filterValue=https://203.0.113.10/limited");
+        using var list = await organization.GetAsync(events.Replace("@me", "@owner", StringComparison.Ordinal) + "?filterBy=url&filterOp=equals&filterValue=https://crm.example.com/limited");
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
         Assert.Empty(await UapiCalls.IdsAsync(list));
 

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
+
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace CallEvents.Tests.OAuth;
@@ -38,7 +39,7 @@ public sealed class SecretStampTests
         Assert.Equal(before, await CountEntriesAsync(host));
         var stamps = tokens.Select(t => Payload(t)[SecretStamp.Claim]!.GetValue<string>()).Distinct().ToList();
         Assert.Single(stamps);
-        Assert.All(tokens, t => Assert.Null(Payload(t)["oi_tkn_id"]));
+        Assert.All(tokens, t => Assert.Null(Payload(t)[Claims.Private.TokenId]));
         using var client = host.ClientWith(tokens[0]);
         using var ok = await client.GetAsync(List);
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
@@ -127,6 +128,21 @@ public sealed class SecretStampTests
     }
 
     [Fact]
+    public async Task ASignedTokenNamingAnotherIssuerIsRefused()
+    {
+        await using var host = await CallEventsHost.StartAsync(["OAuth:ValidatedTokenCacheSeconds=0"]);
+        var token = await host.TokenAsync(a => a.User);
+        var (header, payload) = (token.Split('.')[0], Payload(token));
+        Assert.Equal(OAuthOptions.DefaultIssuer, payload["iss"]!.GetValue<string>());
+
+        // Signed with the server's own key and stamped right, so only the issuer check can refuse it.
+        payload["iss"] = "https://another-server.invalid/";
+        using var foreign = host.ClientWith(Sign(host, header, payload));
+        using var response = await foreign.GetAsync(List);
+        await UapiCalls.AssertErrorAsync(response, HttpStatusCode.Unauthorized, "access_denied");
+    }
+
+    [Fact]
     public async Task ATokenIssuedBeforeStampsWithATokenEntryStillWorksAndIsStillRevocable()
     {
         await using var host = await CallEventsHost.StartAsync(["OAuth:ValidatedTokenCacheSeconds=0"]);
@@ -191,7 +207,7 @@ public sealed class SecretStampTests
         var issued = DateTimeOffset.FromUnixTimeSeconds(payload["iat"]!.GetValue<long>());
         var entryId = await CreateEntryAsync(host, issued, issued + OAuthSetup.AccessTokenLifetime);
         payload.Remove(SecretStamp.Claim);
-        payload["oi_tkn_id"] = entryId;
+        payload[Claims.Private.TokenId] = entryId;
         return (Sign(host, token.Split('.')[0], payload), entryId);
     }
 

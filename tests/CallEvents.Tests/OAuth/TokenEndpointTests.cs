@@ -20,7 +20,7 @@ public sealed class TokenEndpointTests(HostFixture fixture) : IClassFixture<Host
         return (response.StatusCode, json.RootElement.Clone(), response);
     }
 
-    private Dictionary<string, string> Credentials(IssuedCredentials app, params (string Key, string Value)[] extra)
+    private static Dictionary<string, string> Credentials(IssuedCredentials app, params (string Key, string Value)[] extra)
     {
         var form = new Dictionary<string, string>
         {

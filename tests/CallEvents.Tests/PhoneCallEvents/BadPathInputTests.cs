@@ -10,7 +10,7 @@ namespace CallEvents.Tests.PhoneCallEvents;
 public sealed class BadPathInputTests(HostFixture fixture) : IClassFixture<HostFixture>
 {
     private readonly DemoClients _clients = new(fixture.Host);
-    private const string Body = """{"type":"0","method":"1","url":"https://203.0.113.10/bad-input"}""";
+    private const string Body = """{"type":"0","method":"1","url":"https://crm.example.com/bad-input"}""";
     private const string AnId = "CCCCCCCCCCCCCCCCCCCCCCCCCCCCCC";
 
     public static TheoryData<string> BadUserIds() => new() { "@self", "@ME", "@", "me", "user 0003", "user%2F0003", new string('u', 65) };

@@ -15,21 +15,21 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
 
     public static TheoryData<string, string> BadCreateBodies() => new()
     {
-        { """{"method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
-        { """{"type":"5","method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
-        { """{"type":"-1","method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
-        { """{"type":"01","method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
-        { """{"type":5,"method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
-        { """{"type":1.5,"method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
-        { """{"type":99999999999,"method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
-        { """{"type":true,"method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
-        { """{"type":null,"method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
-        { """{"type":"x","method":"1","url":"https://203.0.113.10/a"}""", "pcet_type_invalid" },
-        { """{"type":"0","url":"https://203.0.113.10/a"}""", "pce_method_invalid" },
-        { """{"type":"0","method":"2","url":"https://203.0.113.10/a"}""", "pce_method_invalid" },
-        { """{"type":"0","method":"GET","url":"https://203.0.113.10/a"}""", "pce_method_invalid" },
-        { """{"type":"0","method":[1],"url":"https://203.0.113.10/a"}""", "pce_method_invalid" },
-        { """{"type":"0","method":null,"url":"https://203.0.113.10/a"}""", "pce_method_invalid" },
+        { """{"method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
+        { """{"type":"5","method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
+        { """{"type":"-1","method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
+        { """{"type":"01","method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
+        { """{"type":5,"method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
+        { """{"type":1.5,"method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
+        { """{"type":99999999999,"method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
+        { """{"type":true,"method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
+        { """{"type":null,"method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
+        { """{"type":"x","method":"1","url":"https://crm.example.com/a"}""", "pcet_type_invalid" },
+        { """{"type":"0","url":"https://crm.example.com/a"}""", "pce_method_invalid" },
+        { """{"type":"0","method":"2","url":"https://crm.example.com/a"}""", "pce_method_invalid" },
+        { """{"type":"0","method":"GET","url":"https://crm.example.com/a"}""", "pce_method_invalid" },
+        { """{"type":"0","method":[1],"url":"https://crm.example.com/a"}""", "pce_method_invalid" },
+        { """{"type":"0","method":null,"url":"https://crm.example.com/a"}""", "pce_method_invalid" },
         { """{"type":"0","method":"1"}""", "pce_url_invalid" },
         { """{"type":"0","method":"1","url":""}""", "pce_url_invalid" },
         { """{"type":"0","method":"1","url":null}""", "pce_url_invalid" },
@@ -38,25 +38,25 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
         { """{"type":"0","method":"1","url":"crm.example.com/a"}""", "pce_url_invalid" },
         { """{"type":"0","method":"1","url":"ftp://crm.example.com/a"}""", "pce_url_invalid" },
         { """{"type":"0","method":"1","url":"javascript:alert(1)"}""", "pce_url_invalid" },
-        { """{"type":"0","method":"1","url":"https://203.0.113.10/a b"}""", "pce_url_invalid" },
+        { """{"type":"0","method":"1","url":"https://crm.example.com/a b"}""", "pce_url_invalid" },
         { """{"type":"0","method":"1","url":"https://"}""", "pce_url_invalid" },
-        { """{"type":"0","method":"1","url":"https://203.0.113.10/a\u0001b"}""", "pce_url_invalid" },
-        { """{"type":"0","method":"1","url":"https://203.0.113.10/a\u007Fb"}""", "pce_url_invalid" },
-        { """{"type":"0","method":"1","url":"https://203.0.113.10/a\tb"}""", "pce_url_invalid" },
-        { """{"type":"0","method":"1","url":"https://203.0.113.10/a","status":"2"}""", "pce_status_invalid" },
-        { """{"type":"0","method":"1","url":"https://203.0.113.10/a","status":"on"}""", "pce_status_invalid" },
-        { """{"type":"0","method":"1","url":"https://203.0.113.10/a","status":-1}""", "pce_status_invalid" },
-        { """{"type":"0","method":"1","url":"https://203.0.113.10/a","status":null}""", "pce_status_invalid" },
-        { """{"type":"0","method":"1","url":"https://203.0.113.10/a","note":42}""", "pce_note_invalid" },
-        { """{"type":"0","method":"1","url":"https://203.0.113.10/a","note":{"a":1}}""", "pce_note_invalid" },
-        { """{"type":"0","method":"1","url":"https://203.0.113.10/a","note":"a\u0000b"}""", "pce_note_invalid" },
-        { "{\"type\":\"0\",\"method\":\"1\",\"url\":\"https://203.0.113.10/a\",\"note\":\"" + new string('n', 1025) + "\"}", "pce_note_invalid" },
-        { """{"type":"0","method":"1","url":"https://203.0.113.10/a","extra":"1"}""", "request_invalid" },
-        { """{"type":"0","method":"1","url":"https://203.0.113.10/a","Type":"0"}""", "request_invalid" },
-        { """{"type":"0","method":"1","url":"https://203.0.113.10/a",}""", "request_invalid" },
-        { """{"type":"0","method":"1","url":"https://203.0.113.10/a\u""" + "\"}", "request_invalid" },
+        { """{"type":"0","method":"1","url":"https://crm.example.com/a\u0001b"}""", "pce_url_invalid" },
+        { """{"type":"0","method":"1","url":"https://crm.example.com/a\u007Fb"}""", "pce_url_invalid" },
+        { """{"type":"0","method":"1","url":"https://crm.example.com/a\tb"}""", "pce_url_invalid" },
+        { """{"type":"0","method":"1","url":"https://crm.example.com/a","status":"2"}""", "pce_status_invalid" },
+        { """{"type":"0","method":"1","url":"https://crm.example.com/a","status":"on"}""", "pce_status_invalid" },
+        { """{"type":"0","method":"1","url":"https://crm.example.com/a","status":-1}""", "pce_status_invalid" },
+        { """{"type":"0","method":"1","url":"https://crm.example.com/a","status":null}""", "pce_status_invalid" },
+        { """{"type":"0","method":"1","url":"https://crm.example.com/a","note":42}""", "pce_note_invalid" },
+        { """{"type":"0","method":"1","url":"https://crm.example.com/a","note":{"a":1}}""", "pce_note_invalid" },
+        { """{"type":"0","method":"1","url":"https://crm.example.com/a","note":"a\u0000b"}""", "pce_note_invalid" },
+        { "{\"type\":\"0\",\"method\":\"1\",\"url\":\"https://crm.example.com/a\",\"note\":\"" + new string('n', 1025) + "\"}", "pce_note_invalid" },
+        { """{"type":"0","method":"1","url":"https://crm.example.com/a","extra":"1"}""", "request_invalid" },
+        { """{"type":"0","method":"1","url":"https://crm.example.com/a","Type":"0"}""", "request_invalid" },
+        { """{"type":"0","method":"1","url":"https://crm.example.com/a",}""", "request_invalid" },
+        { """{"type":"0","method":"1","url":"https://crm.example.com/a\u""" + "\"}", "request_invalid" },
         { """{"type":"0" "method":"1"}""", "request_invalid" },
-        { """[{"type":"0","method":"1","url":"https://203.0.113.10/a"}]""", "request_invalid" },
+        { """[{"type":"0","method":"1","url":"https://crm.example.com/a"}]""", "request_invalid" },
         { "\"just a string\"", "request_invalid" },
         { "null", "request_invalid" },
         { "42", "request_invalid" },
@@ -90,7 +90,7 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
     public async Task ARefusedDestinationIsPceUrlInvalidOnCreateAndUpdate(string url)
     {
         var client = await _clients.UserAsync();
-        var id = await Hooks.CreateAsync(client, "@me", Extension, type: 1, url: "https://203.0.113.10/kept");
+        var id = await Hooks.CreateAsync(client, "@me", Extension, type: 1, url: "https://crm.example.com/kept");
         var before = await _clients.IdsOnAsync(Extension);
 
         using var create = await client.PostAsync(UapiCalls.Events("@me", Extension), UapiCalls.Json(new { type = "0", method = "1", url }));
@@ -99,14 +99,14 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
         await UapiCalls.AssertErrorAsync(update, HttpStatusCode.BadRequest, "pce_url_invalid");
 
         Assert.Equal(before, await _clients.IdsOnAsync(Extension));
-        Assert.Equal("https://203.0.113.10/kept", (await _clients.ReadAsync(Extension, 1, id))!.Value.GetProperty("url").GetString());
+        Assert.Equal("https://crm.example.com/kept", (await _clients.ReadAsync(Extension, 1, id))!.Value.GetProperty("url").GetString());
     }
 
     [Fact]
     public async Task AUrlOfExactly2048CharactersIsAcceptedAndOneMoreIsNot()
     {
         var client = await _clients.UserAsync();
-        const string prefix = "https://203.0.113.10/";
+        const string prefix = "https://crm.example.com/";
         var longest = prefix + new string('a', 2048 - prefix.Length);
         using var ok = await client.PostAsync(UapiCalls.Events("@me", Extension), UapiCalls.Json(new { type = "0", method = "1", url = longest }));
         Assert.Equal(HttpStatusCode.OK, ok.StatusCode);
@@ -134,7 +134,7 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
         { """[]""", "request_invalid" },
         { """{"method":"0""", "request_invalid" },
         // The first bad field in the documented order wins, and nothing of the good ones is kept.
-        { """{"method":"0","url":"https://203.0.113.10/changed","status":"9"}""", "pce_status_invalid" },
+        { """{"method":"0","url":"https://crm.example.com/changed","status":"9"}""", "pce_status_invalid" },
     };
 
     [Theory]
@@ -142,7 +142,7 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
     public async Task ABadUpdateBodyGetsItsCodeAndChangesNothing(string body, string code)
     {
         var client = await _clients.UserAsync();
-        var id = await Hooks.CreateAsync(client, "@me", Extension, type: 3, url: "https://203.0.113.10/original", method: 1, note: "original");
+        var id = await Hooks.CreateAsync(client, "@me", Extension, type: 3, url: "https://crm.example.com/original", method: 1, note: "original");
         var before = (await _clients.ReadAsync(Extension, 3, id))!.Value.GetRawText();
 
         using var response = await client.PutAsync(UapiCalls.Events("@me", Extension, "3", id), UapiCalls.Json(body));
@@ -158,7 +158,7 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
     {
         var client = await _clients.UserAsync();
         var before = await _clients.IdsOnAsync(Extension);
-        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(contentType is null ? "type=0&method=1&url=https%3A%2F%2Fcrm.example.com%2F" : """{"type":"0","method":"1","url":"https://203.0.113.10/ct"}"""));
+        var content = new ByteArrayContent(Encoding.UTF8.GetBytes(contentType is null ? "type=0&method=1&url=https%3A%2F%2Fcrm.example.com%2F" : """{"type":"0","method":"1","url":"https://crm.example.com/ct"}"""));
         if (contentType is not null)
         {
             content.Headers.TryAddWithoutValidation("Content-Type", contentType);
@@ -173,7 +173,7 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
     {
         var client = await _clients.UserAsync();
         var before = await _clients.IdsOnAsync(Extension);
-        byte[] json = [.. Encoding.UTF8.GetBytes("{\"type\":\"0\",\"method\":\"1\",\"url\":\"https://203.0.113.10/a\",\"note\":\"x"), 0xC3, 0x28, (byte)'"', (byte)'}'];
+        byte[] json = [.. Encoding.UTF8.GetBytes("{\"type\":\"0\",\"method\":\"1\",\"url\":\"https://crm.example.com/a\",\"note\":\"x"), 0xC3, 0x28, (byte)'"', (byte)'}'];
         var content = new ByteArrayContent(json);
         content.Headers.TryAddWithoutValidation("Content-Type", "application/json");
         using var response = await client.PostAsync(UapiCalls.Events("@me", Extension), content);
@@ -185,7 +185,7 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
     public async Task AUtf8ByteOrderMarkBeforeTheJsonIsAccepted()
     {
         var client = await _clients.UserAsync();
-        var content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("""{"type":"0","method":"1","url":"https://203.0.113.10/bom","note":"é"}""")]);
+        var content = new ByteArrayContent([0xEF, 0xBB, 0xBF, .. Encoding.UTF8.GetBytes("""{"type":"0","method":"1","url":"https://crm.example.com/bom","note":"é"}""")]);
         content.Headers.TryAddWithoutValidation("Content-Type", "application/json; charset=utf-8");
         using var response = await client.PostAsync(UapiCalls.Events("@me", Extension), content);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -215,7 +215,7 @@ public sealed class BodyErrorsTests(HostFixture fixture) : IClassFixture<HostFix
         var client = await _clients.UserAsync();
         var before = await _clients.IdsOnAsync(Extension);
         var note = new string('n', 64 * 1024);
-        var json = "{\"type\":\"0\",\"method\":\"1\",\"url\":\"https://203.0.113.10/big\",\"note\":\"" + note + "\"}";
+        var json = "{\"type\":\"0\",\"method\":\"1\",\"url\":\"https://crm.example.com/big\",\"note\":\"" + note + "\"}";
         HttpContent content = chunked
             ? new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(json)))
             : new ByteArrayContent(Encoding.UTF8.GetBytes(json));

@@ -41,7 +41,7 @@ public sealed class BulkDeleteRaceTests(HostFixture fixture) : IClassFixture<Hos
                 for (var i = 0; i < 10; i++)
                 {
                     var eventType = (i + c) % 2;
-                    created.Add((await Hooks.CreateAsync(client, "@owner", extension, type: eventType, url: $"https://203.0.113.10/r{round}/{c}/{i}"), eventType));
+                    created.Add((await Hooks.CreateAsync(client, "@owner", extension, type: eventType, url: $"https://crm.example.com/r{round}/{c}/{i}"), eventType));
                 }
             })).ToArray();
             var deleter = Task.Run(async () =>

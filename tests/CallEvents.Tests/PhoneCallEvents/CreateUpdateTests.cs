@@ -16,7 +16,7 @@ public sealed class CreateUpdateTests(HostFixture fixture) : IClassFixture<HostF
         var client = await _clients.UserAsync();
         var before = DateTimeOffset.UtcNow.AddSeconds(-2);
         using var response = await client.PostAsync(UapiCalls.Events("@viewer", Extension),
-            UapiCalls.Json("""{"type":"0","method":"1","url":"https://203.0.113.10/hooks/calls","status":"1","note":"CRM screen-pop"}"""));
+            UapiCalls.Json("""{"type":"0","method":"1","url":"https://crm.example.com/hooks/calls","status":"1","note":"CRM screen-pop"}"""));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.StartsWith("application/json", response.Content.Headers.ContentType!.MediaType, StringComparison.Ordinal);
@@ -29,7 +29,7 @@ public sealed class CreateUpdateTests(HostFixture fixture) : IClassFixture<HostF
         Assert.Equal("0", created.GetProperty("type").GetString());
         Assert.Equal("1", created.GetProperty("method").GetString());
         Assert.Equal("1", created.GetProperty("status").GetString());
-        Assert.Equal("https://203.0.113.10/hooks/calls", created.GetProperty("url").GetString());
+        Assert.Equal("https://crm.example.com/hooks/calls", created.GetProperty("url").GetString());
         Assert.Equal("CRM screen-pop", created.GetProperty("note").GetString());
         var modified = created.GetProperty("modified").GetString()!;
         Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\+00:00$", modified);
@@ -62,7 +62,7 @@ public sealed class CreateUpdateTests(HostFixture fixture) : IClassFixture<HostF
     {
         var client = await _clients.UserAsync();
         using var response = await client.PostAsync(UapiCalls.Events("@me", Extension),
-            UapiCalls.Json("""{"id":"mine","type":"2","method":"1","url":"https://203.0.113.10/echo","modified":"2000-01-01T00:00:00+00:00","links":{"self":"x"}}"""));
+            UapiCalls.Json("""{"id":"mine","type":"2","method":"1","url":"https://crm.example.com/echo","modified":"2000-01-01T00:00:00+00:00","links":{"self":"x"}}"""));
         var created = (await UapiCalls.ReadJsonAsync(response))[0];
         Assert.NotEqual("mine", created.GetProperty("id").GetString());
         Assert.StartsWith(DateTimeOffset.UtcNow.Year.ToString(System.Globalization.CultureInfo.InvariantCulture), created.GetProperty("modified").GetString(), StringComparison.Ordinal);
@@ -71,12 +71,12 @@ public sealed class CreateUpdateTests(HostFixture fixture) : IClassFixture<HostF
     public static TheoryData<string, string, string?> TypeInPathAndBody() => new()
     {
         // path type, body, the stored type (null: pcet_type_invalid)
-        { "3", """{"method":"1","url":"https://203.0.113.10/t"}""", "3" },
-        { "3", """{"type":"3","method":"1","url":"https://203.0.113.10/t"}""", "3" },
-        { "3", """{"type":3,"method":"1","url":"https://203.0.113.10/t"}""", "3" },
-        { "3", """{"type":"2","method":"1","url":"https://203.0.113.10/t"}""", null },
-        { "3", """{"type":"9","method":"1","url":"https://203.0.113.10/t"}""", null },
-        { "0", """{"type":"4","method":"1","url":"https://203.0.113.10/t"}""", null },
+        { "3", """{"method":"1","url":"https://crm.example.com/t"}""", "3" },
+        { "3", """{"type":"3","method":"1","url":"https://crm.example.com/t"}""", "3" },
+        { "3", """{"type":3,"method":"1","url":"https://crm.example.com/t"}""", "3" },
+        { "3", """{"type":"2","method":"1","url":"https://crm.example.com/t"}""", null },
+        { "3", """{"type":"9","method":"1","url":"https://crm.example.com/t"}""", null },
+        { "0", """{"type":"4","method":"1","url":"https://crm.example.com/t"}""", null },
     };
 
     [Theory]
@@ -102,26 +102,26 @@ public sealed class CreateUpdateTests(HostFixture fixture) : IClassFixture<HostF
     public async Task UpdateChangesOnlyTheFieldsItIsGiven()
     {
         var client = await _clients.UserAsync();
-        var id = await Hooks.CreateAsync(client, "@me", Extension, type: 1, url: "https://203.0.113.10/before", method: 0, note: "before");
+        var id = await Hooks.CreateAsync(client, "@me", Extension, type: 1, url: "https://crm.example.com/before", method: 0, note: "before");
         var original = (await _clients.ReadAsync(Extension, 1, id))!.Value;
 
         await Update("""{"status":"0"}""");
         var afterStatus = (await _clients.ReadAsync(Extension, 1, id))!.Value;
         Assert.Equal("0", afterStatus.GetProperty("status").GetString());
         Assert.Equal("0", afterStatus.GetProperty("method").GetString());
-        Assert.Equal("https://203.0.113.10/before", afterStatus.GetProperty("url").GetString());
+        Assert.Equal("https://crm.example.com/before", afterStatus.GetProperty("url").GetString());
         Assert.Equal("before", afterStatus.GetProperty("note").GetString());
 
-        await Update("""{"url":"https://203.0.113.10/after","method":1}""");
+        await Update("""{"url":"https://crm.example.com/after","method":1}""");
         var afterUrl = (await _clients.ReadAsync(Extension, 1, id))!.Value;
-        Assert.Equal("https://203.0.113.10/after", afterUrl.GetProperty("url").GetString());
+        Assert.Equal("https://crm.example.com/after", afterUrl.GetProperty("url").GetString());
         Assert.Equal("1", afterUrl.GetProperty("method").GetString());
         Assert.Equal("0", afterUrl.GetProperty("status").GetString());
         Assert.Equal("before", afterUrl.GetProperty("note").GetString());
 
         // An empty object changes nothing but is a valid update; the same type in the body is allowed.
         var unchanged = await Update("""{"type":"1"}""");
-        Assert.Equal("https://203.0.113.10/after", unchanged.GetProperty("url").GetString());
+        Assert.Equal("https://crm.example.com/after", unchanged.GetProperty("url").GetString());
 
         // A null note removes it; the answer leaves the null field out.
         var noNote = await Update("""{"note":null}""");

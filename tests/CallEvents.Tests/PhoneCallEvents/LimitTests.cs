@@ -27,7 +27,7 @@ public sealed class LimitTests(SmallLimitFixture fixture) : IClassFixture<SmallL
         {
             ids.Add(await Hooks.CreateAsync(client, "@me", "0003*210", type: i));
         }
-        using var fourth = await client.PostAsync(UapiCalls.Events("@me", "0003*210"), UapiCalls.Json("""{"type":"3","method":"1","url":"https://203.0.113.10/4"}"""));
+        using var fourth = await client.PostAsync(UapiCalls.Events("@me", "0003*210"), UapiCalls.Json("""{"type":"3","method":"1","url":"https://crm.example.com/4"}"""));
         await UapiCalls.AssertErrorAsync(fourth, HttpStatusCode.BadRequest, "pce_limit_exceeded");
         Assert.Equal(ids.Order(StringComparer.Ordinal), await _clients.IdsOnAsync("0003*210"));
 
@@ -48,7 +48,7 @@ public sealed class LimitTests(SmallLimitFixture fixture) : IClassFixture<SmallL
         {
         }
         var responses = await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
-            admin.PostAsync(UapiCalls.Events("@owner", "0003*212"), UapiCalls.Json($$"""{"type":"0","method":"1","url":"https://203.0.113.10/race{{i}}"}"""))));
+            admin.PostAsync(UapiCalls.Events("@owner", "0003*212"), UapiCalls.Json($$"""{"type":"0","method":"1","url":"https://crm.example.com/race{{i}}"}"""))));
         try
         {
             Assert.Equal(3, responses.Count(r => r.StatusCode == HttpStatusCode.OK));

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using CallEvents.Tests.Infrastructure;
@@ -23,7 +24,7 @@ public sealed class ListFixture : IAsyncLifetime
         // urls u00…u24 created in a shuffled order, types 0–4, methods alternating, every third with a note.
         foreach (var i in Enumerable.Range(0, 25).OrderBy(i => (i * 7) % 25))
         {
-            var url = $"https://203.0.113.10/u{i:00}";
+            var url = $"https://crm.example.com/u{i:00}";
             var note = i % 3 == 0 ? $"note {i}" : null;
             var id = await Hooks.CreateAsync(client, "@me", Extension, type: i % 5, url: url, method: i % 2, note: note);
             Events.Add((id, i % 5, url, i % 2, note));
@@ -36,6 +37,8 @@ public sealed class ListFixture : IAsyncLifetime
 /// <summary>List and Get (contract §7): paging, filtering, sorting, field selection, and their errors.</summary>
 public sealed class ListTests(ListFixture fixture) : IClassFixture<ListFixture>
 {
+    private static readonly int[] EvenPage = [10, 12, 14, 16, 18];
+
     private const string Extension = ListFixture.Extension;
     private readonly DemoClients _clients = fixture.Clients;
     private readonly List<(string Id, int Type, string Url, int Method, string? Note)> _events = fixture.Events;
@@ -58,7 +61,7 @@ public sealed class ListTests(ListFixture fixture) : IClassFixture<ListFixture>
         Assert.Equal(25, page.GetProperty("totalResults").GetInt32());
         Assert.Equal(20, page.GetProperty("itemsPerPage").GetInt32());
         Assert.Equal(0, page.GetProperty("startIndex").GetInt32());
-        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"https://203.0.113.10/u{i:00}"), Urls(page));
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"https://crm.example.com/u{i:00}"), Urls(page));
         var paging = page.GetProperty("paging");
         Assert.False(paging.TryGetProperty("prev", out _));
         var next = new Uri(paging.GetProperty("next").GetString()!);
@@ -137,19 +140,19 @@ public sealed class ListTests(ListFixture fixture) : IClassFixture<ListFixture>
     public async Task GetWithAnIdAnswersThatOneEventAsACollection()
     {
         var target = _events[3];
-        var page = await GetOkAsync("", type: target.Type.ToString());
+        var page = await GetOkAsync("", type: target.Type.ToString(CultureInfo.InvariantCulture));
         Assert.Contains(target.Id, page.GetProperty("entry").EnumerateArray().Select(e => e.GetProperty("id").GetString()));
 
         var client = await _clients.UserAsync();
-        using var response = await client.GetAsync(UapiCalls.Events("@me", Extension, target.Type.ToString(), target.Id));
+        using var response = await client.GetAsync(UapiCalls.Events("@me", Extension, target.Type.ToString(CultureInfo.InvariantCulture), target.Id));
         var one = await UapiCalls.ReadJsonAsync(response);
         Assert.Equal(1, one.GetProperty("totalResults").GetInt32());
         Assert.Equal(target.Id, one.GetProperty("entry")[0].GetProperty("id").GetString());
 
         // Its id under another type, or on another extension, is unknown.
-        using var otherType = await client.GetAsync(UapiCalls.Events("@me", Extension, ((target.Type + 1) % 5).ToString(), target.Id));
+        using var otherType = await client.GetAsync(UapiCalls.Events("@me", Extension, ((target.Type + 1) % 5).ToString(CultureInfo.InvariantCulture), target.Id));
         await UapiCalls.AssertErrorAsync(otherType, HttpStatusCode.BadRequest, "pce_id_invalid");
-        using var otherExtension = await client.GetAsync(UapiCalls.Events("@me", "0003*210", target.Type.ToString(), target.Id));
+        using var otherExtension = await client.GetAsync(UapiCalls.Events("@me", "0003*210", target.Type.ToString(CultureInfo.InvariantCulture), target.Id));
         await UapiCalls.AssertErrorAsync(otherExtension, HttpStatusCode.BadRequest, "pce_id_invalid");
         using var unknown = await client.GetAsync(UapiCalls.Events("@me", Extension, "0", "ZZZZZZZZZZZZZZZZZZZZZZZZZZZZZZ"));
         await UapiCalls.AssertErrorAsync(unknown, HttpStatusCode.BadRequest, "pce_id_invalid");
@@ -159,9 +162,9 @@ public sealed class ListTests(ListFixture fixture) : IClassFixture<ListFixture>
     {
         { "?filterBy=url&filterValue=u1", [10, 11, 12, 13, 14, 15, 16, 17, 18, 19] },
         { "?filterBy=url&filterOp=contains&filterValue=/u2", [20, 21, 22, 23, 24] },
-        { "?filterBy=url&filterOp=equals&filterValue=https://203.0.113.10/u07", [7] },
+        { "?filterBy=url&filterOp=equals&filterValue=https://crm.example.com/u07", [7] },
         { "?filterBy=url&filterOp=equals&filterValue=u07", [] },
-        { "?filterBy=url&filterOp=startsWith&filterValue=https://203.0.113.10/u0", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] },
+        { "?filterBy=url&filterOp=startsWith&filterValue=https://crm.example.com/u0", [0, 1, 2, 3, 4, 5, 6, 7, 8, 9] },
         { "?filterBy=url&filterOp=startsWith&filterValue=crm", [] },
         { "?filterBy=type&filterOp=equals&filterValue=3", [3, 8, 13, 18, 23] },
         { "?filterBy=method&filterValue=1", [1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23] },
@@ -179,7 +182,7 @@ public sealed class ListTests(ListFixture fixture) : IClassFixture<ListFixture>
     public async Task FilterByFilterOpAndFilterValueSelectTheMatchingEvents(string query, int[] expected)
     {
         var page = await GetOkAsync(query + "&count=100");
-        Assert.Equal(expected.Select(i => $"https://203.0.113.10/u{i:00}"), Urls(page));
+        Assert.Equal(expected.Select(i => $"https://crm.example.com/u{i:00}"), Urls(page));
         Assert.Equal(expected.Length, page.GetProperty("totalResults").GetInt32());
     }
 
@@ -188,7 +191,7 @@ public sealed class ListTests(ListFixture fixture) : IClassFixture<ListFixture>
     {
         var page = await GetOkAsync("?filterBy=method&filterOp=equals&filterValue=0&count=5&startIndex=5");
         Assert.Equal(13, page.GetProperty("totalResults").GetInt32());
-        Assert.Equal(new[] { 10, 12, 14, 16, 18 }.Select(i => $"https://203.0.113.10/u{i:00}"), Urls(page));
+        Assert.Equal(EvenPage.Select(i => $"https://crm.example.com/u{i:00}"), Urls(page));
         var next = page.GetProperty("paging").GetProperty("next").GetString()!;
         var prev = page.GetProperty("paging").GetProperty("prev").GetString()!;
         foreach (var link in new[] { next, prev })
@@ -237,8 +240,8 @@ public sealed class ListTests(ListFixture fixture) : IClassFixture<ListFixture>
             foreach (var entry in page.GetProperty("entry").EnumerateArray())
             {
                 var expected = _events.Single(e => e.Id == entry.GetProperty("id").GetString());
-                Assert.Equal(expected.Type.ToString(), entry.GetProperty("type").GetString());
-                Assert.Equal(expected.Method.ToString(), entry.GetProperty("method").GetString());
+                Assert.Equal(expected.Type.ToString(CultureInfo.InvariantCulture), entry.GetProperty("type").GetString());
+                Assert.Equal(expected.Method.ToString(CultureInfo.InvariantCulture), entry.GetProperty("method").GetString());
                 Assert.Equal("1", entry.GetProperty("status").GetString());
                 Assert.Equal(expected.Url, entry.GetProperty("url").GetString());
                 Assert.Equal(expected.Note is not null, entry.TryGetProperty("note", out _));

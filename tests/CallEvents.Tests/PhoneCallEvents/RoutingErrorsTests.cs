@@ -27,7 +27,7 @@ public sealed class RoutingErrorsTests(HostFixture fixture) : IClassFixture<Host
     {
         var client = await _clients.UserAsync();
         var before = await _clients.IdsOnAsync("0003*210");
-        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = UapiCalls.Json("""{"type":"0","method":"1","url":"https://203.0.113.10/x"}""") };
+        using var request = new HttpRequestMessage(new HttpMethod(method), path) { Content = UapiCalls.Json("""{"type":"0","method":"1","url":"https://crm.example.com/x"}""") };
         using var response = await client.SendAsync(request);
         await UapiCalls.AssertErrorAsync(response, HttpStatusCode.MethodNotAllowed, "request_not_allowed");
         Assert.Equal(before, await _clients.IdsOnAsync("0003*210"));

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
+
 using static CallEvents.Tests.Infrastructure.UapiCalls;
 
 namespace CallEvents.Tests.ScaleOut;

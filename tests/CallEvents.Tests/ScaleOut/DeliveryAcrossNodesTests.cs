@@ -3,6 +3,7 @@ using System.Diagnostics;
 using CallEvents.Dispatch.Intake;
 using CallEvents.Tests.Dispatch;
 using CallEvents.Tests.Infrastructure;
+
 using static CallEvents.Tests.Infrastructure.UapiCalls;
 using Xunit.Abstractions;
 

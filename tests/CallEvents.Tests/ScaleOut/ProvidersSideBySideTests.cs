@@ -1,4 +1,5 @@
 using CallEvents.Tests.Infrastructure;
+
 using static CallEvents.Tests.Infrastructure.UapiCalls;
 
 namespace CallEvents.Tests.ScaleOut;

@@ -1,6 +1,7 @@
 using System.Net;
 using CallEvents.Tests.Infrastructure;
 using Npgsql;
+
 using static CallEvents.Tests.Infrastructure.UapiCalls;
 
 namespace CallEvents.Tests.ScaleOut;

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using CallEvents.Tests.Infrastructure;
+
 using static CallEvents.Tests.Infrastructure.UapiCalls;
 
 namespace CallEvents.Tests.ScaleOut;

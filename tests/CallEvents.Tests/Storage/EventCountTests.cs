@@ -22,7 +22,7 @@ public sealed class EventCountTests
         var ids = new List<string>();
         for (var i = 0; i < 6; i++)
         {
-            ids.Add(await UapiCalls.CreateAsync(client, "@me", "0003*211", type: i % 2, url: $"https://198.51.100.7/c/{i}"));
+            ids.Add(await UapiCalls.CreateAsync(client, "@me", "0003*211", type: i % 2, url: $"https://crm.example.com/c/{i}"));
         }
         Assert.Equal(6, await TotalAsync(client));
 
@@ -35,7 +35,7 @@ public sealed class EventCountTests
         // An operator's SQL, not the API: the triggers count it too.
         await ExecuteAsync(host, """
             INSERT INTO phone_call_events (id, extension_id, type, method, url, status, note, modified)
-            SELECT 'sqlInsertedEvent00000000000001', id, 1, 0, 'https://198.51.100.7/sql', 1, NULL, '2026-11-29T10:00:00+00:00'
+            SELECT 'sqlInsertedEvent00000000000001', id, 1, 0, 'https://crm.example.com/sql', 1, NULL, '2026-11-29T10:00:00+00:00'
             FROM extensions WHERE number = '0003*211'
             """);
         Assert.Equal(6, await TotalAsync(client));
@@ -61,7 +61,7 @@ public sealed class EventCountTests
         await using var host = await CallEventsHost.StartAsync();
         using var client = host.ClientWith(await host.TokenAsync(a => a.User));
         var first = await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
-            UapiCalls.CreateAsync(client, "@me", "0003*210", type: 2, url: $"https://198.51.100.7/r/{i}")));
+            UapiCalls.CreateAsync(client, "@me", "0003*210", type: 2, url: $"https://crm.example.com/r/{i}")));
 
         // Deletes of the first half race creates of a second batch (on SQLite they share write batches).
         var deletes = first.Take(15).Select(async id =>
@@ -70,7 +70,7 @@ public sealed class EventCountTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         });
         var creates = Enumerable.Range(0, 20).Select(i =>
-            UapiCalls.CreateAsync(client, "@me", "0003*210", type: 3, url: $"https://198.51.100.7/s/{i}"));
+            UapiCalls.CreateAsync(client, "@me", "0003*210", type: 3, url: $"https://crm.example.com/s/{i}"));
         await Task.WhenAll(deletes.Concat(creates));
 
         Assert.Equal(35, await RowsAsync(host, "0003*210"));
@@ -89,7 +89,7 @@ public sealed class EventCountTests
         var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
         {
             using var response = await client.PostAsync("/uapi/extensions/@me/0003*211/phoneCallEvents",
-                UapiCalls.Json(new { type = 0, method = 0, url = $"https://198.51.100.7/l/{i}" }));
+                UapiCalls.Json(new { type = 0, method = 0, url = $"https://crm.example.com/l/{i}" }));
             return (response.StatusCode, await response.Content.ReadAsStringAsync());
         }));
 

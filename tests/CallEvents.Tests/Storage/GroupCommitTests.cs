@@ -17,7 +17,7 @@ public sealed class GroupCommitTests
         using var client = host.ClientWith(await host.TokenAsync(a => a.User));
 
         var creates = Enumerable.Range(0, 40).Select(i => UapiCalls.CreateAsync(client, "@me", "0003*211", type: i % 4,
-            url: $"https://198.51.100.7/hooks/{i}"));
+            url: $"https://crm.example.com/hooks/{i}"));
         var ids = await Task.WhenAll(creates);
 
         using var list = await client.GetAsync("/uapi/extensions/@me/0003*211/phoneCallEvents?count=100");
@@ -33,7 +33,7 @@ public sealed class GroupCommitTests
         var ids = new List<string>();
         for (var i = 0; i < 20; i++)
         {
-            ids.Add(await UapiCalls.CreateAsync(client, "@me", "0003*210", type: 1, url: $"https://198.51.100.7/d/{i}"));
+            ids.Add(await UapiCalls.CreateAsync(client, "@me", "0003*210", type: 1, url: $"https://crm.example.com/d/{i}"));
         }
 
         var deletes = ids.Select(async id =>

@@ -25,10 +25,14 @@ public static class DeliveryLogApi
 
     public static RouteGroupBuilder MapDeliveryLog(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup(PhoneCallEventsApi.Prefix + "/{eventType}/{eventId}/deliveries").RequireCaller().WithTags("Deliveries");
-        group.MapGet("", ListAsync);
-        group.MapPost("/replay", ReplaySinceAsync);
-        group.MapPost("/{deliveryId}/replay", ReplayOneAsync);
+        var group = routes.MapGroup(PhoneCallEventsApi.Prefix + "/{eventType}/{eventId}/deliveries").RequireCaller().WithTags("Deliveries")
+            .Answers(UapiError.UserInvalid, UapiError.ExtensionInvalid, UapiError.PceAccessDenied, UapiError.PceTypeInvalid, UapiError.PceIdInvalid);
+        group.MapGet("", ListAsync).WithName("listDeliveries").WithSummary("The event's delivery attempts, newest first")
+            .Answers(UapiError.CountInvalid, UapiError.StartIndexInvalid).Reads(DeclaredQueryExtensions.Paging);
+        group.MapPost("/replay", ReplaySinceAsync).WithName("replayDeliveriesSince").WithSummary("Queue again every failed delivery of the event since a time")
+            .Answers(SinceInvalid).Reads(new DeclaredQuery("since", "A date-time with an offset, e.g. 2026-12-01T00:00:00Z (encode + as %2B).", "string", "2026-12-01T00:00:00Z"));
+        group.MapPost("/{deliveryId}/replay", ReplayOneAsync).WithName("replayDelivery").WithSummary("Queue one recorded delivery again, with the same webhook-id")
+            .Answers(DeliveryIdInvalid);
         return group;
     }
 

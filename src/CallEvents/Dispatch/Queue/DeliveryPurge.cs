@@ -1,3 +1,4 @@
+using CallEvents.Hosting.Startup;
 using CallEvents.Storage;
 using CallEvents.Storage.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -10,12 +11,16 @@ namespace CallEvents.Dispatch.Queue;
 /// and so do finished deliveries (with what is left of their log). Pending deliveries stay
 /// whatever their age.
 /// </summary>
-public sealed class DeliveryPurge(IServiceScopeFactory scopes, WriteGate gate, IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<DeliveryPurge> logger)
+public sealed class DeliveryPurge(IServiceScopeFactory scopes, WriteGate gate, IOptions<DeliveryOptions> options, TimeProvider clock, DatabaseReadiness readiness, ILogger<DeliveryPurge> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        if (!await readiness.WaitUntilServingAsync(stoppingToken))
+        {
+            return; // the node gave up, or stopped, before it could serve (Hosting/Startup/DatabaseReadiness.cs)
+        }
         while (!stoppingToken.IsCancellationRequested)
         {
             try

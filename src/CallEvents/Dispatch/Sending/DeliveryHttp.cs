@@ -16,7 +16,7 @@ public sealed class DeliveryHttp : IDisposable
 {
     public HttpClient Client { get; }
 
-    public DeliveryHttp(DestinationPolicy policy, IOptions<DeliveryOptions> options, TimeProvider clock)
+    public DeliveryHttp(DestinationPolicy policy, HostLookup lookup, IOptions<DeliveryOptions> options, TimeProvider clock)
     {
         var connectTimeout = options.Value.ConnectTimeout;
         var handler = new SocketsHttpHandler
@@ -27,20 +27,26 @@ public sealed class DeliveryHttp : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             MaxConnectionsPerServer = Math.Max(1, options.Value.MaxConcurrencyPerDestination),
-            ConnectCallback = (context, cancellationToken) => ConnectAsync(policy, clock, connectTimeout, context.DnsEndPoint, cancellationToken),
+            // Receivers are third parties and get the contract's headers only: no traceparent
+            // from the attempt's span (Observability/DeliveryTelemetry.cs).
+            ActivityHeadersPropagator = null,
+            ConnectCallback = (context, cancellationToken) => ConnectAsync(policy, lookup, clock, connectTimeout, context.DnsEndPoint, cancellationToken),
         };
         Client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
     }
 
-    private static async ValueTask<Stream> ConnectAsync(DestinationPolicy policy, TimeProvider clock, TimeSpan timeout, DnsEndPoint endpoint, CancellationToken cancellationToken)
+    private static async ValueTask<Stream> ConnectAsync(DestinationPolicy policy, HostLookup lookup, TimeProvider clock, TimeSpan timeout, DnsEndPoint endpoint, CancellationToken cancellationToken)
     {
         using var deadline = new CancellationTokenSource(timeout, clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         try
         {
-            var addresses = IPAddress.TryParse(endpoint.Host.Trim('[', ']'), out var literal)
+            // A fresh lookup, never the registration's cached answer: what is checked here is
+            // what the socket connects to. WaitAsync: the connect timeout holds even if the
+            // resolver ignores the token.
+            var addresses = HostLiteral.TryParse(endpoint.Host, out var literal)
                 ? [literal]
-                : await Dns.GetHostAddressesAsync(endpoint.Host, linked.Token);
+                : await lookup(endpoint.Host, linked.Token).WaitAsync(linked.Token);
             var allowed = addresses.Where(policy.IsAllowed).ToArray();
             if (allowed.Length == 0)
             {

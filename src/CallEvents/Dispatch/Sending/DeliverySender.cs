@@ -1,5 +1,7 @@
 using CallEvents.Dispatch.Attempts;
 using CallEvents.Dispatch.Queue;
+using CallEvents.Hosting.Startup;
+using CallEvents.Observability;
 using CallEvents.Storage;
 using CallEvents.Storage.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -15,7 +17,7 @@ namespace CallEvents.Dispatch.Sending;
 /// </summary>
 public sealed class DeliverySender(
     IServiceScopeFactory scopes, DeliveryHttp http, DeliverySignal signal, WriteGate gate,
-    IOptions<DeliveryOptions> options, TimeProvider clock, ILogger<DeliverySender> logger) : BackgroundService
+    IOptions<DeliveryOptions> options, TimeProvider clock, DatabaseReadiness readiness, ILogger<DeliverySender> logger) : BackgroundService
 {
     private readonly DeliveryOptions _options = options.Value;
     private readonly string _owner = options.Value.NodeId is { Length: > 0 } node ? node : Environment.MachineName;
@@ -25,9 +27,15 @@ public sealed class DeliverySender(
     private long _nextSweep = long.MinValue;
     private CancellationToken _stopping;
 
+    public int SlotsInUse => _slots.Running;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
+        if (!await readiness.WaitUntilServingAsync(stoppingToken))
+        {
+            return; // the node gave up, or stopped, before it could serve (Hosting/Startup/DatabaseReadiness.cs)
+        }
         _stopping = stoppingToken;
         await WithDbAsync(db => DeliveryQueue.ReleaseOwnLeasesAsync(db, _owner, stoppingToken), stoppingToken);
         var writer = _writer = new AttemptWriter(
@@ -79,7 +87,7 @@ public sealed class DeliverySender(
         // (it ran every round, i.e. after every finished attempt, before).
         if (now >= _nextSweep)
         {
-            await WithDbAsync(db => DeliveryQueue.CancelDisabledAsync(db, now, stoppingToken), stoppingToken);
+            DeliveryTelemetry.Cancelled(await WithDbAsync(db => DeliveryQueue.CancelDisabledAsync(db, now, stoppingToken), stoppingToken));
             _nextSweep = now + (long)_options.PollInterval.TotalMilliseconds;
         }
         var wanted = _slots.Wanted();
@@ -164,8 +172,10 @@ public sealed class DeliverySender(
             await Task.Yield(); // StartWaiting may run on a finishing request's thread: do not send inline
             var started = clock.GetUtcNow();
             var startedTicks = clock.GetTimestamp();
+            using var attempt = DeliveryTelemetry.StartAttempt(ready.Delivery, ready.Hook);
             var result = await SendAsync(ready.Delivery, ready.Hook, ready.Secrets, started, stoppingToken);
             var latency = (long)clock.GetElapsedTime(startedTicks).TotalMilliseconds;
+            DeliveryTelemetry.Attempted(attempt, ready.Delivery, result, latency, _options, logger);
             // The request is done: its slot (the limits are on requests in flight) goes to the
             // next waiting delivery while the result waits for the next batch write. The row
             // stays pending and leased until then, so nothing, not even the next event of the
@@ -234,6 +244,6 @@ public sealed class DeliverySender(
         }
     }
 
-    private Task WithDbAsync(Func<CallEventsDb, Task> action, CancellationToken cancellationToken) =>
+    private Task<int> WithDbAsync(Func<CallEventsDb, Task> action, CancellationToken cancellationToken) =>
         WithDbAsync(async db => { await action(db); return 0; }, cancellationToken);
 }

@@ -20,6 +20,9 @@ public sealed class SenderSlots(DeliveryOptions options)
     private int _running;
     private int _recording;
 
+    /// <summary>Requests in flight now (read without the lock: a gauge's snapshot).</summary>
+    public int Running => Volatile.Read(ref _running);
+
     /// <summary>How many deliveries a claim may take now: enough to fill every slot and keep as many waiting.</summary>
     public int Wanted()
     {

@@ -13,9 +13,11 @@ public static class SigningSecretApi
     {
         var group = routes.MapGroup("/uapi/apps/@me/signingSecret").RequireCaller().WithTags("Apps");
         group.MapGet("", async Task<Ok<SigningSecretOut>> (HttpContext context, SigningSecrets secrets) =>
-            TypedResults.Ok(await secrets.GetAsync(context.Caller().ClientId, context.RequestAborted)));
+            TypedResults.Ok(await secrets.GetAsync(context.Caller().ClientId, context.RequestAborted)))
+            .WithName("getSigningSecret").WithSummary("The secret this app's deliveries are signed with");
         group.MapPost("/rotate", async Task<Ok<SigningSecretOut>> (HttpContext context, SigningSecrets secrets) =>
-            TypedResults.Ok(await secrets.RotateAsync(context.Caller().ClientId, CancellationToken.None)));
+            TypedResults.Ok(await secrets.RotateAsync(context.Caller().ClientId, CancellationToken.None)))
+            .WithName("rotateSigningSecret").WithSummary("A new signing secret; the previous one keeps signing for a grace period");
         return group;
     }
 }

@@ -14,9 +14,28 @@ public sealed class DatabaseReadiness
 
     public bool IsHeld => _held;
 
-    /// <summary>Completes once the node serves: background work (delivery) waits for it before touching the database.</summary>
-    public Task WhenOpenAsync(CancellationToken cancellationToken) =>
-        _held ? _opened.Task.WaitAsync(cancellationToken) : Task.CompletedTask;
+    /// <summary>
+    /// What every background service awaits first in its ExecuteAsync (which the host runs on the
+    /// thread pool, so Kestrel starts listening meanwhile and answers 503): true once the node serves;
+    /// false when it never will (<see cref="Abandon"/>) or the host stops first: then the service
+    /// returns without having touched the database.
+    /// </summary>
+    public async Task<bool> WaitUntilServingAsync(CancellationToken stoppingToken)
+    {
+        if (!_held)
+        {
+            return true;
+        }
+        try
+        {
+            await _opened.Task.WaitAsync(stoppingToken);
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
 
     public void Hold() => _held = true;
 
@@ -26,6 +45,6 @@ public sealed class DatabaseReadiness
         _opened.TrySetResult();
     }
 
-    /// <summary>The node will not serve (the database stayed unreachable, or its schema is wrong): deferred work never starts.</summary>
+    /// <summary>The node will not serve (the database stayed unreachable, or its schema is wrong): background work never starts.</summary>
     public void Abandon() => _opened.TrySetCanceled();
 }

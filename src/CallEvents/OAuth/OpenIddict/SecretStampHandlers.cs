@@ -3,6 +3,7 @@ using CallEvents.Storage;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using OpenIddict.Validation;
+
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace CallEvents.OAuth.OpenIddict;

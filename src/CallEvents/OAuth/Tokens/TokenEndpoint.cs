@@ -5,6 +5,7 @@ using Microsoft.AspNetCore;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
+
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace CallEvents.OAuth.Tokens;
@@ -19,7 +20,12 @@ public static class TokenEndpoint
 {
     public static void MapTokenEndpoint(this IEndpointRouteBuilder routes)
     {
-        routes.MapPost("/oauth/token.php", IssueAsync).ExcludeFromDescription();
+        routes.MapPost("/oauth/token.php", IssueAsync).WithName("issueToken").WithTags("OAuth")
+            .WithSummary("Get an access token (client credentials)")
+            .Accepts<TokenForm>("application/x-www-form-urlencoded")
+            .Produces<TokenAnswer>(StatusCodes.Status200OK)
+            .Produces<TokenError>(StatusCodes.Status400BadRequest)
+            .Produces<TokenError>(StatusCodes.Status401Unauthorized);
         routes.MapPost("/oauth/token", IssueAsync).ExcludeFromDescription();
     }
 

@@ -1,3 +1,4 @@
+using CallEvents.Hosting.Startup;
 using OpenIddict.Abstractions;
 
 namespace CallEvents.OAuth.Tokens;
@@ -11,13 +12,17 @@ namespace CallEvents.OAuth.Tokens;
 /// Runs a minute after start (off the cold start's path), then every <see cref="Interval"/>;
 /// a failure is logged and tried again next time, never fatal.
 /// </summary>
-public sealed class TokenEntryPruning(IServiceScopeFactory scopes, TimeProvider clock, ILogger<TokenEntryPruning> logger) : BackgroundService
+public sealed class TokenEntryPruning(IServiceScopeFactory scopes, TimeProvider clock, DatabaseReadiness readiness, ILogger<TokenEntryPruning> logger) : BackgroundService
 {
     public static readonly TimeSpan FirstRun = TimeSpan.FromMinutes(1);
     public static readonly TimeSpan Interval = TimeSpan.FromHours(1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        if (!await readiness.WaitUntilServingAsync(stoppingToken))
+        {
+            return; // the node gave up, or stopped, before it could serve (Hosting/Startup/DatabaseReadiness.cs)
+        }
         try
         {
             await Task.Delay(FirstRun, clock, stoppingToken);

@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using CallEvents.Accounts;
-using Microsoft.AspNetCore.Authentication;
-using OpenIddict.Validation.AspNetCore;
+using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
+using OpenIddict.Validation;
 
 namespace CallEvents.OAuth.Tokens;
 
@@ -15,19 +16,24 @@ namespace CallEvents.OAuth.Tokens;
 /// a token issued by an earlier version has its token entry read instead); measured with bench/run.sh it
 /// was most of the cost of every UAPI request (see bench/README.md for the figures).
 ///
-/// Revocation stays bounded: an entry is trusted for at most <c>OAuth:ValidatedTokenCacheSeconds</c>
+/// Revocation stays bounded: an entry is trusted for at most <see cref="OAuthOptions.ValidatedTokenCacheSeconds"/>
 /// (default 2 s, 0 turns the cache off) and never past the token's own expiry, so a token revoked
 /// by a secret regenerated anywhere (another node, the CLI) stops working on every node within that
 /// time; a regeneration inside this process drops the app's entries at once. Keys are SHA-256
 /// hashes of the token, never the token itself; the cache holds at most <see cref="MaxEntries"/>.
 /// Only successes are cached: a bad token always gets the full validation and its 401.
+///
+/// The full validation is OpenIddict's public <see cref="OpenIddictValidationService.ValidateAccessTokenAsync"/>:
+/// the validation handlers of a request (signature, issuer, lifetime, token type, the token entry
+/// of a token issued before stamps, and <see cref="OpenIddict.SecretStampHandlers.RefuseStaleStamps"/>)
+/// without the ASP.NET Core authentication handler, which would need the authentication middleware
+/// on every UAPI request (Hosting/BranchedAuthentication.cs).
 /// </summary>
-public sealed class TokenValidationCache(TimeProvider clock, IConfiguration configuration)
+public sealed class TokenValidationCache(TimeProvider clock, IOptions<OAuthOptions> options, OpenIddictValidationService validation)
 {
-    public const string LifetimeKey = "OAuth:ValidatedTokenCacheSeconds";
     public const int MaxEntries = 50_000;
 
-    private readonly TimeSpan _lifetime = TimeSpan.FromSeconds(Math.Max(0, configuration.GetValue(LifetimeKey, 2.0)));
+    private readonly TimeSpan _lifetime = TimeSpan.FromSeconds(options.Value.ValidatedTokenCacheSeconds);
     private readonly ConcurrentDictionary<TokenKey, Entry> _entries = new();
 
     private readonly record struct TokenKey(UInt128 High, UInt128 Low);
@@ -69,31 +75,63 @@ public sealed class TokenValidationCache(TimeProvider clock, IConfiguration conf
             _entries.TryRemove(new KeyValuePair<TokenKey, Entry>(hit, entry));
         }
 
-        // The authentication middleware normally runs the handler's per-request step, which sets up
-        // its transaction; if it did not (a pipeline without it), run it here, on a miss only.
-        var handlers = http.RequestServices.GetRequiredService<IAuthenticationHandlerProvider>();
-        if (http.Features.Get<OpenIddictValidationAspNetCoreFeature>() is null
-            && await handlers.GetHandlerAsync(http, OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme) is IAuthenticationRequestHandler handler)
-        {
-            await handler.HandleRequestAsync();
-        }
-        var result = await http.AuthenticateAsync(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme);
-        var caller = result.Succeeded ? Caller.FromPrincipal(result.Principal) : null;
+        var (token, fromHeader) = await TokenOfAsync(http);
+        var principal = token is null ? null : await ValidateOrNullAsync(token, http.RequestAborted);
+        var caller = principal is null ? null : Caller.FromPrincipal(principal);
         if (caller is not null)
         {
-            http.User = result.Principal!;
+            http.User = principal!;
         }
-        if (caller is not null && key is { } miss)
+        // Cached under the Authorization header only when the token came from it: a header that
+        // is not the token (another scheme) must never stand for one found in the query.
+        if (caller is not null && fromHeader && key is { } miss)
         {
-            var expires = result.Properties?.ExpiresUtc ?? now;
+            var expires = principal!.GetExpirationDate() ?? now;
             var until = now + _lifetime < expires ? now + _lifetime : expires;
             if (_entries.Count >= MaxEntries)
             {
                 Sweep(now);
             }
-            _entries[miss] = new Entry(caller, result.Principal!, until);
+            _entries[miss] = new Entry(caller, principal!, until);
         }
         return caller;
+    }
+
+    /// <summary>
+    /// The bearer token where RFC 6750 lets a client put it, in its order (as OpenIddict's ASP.NET
+    /// Core host reads it): the Authorization header, else an <c>access_token</c> form field, else
+    /// the <c>access_token</c> query parameter (the contract's <c>accessRequestToken</c> has become
+    /// the header already: QueryTokenMiddleware).
+    /// </summary>
+    private static async ValueTask<(string? Token, bool FromHeader)> TokenOfAsync(HttpContext http)
+    {
+        var request = http.Request;
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return (NullIfEmpty(authorization["Bearer ".Length..]), true);
+        }
+        if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true
+            && (await request.ReadFormAsync(http.RequestAborted)).TryGetValue("access_token", out var form))
+        {
+            return (NullIfEmpty(form.ToString()), false);
+        }
+        return request.Query.TryGetValue("access_token", out var query) ? (NullIfEmpty(query.ToString()), false) : (null, false);
+    }
+
+    private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
+
+    /// <summary>The token's principal, or null when OpenIddict refuses it (the refusal's reason is OpenIddict's log).</summary>
+    private async Task<System.Security.Claims.ClaimsPrincipal?> ValidateOrNullAsync(string token, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await validation.ValidateAccessTokenAsync(token, cancellationToken);
+        }
+        catch (OpenIddictExceptions.ProtocolException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Forget every token of an app (its secret was just regenerated in this process).</summary>

@@ -1,3 +1,5 @@
+using CallEvents.Uapi;
+
 namespace CallEvents.OAuth.Tokens;
 
 public static class TokenValidationCacheSetup
@@ -11,15 +13,18 @@ public static class TokenValidationCacheSetup
     /// </summary>
     public static IApplicationBuilder UseCachedTokenAuthentication(this IApplicationBuilder app)
     {
-        var cache = app.ApplicationServices.GetRequiredService<TokenValidationCache>();
-        return app.Use(async (context, next) =>
+        return app.Use(next =>
         {
-            if (context.Request.Headers.Authorization.Count > 0
-                && (context.Request.Path.StartsWithSegments("/uapi") || context.Request.Path.StartsWithSegments("/pbx")))
+            // Resolved as the pipeline is built, when the host starts: after its settings are checked.
+            var cache = app.ApplicationServices.GetRequiredService<TokenValidationCache>();
+            return async context =>
             {
-                await cache.AuthenticateAsync(context);
-            }
-            await next(context);
+                if (context.Request.Headers.Authorization.Count > 0 && UapiLinks.IsApiPath(context.Request.Path))
+                {
+                    await cache.AuthenticateAsync(context);
+                }
+                await next(context);
+            };
         });
     }
 }

@@ -11,9 +11,10 @@ public static class DeletePhoneCallEvents
     /// <summary>
     /// <c>DELETE …/phoneCallEvents[/{eventType}[/{eventId}]]</c> (contract §7): one event, every
     /// event of a type, or every event of the extension. One <c>DELETE … RETURNING id</c>
-    /// statement does it: the context check is in its WHERE clause, it is atomic, and the ids it
-    /// returns are exactly the rows that are gone, however many creates race with it. Once
-    /// started, a delete runs to completion even if the client goes away (WriteBatches).
+    /// statement does it, on the extension the caller was found allowed to manage (or, for one
+    /// event, with that check in its WHERE clause: <see cref="SingleDelete"/>); it is atomic, and
+    /// the ids it returns are exactly the rows that are gone, however many creates race with it.
+    /// Once started, a delete runs to completion even if the client goes away (WriteBatches).
     /// </summary>
     public static async Task<Results<Ok<DeletedId[]>, NoContent>> HandleAsync(
         HttpContext context, ExtensionAccess access, WriteBatches writes)

@@ -1,3 +1,4 @@
+using CallEvents.Hosting.Startup;
 using CallEvents.Storage.Sql;
 using Microsoft.Data.Sqlite;
 
@@ -16,7 +17,7 @@ namespace CallEvents.Storage.Sqlite;
 /// what no reader still needs. Durability is unchanged: a commit is durable by the log, not by
 /// the checkpoint (Database:Durability says when the log is synced).
 /// </summary>
-public sealed class WalCheckpoints(DatabaseOptions options, ILogger<WalCheckpoints> logger) : BackgroundService
+public sealed class WalCheckpoints(DatabaseOptions options, DatabaseReadiness readiness, ILogger<WalCheckpoints> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
@@ -25,7 +26,7 @@ public sealed class WalCheckpoints(DatabaseOptions options, ILogger<WalCheckpoin
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (options.Provider != DatabaseProvider.Sqlite)
+        if (options.Provider != DatabaseProvider.Sqlite || !await readiness.WaitUntilServingAsync(stoppingToken))
         {
             return;
         }
