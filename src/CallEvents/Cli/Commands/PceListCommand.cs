@@ -1,7 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using CallEvents.Hosting;
-using Microsoft.AspNetCore.Http;
 
 namespace CallEvents.Cli.Commands;
 

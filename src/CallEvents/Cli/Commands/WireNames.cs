@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.CommandLine.Parsing;
 using CallEvents.Dispatch.Intake;
 
 namespace CallEvents.Cli.Commands;
