@@ -36,12 +36,12 @@ public sealed class ClientCommandTests(LoopbackHostFixture fixture) : IClassFixt
     public async Task PceAddThenListPrintsATableHoldingTheEvent()
     {
         var added = await _cli.OkAsync(["pce", "add", "--extension", "0003*210", "--type", "dial-in", "--method", "GET",
-            "--url", "https://203.0.113.10/cli/[table]", "--note", "CRM screen-pop", .. AsUser]);
-        Assert.Contains("https://203.0.113.10/cli/[table]", added, StringComparison.Ordinal);
+            "--url", "https://crm.example.com/cli/[table]", "--note", "CRM screen-pop", .. AsUser]);
+        Assert.Contains("https://crm.example.com/cli/[table]", added, StringComparison.Ordinal);
 
         var listed = await _cli.OkAsync(["pce", "list", "--extension", "0003*210", .. AsUser]);
 
-        var row = Assert.Single(listed.Split('\n'), line => line.Contains("https://203.0.113.10/cli/[table]", StringComparison.Ordinal));
+        var row = Assert.Single(listed.Split('\n'), line => line.Contains("https://crm.example.com/cli/[table]", StringComparison.Ordinal));
         using var served = JsonDocument.Parse(await (await fixture.User.GetAsync(UapiCalls.Events("@me", "0003*210"))).Content.ReadAsStringAsync());
         var id = served.RootElement.GetProperty("entry")[0].GetProperty("id").GetString()!;
         Assert.Contains(id, row, StringComparison.Ordinal);
@@ -55,7 +55,7 @@ public sealed class ClientCommandTests(LoopbackHostFixture fixture) : IClassFixt
     [Fact]
     public async Task JsonOutputIsTheServersAnswerUnchanged()
     {
-        var added = await AddAsync("0003*210", "hangup", "https://203.0.113.10/cli/json");
+        var added = await AddAsync("0003*210", "hangup", "https://crm.example.com/cli/json");
         Assert.Equal("2", added.GetProperty("type").GetString());
         Assert.Equal("1", added.GetProperty("method").GetString()); // POST unless told otherwise
 
@@ -71,8 +71,8 @@ public sealed class ClientCommandTests(LoopbackHostFixture fixture) : IClassFixt
     [Fact]
     public async Task GetUpdateAndDeleteActOnOneEventByTypeAndId()
     {
-        var id = (await AddAsync("0003*210", "answer-in", "https://203.0.113.10/cli/one")).GetProperty("id").GetString()!;
-        var other = (await AddAsync("0003*210", "answer-in", "https://203.0.113.10/cli/other")).GetProperty("id").GetString()!;
+        var id = (await AddAsync("0003*210", "answer-in", "https://crm.example.com/cli/one")).GetProperty("id").GetString()!;
+        var other = (await AddAsync("0003*210", "answer-in", "https://crm.example.com/cli/other")).GetProperty("id").GetString()!;
 
         var shown = await _cli.OkAsync(["pce", "get", "--extension", "0003*210", "--type", "3", "--id", id, .. AsUser]);
         Assert.Contains(id, shown, StringComparison.Ordinal);
@@ -84,7 +84,7 @@ public sealed class ClientCommandTests(LoopbackHostFixture fixture) : IClassFixt
         {
             Assert.Equal("0", json.RootElement[0].GetProperty("status").GetString());
             Assert.Equal("paused", json.RootElement[0].GetProperty("note").GetString());
-            Assert.Equal("https://203.0.113.10/cli/one", json.RootElement[0].GetProperty("url").GetString()); // partial: the URL stays
+            Assert.Equal("https://crm.example.com/cli/one", json.RootElement[0].GetProperty("url").GetString()); // partial: the URL stays
         }
 
         var deleted = await _cli.OkAsync(["pce", "delete", "--extension", "0003*210", "--type", "3", "--id", id, .. AsUser, "--json"]);
@@ -102,8 +102,8 @@ public sealed class ClientCommandTests(LoopbackHostFixture fixture) : IClassFixt
     [Fact]
     public async Task ABulkDeleteShowsWhatWillGoAndWithoutATerminalDeletesOnlyWithYes()
     {
-        var first = (await AddAsync("0003*210", "0", "https://203.0.113.10/cli/bulk-1")).GetProperty("id").GetString()!;
-        var second = (await AddAsync("0003*210", "1", "https://203.0.113.10/cli/bulk-2")).GetProperty("id").GetString()!;
+        var first = (await AddAsync("0003*210", "0", "https://crm.example.com/cli/bulk-1")).GetProperty("id").GetString()!;
+        var second = (await AddAsync("0003*210", "1", "https://crm.example.com/cli/bulk-2")).GetProperty("id").GetString()!;
 
         var refused = await _cli.RunAsync(["pce", "delete", "--extension", "0003*210", .. AsUser]);
         Assert.Equal(2, refused.ExitCode);
@@ -168,9 +168,9 @@ public sealed class ClientCommandTests(LoopbackHostFixture fixture) : IClassFixt
             Assert.Equal(Server, profile.RootElement.GetProperty("server").GetString());
             Assert.Equal(user.ClientId, profile.RootElement.GetProperty("clientId").GetString());
         }
-        await AddAsync("0003*210", "0", "https://203.0.113.10/cli/profile");
+        await AddAsync("0003*210", "0", "https://crm.example.com/cli/profile");
         var listed = await _cli.OkAsync("pce", "list", "--extension", "0003*210"); // no flags: the profile's server and app
-        Assert.Contains("https://203.0.113.10/cli/profile", listed, StringComparison.Ordinal);
+        Assert.Contains("https://crm.example.com/cli/profile", listed, StringComparison.Ordinal);
 
         // The environment wins over the profile.
         _cli.Environment["CALLEVENTS_CLIENT_SECRET"] = "not-the-secret";
@@ -220,7 +220,7 @@ public sealed class ClientCommandTests(LoopbackHostFixture fixture) : IClassFixt
     [Fact]
     public async Task ABadArgumentIsOneLineWithAUsageHintAndNothingIsSent()
     {
-        var missing = await _cli.RunAsync(["pce", "add", "--extension", "0003*210", "--url", "https://203.0.113.10/x", .. AsUser]);
+        var missing = await _cli.RunAsync(["pce", "add", "--extension", "0003*210", "--url", "https://crm.example.com/x", .. AsUser]);
         Assert.Equal(2, missing.ExitCode);
         Assert.Equal(["Option '--type' is required.", "Run 'callevents pce add --help' for usage."],
             missing.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -30,7 +30,7 @@ public static class DeliveriesCommands
         var id = EventId();
         var count = new Option<int?>("--count") { Description = "Attempts per page, 1-5000 (default 20)." };
         var startIndex = new Option<int?>("--start-index") { Description = "Skip this many attempts (default 0)." };
-        var list = new Command("list", "List the delivery attempts of a phone call event, newest first.") { ClientOptions.Extension, ClientOptions.User, type, id, count, startIndex };
+        var list = new Command("list", "List the delivery attempts of a phone call event, newest first.") { ClientFlags.Extension, ClientFlags.User, type, id, count, startIndex };
         list.WithExamples("callevents deliveries list --extension 0003*211 --type dial-in --id EVENT_ID");
         list.SetAction(async (parse, ct) =>
         {
@@ -43,12 +43,12 @@ public static class DeliveriesCommands
             {
                 query.Add("startIndex=" + s.ToString(CultureInfo.InvariantCulture));
             }
-            using var client = await ClientOptions.ConnectAsync(parse, ct);
+            using var client = await ClientFlags.ConnectAsync(parse, ct);
             var path = Path(parse, type, id) + (query.Count > 0 ? "?" + string.Join('&', query) : "");
             var reply = await client.GetAsync(path, ct);
-            if (parse.GetValue(ClientOptions.Json))
+            if (parse.GetValue(ClientFlags.Json))
             {
-                ClientOptions.PrintJson(reply);
+                ClientFlags.PrintJson(reply);
                 return ExitCodes.Ok;
             }
             var json = reply.Json();
@@ -69,7 +69,7 @@ public static class DeliveriesCommands
         var id = EventId();
         var delivery = new Option<string?>("--delivery") { Description = "Replay this delivery (its id in the delivery log)." };
         var since = new Option<string?>("--since") { Description = "Replay every failed delivery of the event that finished at or after this time (e.g. 2026-11-29T10:00:00Z)." };
-        var replay = new Command("replay", "Queue deliveries of a phone call event again, due now, with the same webhook-id.") { ClientOptions.Extension, ClientOptions.User, type, id, delivery, since };
+        var replay = new Command("replay", "Queue deliveries of a phone call event again, due now, with the same webhook-id.") { ClientFlags.Extension, ClientFlags.User, type, id, delivery, since };
         replay.WithExamples("callevents deliveries replay --extension 0003*211 --type 0 --id EVENT_ID --delivery DELIVERY_ID", "callevents deliveries replay --extension 0003*211 --type 0 --id EVENT_ID --since 2026-11-29T10:00:00Z");
         replay.SetAction(async (parse, ct) =>
         {
@@ -79,14 +79,14 @@ public static class DeliveriesCommands
             {
                 throw CommandException.Usage("Give --delivery ID (one delivery) or --since TIME (every failed one since then), not both.");
             }
-            using var client = await ClientOptions.ConnectAsync(parse, ct);
+            using var client = await ClientFlags.ConnectAsync(parse, ct);
             var path = Path(parse, type, id) + (one is not null
                 ? $"/{Uri.EscapeDataString(one)}/replay"
                 : "/replay?since=" + Uri.EscapeDataString(from!));
             var reply = await client.SendAsync(HttpMethod.Post, path, null, ct);
-            if (parse.GetValue(ClientOptions.Json))
+            if (parse.GetValue(ClientFlags.Json))
             {
-                ClientOptions.PrintJson(reply);
+                ClientFlags.PrintJson(reply);
                 return ExitCodes.Ok;
             }
             var ids = Tables.Entries(reply.Json()).Select(e => Tables.Field(e, "id")).ToArray();
@@ -99,5 +99,5 @@ public static class DeliveriesCommands
     }
 
     private static string Path(ParseResult parse, Option<int?> type, Option<string> id) =>
-        UapiPaths.Deliveries(parse.GetValue(ClientOptions.User)!, parse.GetValue(ClientOptions.Extension)!, parse.GetValue(type)!.Value, parse.GetValue(id)!);
+        UapiPaths.Deliveries(parse.GetValue(ClientFlags.User)!, parse.GetValue(ClientFlags.Extension)!, parse.GetValue(type)!.Value, parse.GetValue(id)!);
 }

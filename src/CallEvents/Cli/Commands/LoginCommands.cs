@@ -17,8 +17,8 @@ public static class LoginCommands
         login.SetAction(async (parse, ct) =>
         {
             // The profile being replaced lends nothing: login takes credentials from the flags or the environment only.
-            var connection = ServerConnection.Resolve(parse.GetValue(ClientOptions.Server), parse.GetValue(ClientOptions.ClientId),
-                parse.GetValue(ClientOptions.ClientSecret), useProfile: false);
+            var connection = ServerConnection.Resolve(parse.GetValue(ClientFlags.Server), parse.GetValue(ClientFlags.ClientId),
+                parse.GetValue(ClientFlags.ClientSecret), useProfile: false);
             if (connection.ClientId is null)
             {
                 throw CommandException.Usage("Give the app's --client-id (or CALLEVENTS_CLIENT_ID), and its --client-secret or type it when asked.");
@@ -33,7 +33,7 @@ public static class LoginCommands
             }
             var profile = new Profile(connection.Display, connection.ClientId, connection.ClientSecret!);
             ProfileFile.Write(profile);
-            if (parse.GetValue(ClientOptions.Json))
+            if (parse.GetValue(ClientFlags.Json))
             {
                 CommandLine.Print(new { profile.Server, profile.ClientId, Profile = ProfileFile.Path });
             }
@@ -48,11 +48,11 @@ public static class LoginCommands
 
     public static Command Logout()
     {
-        var logout = new Command("logout", $"Remove the profile `callevents login` wrote ({ProfileFile.Path}).") { ClientOptions.Json };
+        var logout = new Command("logout", $"Remove the profile `callevents login` wrote ({ProfileFile.Path}).") { ClientFlags.Json };
         logout.SetAction(parse =>
         {
             var removed = ProfileFile.Delete();
-            if (parse.GetValue(ClientOptions.Json))
+            if (parse.GetValue(ClientFlags.Json))
             {
                 CommandLine.Print(new { Profile = ProfileFile.Path, Removed = removed });
             }

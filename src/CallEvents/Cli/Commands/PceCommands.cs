@@ -31,11 +31,11 @@ public static class PceCommands
         var method = WireNames.MethodOption("How to call: POST (1, the default: a form body) or GET (0: the parameters in the query).");
         var url = new Option<string>("--url") { Description = "The absolute http(s) URL to call.", Required = true };
         var status = WireNames.StatusOption();
-        var add = new Command("add", "Register a phone call event: when the extension has a call event of this type, the server calls the URL.") { ClientOptions.Extension, ClientOptions.User, type, method, url, Note, status };
+        var add = new Command("add", "Register a phone call event: when the extension has a call event of this type, the server calls the URL.") { ClientFlags.Extension, ClientFlags.User, type, method, url, Note, status };
         add.WithExamples("callevents pce add --extension 0003*210 --type dial-in --method POST --url https://crm.example.com/hooks/calls");
         add.SetAction(async (parse, ct) =>
         {
-            using var client = await ClientOptions.ConnectAsync(parse, ct);
+            using var client = await ClientFlags.ConnectAsync(parse, ct);
             var body = new Dictionary<string, string?>
             {
                 ["type"] = Digit(parse.GetValue(type)),
@@ -54,11 +54,11 @@ public static class PceCommands
     private static Command Get()
     {
         var type = WireNames.TypeOption(required: true, "The event's type:");
-        var get = new Command("get", "Show one phone call event.") { ClientOptions.Extension, ClientOptions.User, type, Id };
+        var get = new Command("get", "Show one phone call event.") { ClientFlags.Extension, ClientFlags.User, type, Id };
         get.WithExamples("callevents pce get --extension 0003*210 --type 0 --id NqeyDRqo4FtabmFj8gNWq3hsiGNYyq");
         get.SetAction(async (parse, ct) =>
         {
-            using var client = await ClientOptions.ConnectAsync(parse, ct);
+            using var client = await ClientFlags.ConnectAsync(parse, ct);
             var reply = await client.GetAsync(Path(parse, parse.GetValue(type), parse.GetValue(Id)), ct);
             Report(parse, reply, null);
             return ExitCodes.Ok;
@@ -72,7 +72,7 @@ public static class PceCommands
         var method = WireNames.MethodOption("A new method: POST (1) or GET (0).");
         var url = new Option<string?>("--url") { Description = "A new URL." };
         var status = WireNames.StatusOption();
-        var update = new Command("update", "Change some fields of a phone call event; the others keep their values.") { ClientOptions.Extension, ClientOptions.User, type, Id, method, url, Note, status };
+        var update = new Command("update", "Change some fields of a phone call event; the others keep their values.") { ClientFlags.Extension, ClientFlags.User, type, Id, method, url, Note, status };
         update.WithExamples("callevents pce update --extension 0003*210 --type 0 --id NqeyDRqo4FtabmFj8gNWq3hsiGNYyq --url https://crm.example.com/v2/calls");
         update.SetAction(async (parse, ct) =>
         {
@@ -85,7 +85,7 @@ public static class PceCommands
             {
                 throw CommandException.Usage("Nothing to change: give at least one of --method, --url, --note, --status.");
             }
-            using var client = await ClientOptions.ConnectAsync(parse, ct);
+            using var client = await ClientFlags.ConnectAsync(parse, ct);
             var reply = await client.SendAsync(HttpMethod.Put, Path(parse, parse.GetValue(type), parse.GetValue(Id)), body, ct);
             Report(parse, reply, "Updated");
             return ExitCodes.Ok;
@@ -94,21 +94,21 @@ public static class PceCommands
     }
 
     public static string Path(ParseResult parse, int? type = null, string? id = null) =>
-        UapiPaths.Events(parse.GetValue(ClientOptions.User)!, parse.GetValue(ClientOptions.Extension)!, type, id);
+        UapiPaths.Events(parse.GetValue(ClientFlags.User)!, parse.GetValue(ClientFlags.Extension)!, type, id);
 
     /// <summary>The server's answer: its JSON unchanged with --json, else a table of the events in it.</summary>
     private static void Report(ParseResult parse, UapiReply reply, string? verb)
     {
-        if (parse.GetValue(ClientOptions.Json))
+        if (parse.GetValue(ClientFlags.Json))
         {
-            ClientOptions.PrintJson(reply);
+            ClientFlags.PrintJson(reply);
             return;
         }
         var entries = Tables.Entries(reply.Json());
         Terminal.Out.Write(Tables.Events(entries));
         if (verb is not null)
         {
-            Console.WriteLine($"{verb} on {parse.GetValue(ClientOptions.Extension)}.");
+            Console.WriteLine($"{verb} on {parse.GetValue(ClientFlags.Extension)}.");
         }
     }
 

@@ -20,19 +20,19 @@ public static class PceDeleteCommand
         var type = WireNames.TypeOption(required: false, "Only events of this type:");
         var id = new Option<string?>("--id") { Description = "Delete only this event (with --type)." };
         var yes = new Option<bool>("--yes", "-y") { Description = "Delete without asking (a bulk delete asks first)." };
-        var delete = new Command("delete", "Delete one phone call event (--type and --id), all of a type (--type), or all of the extension.") { ClientOptions.Extension, ClientOptions.User, type, id, yes };
+        var delete = new Command("delete", "Delete one phone call event (--type and --id), all of a type (--type), or all of the extension.") { ClientFlags.Extension, ClientFlags.User, type, id, yes };
         delete.WithExamples("callevents pce delete --extension 0003*210 --type 0 --id NqeyDRqo4FtabmFj8gNWq3hsiGNYyq", "callevents pce delete --extension 0003*210 --type dial-in", "callevents pce delete --extension 0003*210 --yes --json");
         delete.SetAction(async (parse, ct) =>
         {
-            var json = parse.GetValue(ClientOptions.Json);
+            var json = parse.GetValue(ClientFlags.Json);
             var eventType = parse.GetValue(type);
             var eventId = parse.GetValue(id);
             if (eventId is not null && eventType is null)
             {
                 throw CommandException.Usage("--id needs --type: an event is named by its type and its id.");
             }
-            using var client = await ClientOptions.ConnectAsync(parse, ct);
-            var extension = parse.GetValue(ClientOptions.Extension)!;
+            using var client = await ClientFlags.ConnectAsync(parse, ct);
+            var extension = parse.GetValue(ClientFlags.Extension)!;
             if (eventId is null)
             {
                 var going = await ListAllAsync(client, PceCommands.Path(parse, eventType), ct);
@@ -64,7 +64,7 @@ public static class PceDeleteCommand
             var ids = Tables.Entries(reply.Json()).Select(e => Tables.Field(e, "id")).ToArray();
             if (json)
             {
-                ClientOptions.PrintJson(reply);
+                ClientFlags.PrintJson(reply);
             }
             else
             {

@@ -18,7 +18,7 @@ public static class PceListCommand
         var filterValue = new Option<string?>("--filter-value") { Description = "The value to filter with." };
         var sort = new Option<string?>("--sort") { Description = "By URL: ascending (the default) or descending." };
         sort.AcceptOnlyFromAmong("ascending", "descending");
-        var list = new Command("list", "List the phone call events of an extension, a page at a time.") { ClientOptions.Extension, ClientOptions.User, type, count, startIndex, filterBy, filterOp, filterValue, sort };
+        var list = new Command("list", "List the phone call events of an extension, a page at a time.") { ClientFlags.Extension, ClientFlags.User, type, count, startIndex, filterBy, filterOp, filterValue, sort };
         list.WithExamples("callevents pce list --extension 0003*210", "callevents pce list --extension 0003*210 --type hangup --filter-by url --filter-value crm --sort descending", "callevents pce list --extension 0003*210 --count 50 --start-index 50 --json");
         list.SetAction(async (parse, ct) =>
         {
@@ -36,11 +36,11 @@ public static class PceListCommand
             Add("filterOp", parse.GetValue(filterOp));
             Add("filterValue", parse.GetValue(filterValue));
             Add("sortOrder", parse.GetValue(sort));
-            using var client = await ClientOptions.ConnectAsync(parse, ct);
+            using var client = await ClientFlags.ConnectAsync(parse, ct);
             var reply = await client.GetAsync(PceCommands.Path(parse, parse.GetValue(type)) + QueryString.Create(query), ct);
-            if (parse.GetValue(ClientOptions.Json))
+            if (parse.GetValue(ClientFlags.Json))
             {
-                ClientOptions.PrintJson(reply);
+                ClientFlags.PrintJson(reply);
                 return ExitCodes.Ok;
             }
             var json = reply.Json();
@@ -49,7 +49,7 @@ public static class PceListCommand
             {
                 Terminal.Out.Write(Tables.Events(entries));
             }
-            Console.WriteLine(Tables.PageLine(json, entries.Length, "phone call events on " + parse.GetValue(ClientOptions.Extension)));
+            Console.WriteLine(Tables.PageLine(json, entries.Length, "phone call events on " + parse.GetValue(ClientFlags.Extension)));
             return ExitCodes.Ok;
         });
         return list.WithConnection();

@@ -34,7 +34,7 @@ public static class SimulateCommand
             var answered = parse.GetValue(answer);
             var ending = parse.GetValue(hangup)?.ToUpperInvariant() ?? (answered ? "ANSWER" : "NOANSWER");
             var count = parse.GetValue(calls);
-            var json = parse.GetValue(ClientOptions.Json);
+            var json = parse.GetValue(ClientFlags.Json);
             if (!CallEventKinds.HangupStatuses.Contains(ending) || !ExtensionNumber.TryParse(caller, out _) || !ExtensionNumber.TryParse(callee, out var calleeNumber)
                 || count is < 1 or > 10000)
             {
@@ -42,7 +42,7 @@ public static class SimulateCommand
                     + ", and --calls from 1 to 10000.");
             }
 
-            using var client = await ClientOptions.ConnectAsync(parse, cancellationToken);
+            using var client = await ClientFlags.ConnectAsync(parse, cancellationToken);
             var explain = new Dictionary<string, string>
             {
                 ["pce_access_denied"] = $"simulate plays the PBX, which only an Admin app may do, and app {client.Connection.ClientId} is not one "

@@ -4,7 +4,7 @@ using CallEvents.Cli.Client;
 namespace CallEvents.Cli.Commands;
 
 /// <summary>The options every client command shares: where the server is, the app to act as, and --json.</summary>
-public static class ClientOptions
+public static class ClientFlags
 {
     public static readonly Option<string?> Server = new("--server")
     {
