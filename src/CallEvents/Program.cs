@@ -20,8 +20,8 @@ namespace CallEvents;
 /// </summary>
 public static class Program
 {
-    /// <summary>`callevents [serve|migrate|demo|accounts|extensions|apps] …` (Hosting/CommandLine.cs).</summary>
-    public static Task<int> Main(string[] args) => CommandLine.Build().Parse(args).InvokeAsync();
+    /// <summary>`callevents [serve|migrate|demo|accounts|extensions|apps|login|pce|deliveries|simulate|listen] …` (Hosting/CommandLine.cs).</summary>
+    public static Task<int> Main(string[] args) => CommandLine.RunAsync(args);
 
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
