@@ -196,7 +196,7 @@ public static partial class CommandLine
             else
             {
                 Console.WriteLine(result.Created
-                    ? DemoBanner.Credentials(result)
+                    ? DemoBanner.Credentials(result, DemoBanner.DefaultServer(services))
                     : "The demo tenant exists already; its secrets were shown when it was created. Make new ones with 'callevents apps regenerate-secret --client-id …'.");
             }
             if (!result.Created)
