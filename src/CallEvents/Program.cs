@@ -4,6 +4,7 @@ using CallEvents.Demo;
 using CallEvents.Dispatch;
 using CallEvents.Hosting;
 using CallEvents.Hosting.Startup;
+using CallEvents.Limits;
 using CallEvents.OAuth;
 using CallEvents.OAuth.Tokens;
 using CallEvents.PhoneCallEvents;
@@ -51,6 +52,7 @@ public static class Program
         // middleware sees (bench/README.md): only its own paths; UAPI tokens are checked below.
         app.UseAuthenticationOnlyFor(OAuthSetup.IsOAuthPath);      // lets OpenIddict see /oauth/token (Hosting/BranchedAuthentication.cs)
         app.UseCachedTokenAuthentication();                        // the caller as HttpContext.User, through a short cache
+        app.UseBearerFailureLimit();                               // refused tokens: 429 per address after a budget (Limits/)
         app.UseRateLimiter();                                      // per app, by the token's client id
         app.UseMiddleware<EmptySegmentMiddleware>();               // `…/@me//phoneCallEvents`: extension_invalid, not 501
         app.MapTokenEndpoint();                                    // POST /oauth/token(.php)

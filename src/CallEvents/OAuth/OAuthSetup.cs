@@ -1,4 +1,5 @@
 using CallEvents.Hosting.Settings;
+using CallEvents.Limits;
 using CallEvents.OAuth.OpenIddict;
 using CallEvents.OAuth.Tokens;
 using Microsoft.Extensions.Options;
@@ -39,6 +40,8 @@ public static class OAuthSetup
                 server.SetAccessTokenLifetime(AccessTokenLifetime);
                 server.AddEventHandler(TokenEndpoint.WholeExpiresIn.Descriptor); // "expires_in":3600, not 3599
                 server.AddEventHandler(SecretStampHandlers.NoEntryForStampedTokens.Descriptor);
+                server.AddEventHandler(TokenRequestThrottle.RefuseOverBudget.Descriptor); // 429 after too many invalid_client
+                server.AddEventHandler(TokenRequestThrottle.AnswerAndCount.Descriptor);
                 // Signed (JWS) rather than encrypted tokens: validation costs one signature check,
                 // and the only claims are the caller's own account ids. The characters are
                 // base64url and '.', as the contract requires.
