@@ -29,6 +29,7 @@ public static class Program
         // (the default, the working directory, loses it when `callevents` runs from elsewhere).
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.ConfigureServing();                                // Kestrel: default URLs, HTTPS certificate, limits
+        builder.Services.AddPublicAddress(builder.Configuration);  // allowed hosts, the base of every link
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddStorage(builder.Configuration);        // EF Core on SQLite or PostgreSQL
         builder.Services.AddAccounts();                            // hierarchy, extensions, contexts

@@ -37,6 +37,10 @@ public static class OAuthSetup
             {
                 server.SetTokenEndpointUris("/oauth/token.php", "/oauth/token");
                 server.AllowClientCredentialsFlow();
+                // No discovery document or key set: clients are configured with the token URL, the
+                // validation reads the local server's keys, and nothing else needs them (docs/api.md).
+                server.SetConfigurationEndpointUris(Array.Empty<Uri>());
+                server.SetJsonWebKeySetEndpointUris(Array.Empty<Uri>());
                 server.SetAccessTokenLifetime(AccessTokenLifetime);
                 server.AddEventHandler(TokenEndpoint.WholeExpiresIn.Descriptor); // "expires_in":3600, not 3599
                 server.AddEventHandler(SecretStampHandlers.NoEntryForStampedTokens.Descriptor);
@@ -68,7 +72,9 @@ public static class OAuthSetup
         {
             // One issuer for every node, instead of each request's own host and port: a token
             // issued by node A must carry the issuer node B expects (docs/scale-out.md).
-            options.Issuer = provider.GetRequiredService<IOptions<OAuthOptions>>().Value.IssuerUri;
+            // Never the request's Host: Hosting:PublicBaseUrl when OAuth:Issuer is not set.
+            options.Issuer = provider.GetRequiredService<IOptions<OAuthOptions>>().Value
+                .IssuerFor(provider.GetRequiredService<IOptions<Hosting.HostingOptions>>().Value);
             options.SigningCredentials.Add(provider.GetRequiredService<SigningKeys>().Signing);
         });
         // Keys that only verify (an RSA key from an earlier version): known to the validation,
