@@ -7,6 +7,7 @@ using CallEvents.Hosting.Startup;
 using CallEvents.Limits;
 using CallEvents.OAuth;
 using CallEvents.OAuth.Tokens;
+using CallEvents.Observability;
 using CallEvents.PhoneCallEvents;
 using CallEvents.Storage;
 using CallEvents.Storage.Sqlite;
@@ -39,12 +40,14 @@ public static class Program
         builder.Services.AddDispatch(builder.Configuration);       // destinations, delivery
         builder.Services.AddUapiRateLimiting();                    // 429 per app (Uapi/RateLimiting.cs)
         builder.Services.AddApiReference();                        // OpenAPI 3.1 from the endpoints
+        builder.AddObservability();                                // health checks, metrics, traces (Observability/)
         return builder;
     }
 
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        app.UseObservability();                                    // request log; /healthz, /readyz, /metrics answer even while starting
         app.UseGroupCommit();                                      // Durability=Full: answers wait for a shared fsync
         app.UseMiddleware<UapiErrorMiddleware>();                  // every failure as the UAPI envelope
         app.UseMiddleware<DatabaseReadinessMiddleware>();          // 503 until `serve` has reached the database

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using CallEvents.OAuth.Tokens;
 using CallEvents.Uapi;
+using CallEvents.Uapi.Declarations;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;

@@ -7,6 +7,7 @@ using CallEvents.Dispatch.Sending;
 using CallEvents.Dispatch.Signing;
 using CallEvents.Hosting.Settings;
 using CallEvents.Uapi;
+using CallEvents.Uapi.Declarations;
 
 namespace CallEvents.Dispatch;
 
@@ -21,11 +22,13 @@ public static class DispatchSetup
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<DeliveryHttp>();
         services.AddScoped<SigningSecrets>();
+        services.AddSingleton<SigningSecretCache>();
         services.AddSingleton<DeliveryPurge>();
         services.AddHostedService(provider => provider.GetRequiredService<DeliveryPurge>());
         if (SettingsReader.Read<DeliveryOptions>(configuration).SenderEnabled)
         {
-            services.AddHostedService<DeliverySender>();
+            services.AddSingleton<DeliverySender>(); // the readiness check and the slots gauge look at it (Observability/)
+            services.AddHostedService(provider => provider.GetRequiredService<DeliverySender>());
         }
         return services;
     }

@@ -95,7 +95,8 @@ public static class CommandLine
     {
         await using var app = Program.Build(Program.CreateBuilder(HostArgs(parse, quiet: true)));
         SettingsReader.Validate(app.Services);
-        var problem = await SchemaGate.CheckAsync(app.Services, migrate: false, app.Logger, cancellationToken);
+        var problem = await SchemaGate.CheckAsync(app.Services, migrate: false, app.Logger, cancellationToken)
+            ?? await SecretsGate.CheckAsync(app.Services, serving: false, app.Logger, cancellationToken);
         if (problem is not null)
         {
             await Console.Error.WriteLineAsync(problem);

@@ -83,8 +83,30 @@ public static class ProvisioningCommands
             Report(parse, json, issued, $"client_id={issued.ClientId}\nclient_secret={issued.ClientSecret}\n(the secret is shown only this once; the old one and its tokens no longer work)");
             return 0;
         }, ct));
-        return Group("apps", "Manage apps (OAuth clients).", add, regenerate);
+        var trust = new Command("trust", "Let the app use the client-credentials grant again.") { clientId, json };
+        trust.SetAction((parse, ct) => SetTrustedAsync(parse, json, clientId, trusted: true, ct));
+        var untrust = new Command("untrust", "Refuse the app tokens; the tokens it holds stop working.") { clientId, json };
+        untrust.SetAction((parse, ct) => SetTrustedAsync(parse, json, clientId, trusted: false, ct));
+        var remove = new Command("remove", "Remove the app, its tokens, its signing secret and the phone call events it registered.") { clientId, json };
+        remove.SetAction((parse, ct) => CommandLine.WithServices(parse, async services =>
+        {
+            var id = parse.GetValue(clientId)!;
+            await services.GetRequiredService<AppRegistry>().RemoveAsync(id, ct);
+            Report(parse, json, new { ClientId = id, Removed = true }, $"Removed app {id}; its tokens no longer work.");
+            return 0;
+        }, ct));
+        return Group("apps", "Manage apps (OAuth clients).", add, regenerate, trust, untrust, remove);
     }
+
+    private static Task<int> SetTrustedAsync(ParseResult parse, Option<bool> json, Option<string> clientId, bool trusted, CancellationToken ct) =>
+        CommandLine.WithServices(parse, async services =>
+        {
+            var id = parse.GetValue(clientId)!;
+            await services.GetRequiredService<AppRegistry>().SetTrustedAsync(id, trusted, ct);
+            Report(parse, json, new { ClientId = id, Trusted = trusted },
+                trusted ? $"App {id} is trusted: it may have tokens." : $"App {id} is not trusted: it gets no tokens, and the ones it holds no longer work.");
+            return 0;
+        }, ct);
 
     private static Command Group(string name, string description, params Command[] subcommands)
     {

@@ -34,13 +34,28 @@ public static class ServeCommand
         }
         await using var app = Program.Build(Program.CreateBuilder([.. args]));
         SettingsReader.Validate(app.Services); // before the host starts, which would log a failed start as well
+        var embedded = app.Services.GetRequiredService<DatabaseOptions>().Provider == DatabaseProvider.Sqlite;
+        if (embedded)
+        {
+            // The embedded file is here or nowhere: check its schema and the secrets key before
+            // the host starts, so that Data Protection's start (which opens the sealed key ring)
+            // finds the key checked, and a wrong key is one line, not a failed start.
+            var early = await SchemaGate.CheckAsync(app.Services, parse.GetValue(Migrate), app.Logger, cancellationToken)
+                ?? await SecretsGate.CheckAsync(app.Services, serving: true, app.Logger, cancellationToken);
+            if (early is not null)
+            {
+                await Console.Error.WriteLineAsync(early);
+                return 2;
+            }
+        }
         // Listen first, answering 503 until the database has been reached and its schema
         // checked (Hosting/Startup/DatabaseReadiness.cs): a database that is down at start delays the
         // node, it does not crash it. Background services wait for it too (WaitUntilServingAsync).
         var readiness = app.Services.GetRequiredService<DatabaseReadiness>();
         readiness.Hold();
         await app.StartAsync(cancellationToken);
-        var problem = await SchemaGate.WaitAndCheckAsync(app.Services, parse.GetValue(Migrate), app.Logger, cancellationToken);
+        var problem = await SchemaGate.WaitAndCheckAsync(app.Services, parse.GetValue(Migrate), app.Logger, cancellationToken)
+            ?? (embedded ? null : await SecretsGate.CheckAsync(app.Services, serving: true, app.Logger, cancellationToken));
         if (problem is not null)
         {
             await Console.Error.WriteLineAsync(problem);

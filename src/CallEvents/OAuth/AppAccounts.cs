@@ -11,7 +11,10 @@ namespace CallEvents.OAuth;
 /// cannot go stale on any node and needs no invalidation. That saves a database round trip on
 /// every token request. The app itself (its secret, its permissions) is still read from the
 /// database on every request by OpenIddict, so a regenerated secret is refused at once everywhere.
-/// If accounts or apps ever become deletable or movable, this cache must learn to forget them.
+/// An app can be removed (<c>apps remove</c>): an entry another node still holds is harmless,
+/// because OpenIddict refuses the removed client before its account is looked up here, and
+/// client ids are random, never reused; the process that removes it forgets it at once. If
+/// accounts or apps ever become movable, this cache must learn to forget them.
 /// </summary>
 public sealed class AppAccounts
 {
@@ -53,4 +56,7 @@ public sealed class AppAccounts
         }
         return account;
     }
+
+    /// <summary>Forgets a removed app (memory only: see the class comment).</summary>
+    public void Forget(string clientId) => _byClientId.TryRemove(clientId, out _);
 }

@@ -10,9 +10,9 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace CallEvents.OAuth;
 
-/// <summary>Registers apps on accounts and regenerates their secrets (contract §2).</summary>
+/// <summary>Registers apps on accounts, regenerates their secrets, trusts, untrusts and removes them (contract §2).</summary>
 public sealed class AppRegistry(CallEventsDb db, IOpenIddictApplicationManager applications, IOpenIddictTokenManager tokens, TimeProvider clock,
-    TokenValidationCache validatedTokens)
+    TokenValidationCache validatedTokens, SigningSecrets signingSecrets, AppAccounts appAccounts)
 {
     public async Task<IssuedCredentials> AddAsync(string accountId, string name, bool trusted, CancellationToken cancellationToken)
     {
@@ -42,14 +42,14 @@ public sealed class AppRegistry(CallEventsDb db, IOpenIddictApplicationManager a
         await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(cancellationToken) : null;
         await applications.CreateAsync(descriptor, cancellationToken);
         db.Apps.Add(new App { ClientId = clientId, AccountId = accountId, Name = name, Trusted = trusted, CreatedAt = clock.GetUtcNow() });
-        var signing = new AppSigningSecret { ClientId = clientId, Secret = AppSigningSecret.NewSecret(), CreatedAt = clock.GetUtcNow().ToUnixTimeMilliseconds() };
+        var (signing, signingSecret) = signingSecrets.New(clientId);
         db.AppSigningSecrets.Add(signing);
         await db.SaveChangesAsync(cancellationToken);
         if (transaction is not null)
         {
             await transaction.CommitAsync(cancellationToken);
         }
-        return new IssuedCredentials(accountId, clientId, secret) { SigningSecret = signing.Secret };
+        return new IssuedCredentials(accountId, clientId, secret) { SigningSecret = signingSecret };
     }
 
     /// <summary>A new secret; every token the app holds stops working at once, on every node.</summary>
@@ -67,5 +67,65 @@ public sealed class AppRegistry(CallEventsDb db, IOpenIddictApplicationManager a
         await tokens.RevokeByApplicationIdAsync(applicationId!, cancellationToken);
         validatedTokens.ForgetClient(clientId); // at once here; other processes within the cache's bound
         return new IssuedCredentials(app.AccountId, clientId, secret);
+    }
+
+    /// <summary>
+    /// Whether the app may use the client-credentials grant (contract §2), which is the only way
+    /// to a token. Untrusting it refuses its next token request (<c>unauthorized_client</c>) and
+    /// ends the tokens it holds on every node within <c>OAuth:ValidatedTokenCacheSeconds</c> (at
+    /// once in this process): the update gives the app a new secret stamp, and validation also
+    /// checks the trusted flag itself (SecretStamp.cs). Its hooks keep firing, signed as before.
+    /// </summary>
+    public async Task SetTrustedAsync(string clientId, bool trusted, CancellationToken cancellationToken)
+    {
+        var app = await db.Apps.FirstOrDefaultAsync(a => a.ClientId == clientId, cancellationToken)
+            ?? throw new InvalidOperationException($"No app '{clientId}'.");
+        var application = await applications.FindByClientIdAsync(clientId, cancellationToken)
+            ?? throw new InvalidOperationException($"No OAuth client '{clientId}'.");
+        var descriptor = new OpenIddictApplicationDescriptor();
+        await applications.PopulateAsync(descriptor, application, cancellationToken); // the stored secret hash as it is
+        if (trusted)
+        {
+            descriptor.Permissions.Add(Permissions.GrantTypes.ClientCredentials);
+        }
+        else
+        {
+            descriptor.Permissions.Remove(Permissions.GrantTypes.ClientCredentials);
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await applications.UpdateAsync(application, descriptor, cancellationToken);
+        if (!trusted)
+        {
+            // Tokens issued before stamps have entries instead (StampRevokingTokenManager.cs).
+            await tokens.RevokeByApplicationIdAsync((await applications.GetIdAsync(application, cancellationToken))!, cancellationToken);
+        }
+        app.Trusted = trusted;
+        await db.SaveChangesAsync(cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        validatedTokens.ForgetClient(clientId);
+    }
+
+    /// <summary>
+    /// Removes the app: its OAuth client (and so its tokens, on every node within
+    /// <c>OAuth:ValidatedTokenCacheSeconds</c>), its signing secret, and the phone call events it
+    /// registered, with their queued deliveries and logs: a removed integration must not keep
+    /// receiving a tenant's calls, nor have them sent unsigned. One transaction.
+    /// </summary>
+    public async Task RemoveAsync(string clientId, CancellationToken cancellationToken)
+    {
+        if (!await db.Apps.AnyAsync(a => a.ClientId == clientId, cancellationToken))
+        {
+            throw new InvalidOperationException($"No app '{clientId}'.");
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
+        await db.PhoneCallEvents.Where(p => p.AppClientId == clientId).ExecuteDeleteAsync(cancellationToken);
+        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is { } application)
+        {
+            await applications.DeleteAsync(application, cancellationToken); // with its token entries and authorizations
+        }
+        await db.Apps.Where(a => a.ClientId == clientId).ExecuteDeleteAsync(cancellationToken); // its signing secret by cascade
+        await transaction.CommitAsync(cancellationToken);
+        validatedTokens.ForgetClient(clientId);
+        appAccounts.Forget(clientId);
     }
 }

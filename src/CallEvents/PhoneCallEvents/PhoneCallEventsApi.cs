@@ -1,6 +1,7 @@
 using CallEvents.PhoneCallEvents.Handlers;
 using CallEvents.PhoneCallEvents.Wire;
 using CallEvents.Uapi;
+using CallEvents.Uapi.Declarations;
 
 namespace CallEvents.PhoneCallEvents;
 

@@ -4,6 +4,7 @@ using CallEvents.Dispatch.Queue;
 using CallEvents.Dispatch.Signing;
 using CallEvents.OAuth;
 using CallEvents.PhoneCallEvents;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace CallEvents.Storage;
@@ -13,7 +14,7 @@ namespace CallEvents.Storage;
 /// migrations set (<see cref="SqliteCallEventsDb"/>, <see cref="PostgresCallEventsDb"/>);
 /// application code always asks for <see cref="CallEventsDb"/>.
 /// </summary>
-public abstract class CallEventsDb(DbContextOptions options) : DbContext(options)
+public abstract class CallEventsDb(DbContextOptions options) : DbContext(options), IDataProtectionKeyContext
 {
     public DbSet<Account> Accounts => Set<Account>();
     public DbSet<Extension> Extensions => Set<Extension>();
@@ -23,6 +24,9 @@ public abstract class CallEventsDb(DbContextOptions options) : DbContext(options
     public DbSet<Delivery> Deliveries => Set<Delivery>();
     public DbSet<DeliveryAttempt> DeliveryAttempts => Set<DeliveryAttempt>();
     public DbSet<AppSigningSecret> AppSigningSecrets => Set<AppSigningSecret>();
+
+    /// <summary>The Data Protection key ring on PostgreSQL, sealed (Storage/Secrets/SecretsSetup.cs); SQLite keeps it in the data directory.</summary>
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {
@@ -129,8 +133,9 @@ public abstract class CallEventsDb(DbContextOptions options) : DbContext(options
             secret.ToTable("app_signing_secrets");
             secret.HasKey(s => s.ClientId);
             secret.Property(s => s.ClientId).HasMaxLength(100);
-            secret.Property(s => s.Secret).HasMaxLength(100);
-            secret.Property(s => s.PreviousSecret).HasMaxLength(100);
+            // Sealed (Storage/Secrets/SecretsKey.cs): a 50-character whsec_ secret takes 107.
+            secret.Property(s => s.Secret).HasMaxLength(256);
+            secret.Property(s => s.PreviousSecret).HasMaxLength(256);
             secret.HasOne<App>().WithMany().HasForeignKey(s => s.ClientId).OnDelete(DeleteBehavior.Cascade);
         });
 

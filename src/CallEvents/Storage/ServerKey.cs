@@ -7,6 +7,8 @@ namespace CallEvents.Storage;
 public sealed class ServerKey
 {
     public required string Id { get; set; }
+
+    /// <summary>The private key's PEM, sealed (<c>v1:…</c>, Storage/Secrets/SecretsKey.cs); plaintext only as an earlier version left it.</summary>
     public required string Material { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }

@@ -1,5 +1,6 @@
 using CallEvents.Hosting.Settings;
 using CallEvents.Hosting.Startup;
+using CallEvents.Storage.Secrets;
 using CallEvents.Storage.Sql;
 using CallEvents.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -10,7 +11,10 @@ namespace CallEvents.Storage;
 
 public static class StorageSetup
 {
-    /// <summary>Where SQLite files, the HTTPS certificate and other local state live.</summary>
+    /// <summary>
+    /// Where SQLite files, the HTTPS certificate, the secrets key and other local state live;
+    /// private to the server's user (Storage/Secrets/PrivateFiles.cs).
+    /// </summary>
     public static string DataDirectory(IConfiguration configuration) => SettingsReader.Read<DataDirectoryOptions>(configuration).FullPath;
 
     /// <summary>
@@ -23,7 +27,7 @@ public static class StorageSetup
         if (string.IsNullOrWhiteSpace(options.ConnectionString))
         {
             var directory = DataDirectory(configuration);
-            Directory.CreateDirectory(directory);
+            PrivateFiles.CreateDirectory(directory);
             options.ConnectionString = new SqliteConnectionStringBuilder
             {
                 DataSource = Path.Combine(directory, "callevents.db"),
@@ -55,6 +59,37 @@ public static class StorageSetup
         return builder.ConnectionString;
     }
 
+    /// <summary>
+    /// The database file is made 0600 before SQLite first opens it (created empty, which SQLite
+    /// takes as an empty database, or tightened when an earlier version left it 0644). SQLite
+    /// gives the -wal, -shm and -journal files it creates the database file's own mode, so they are
+    /// private too; ones an earlier version left behind are tightened here.
+    /// </summary>
+    private static void MakeSqliteFilesPrivate(string connectionString)
+    {
+        var builder = new SqliteConnectionStringBuilder(connectionString);
+        if (builder.Mode == SqliteOpenMode.Memory || builder.DataSource is "" or ":memory:" || builder.DataSource.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        {
+            return;
+        }
+        var path = Path.GetFullPath(builder.DataSource);
+        if (!File.Exists(path) && builder.Mode != SqliteOpenMode.ReadOnly && Directory.Exists(Path.GetDirectoryName(path)))
+        {
+            try
+            {
+                PrivateFiles.CreateNew(path, []);
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                // another process created it meanwhile
+            }
+        }
+        foreach (var suffix in new[] { "", "-wal", "-shm", "-journal" })
+        {
+            PrivateFiles.Tighten(path + suffix);
+        }
+    }
+
     /// <summary>Whether the operator's connection string sets this key (any spelling: "Max Auto Prepare", "MaxAutoPrepare").</summary>
     private static bool Names(string connectionString, string key) =>
         new System.Data.Common.DbConnectionStringBuilder { ConnectionString = connectionString }.Keys.Cast<string>()
@@ -64,8 +99,10 @@ public static class StorageSetup
     {
         var options = ReadOptions(configuration);
         services.AddSingleton(options);
+        services.AddSecretsAtRest(configuration, options);
         if (options.Provider == DatabaseProvider.Sqlite)
         {
+            MakeSqliteFilesPrivate(options.ConnectionString!);
             services.AddDbContextPool<CallEventsDb, SqliteCallEventsDb>((provider, db) => db
                 .UseSqlite(options.ConnectionString, sqlite => sqlite.MigrationsHistoryTable("ef_migrations_history"))
                 .AddInterceptors(provider.GetRequiredService<SqlitePragmas>(), provider.GetRequiredService<GatedSaveChanges>())

@@ -1,5 +1,6 @@
 using CallEvents.Accounts;
 using CallEvents.OAuth.Tokens;
+using CallEvents.Uapi.Declarations;
 
 namespace CallEvents.Uapi;
 

@@ -8,9 +8,19 @@ namespace CallEvents.Tests.Dispatch;
 /// A server whose clock is a <see cref="FakeTimeProvider"/>: retries, Retry-After, timeouts
 /// and the auto-disable window happen when a test advances the clock, not after real waits.
 /// Schedule: attempts at 0, +10 s, +1 min, +2 h (then final); auto-disable after 1 h of failures.
+/// A derived fixture may add settings.
 /// </summary>
-public sealed class FakeClockHostFixture : IAsyncLifetime
+public class FakeClockHostFixture : IAsyncLifetime
 {
+    private readonly string[] _settings;
+
+    public FakeClockHostFixture()
+        : this([])
+    {
+    }
+
+    protected FakeClockHostFixture(string[] settings) => _settings = settings;
+
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
     public CallEventsHost Host { get; private set; } = null!;
     public Receiver Receiver { get; private set; } = null!;
@@ -26,6 +36,7 @@ public sealed class FakeClockHostFixture : IAsyncLifetime
                 "Delivery:RetrySchedule:1=00:01:00",
                 "Delivery:RetrySchedule:2=02:00:00",
                 "Delivery:AutoDisableAfter=01:00:00",
+                .._settings,
             ],
             services => services.AddSingleton<TimeProvider>(Clock));
         Receiver = await Receiver.StartAsync();

@@ -103,7 +103,7 @@ public sealed class DatabaseFaultTests
         await using var cluster = await PostgresCluster.StartAsync();
         await cluster.StopServerAsync();
         var root = Path.Combine(Path.GetTempPath(), "callevents-tests", "faults-" + Guid.NewGuid().ToString("N"));
-        string[] settings = ["--Database:Provider=Postgres", $"--Database:ConnectionString={cluster.ConnectionString}"];
+        string[] settings = ["--Database:Provider=Postgres", $"--Database:ConnectionString={cluster.ConnectionString}", $"--Secrets:KeyFile={Path.Combine(root, "secrets.key")}"];
         await using var node = await NodeProcess.ServeAsync("S", Path.Combine(root, "node"), settings, migrate: true,
             port: NodeProcess.FreePort(), waitUntilServing: false);
 
@@ -201,7 +201,8 @@ public sealed class DatabaseFaultTests
         public static async Task<FaultSetup> StartAsync(PostgresCluster cluster)
         {
             var setup = new FaultSetup { _root = Path.Combine(Path.GetTempPath(), "callevents-tests", "faults-" + Guid.NewGuid().ToString("N")) };
-            string[] settings = ["--Database:Provider=Postgres", $"--Database:ConnectionString={cluster.ConnectionString}"];
+            string[] settings = ["--Database:Provider=Postgres", $"--Database:ConnectionString={cluster.ConnectionString}",
+                $"--Secrets:KeyFile={Path.Combine(setup._root, "secrets.key")}"]; // the node's and the CLI's
             setup.Node = await NodeProcess.ServeAsync("F", Path.Combine(setup._root, "node"), [.. settings, "--PhoneCallEvents:MaxPerExtension=5000"], migrate: true);
             (setup.ClientId, setup.Secret) = await NodeProcess.AddAppAsync(Path.Combine(setup._root, "cli"), settings, "user-0003-ana");
             setup.Client = TwoNodesFixture.ClientWith(setup.Node, await TwoNodesFixture.TokenAsync(setup.Node, setup.ClientId, setup.Secret));

@@ -32,9 +32,10 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>
     /// Starts <c>callevents serve</c> on a loopback port (a free one by default) and, unless told
     /// otherwise, waits until it serves (its "listening" line comes once the database is checked).
+    /// <paramref name="environment"/> sets variables for it (a null value removes one), e.g. CALLEVENTS_SECRETS_KEY.
     /// </summary>
     public static async Task<NodeProcess> ServeAsync(string name, string dataDirectory, IEnumerable<string> settings, bool migrate,
-        int port = 0, bool waitUntilServing = true)
+        int port = 0, bool waitUntilServing = true, IReadOnlyDictionary<string, string?>? environment = null)
     {
         Directory.CreateDirectory(dataDirectory);
         List<string> args = ["serve", "--urls", $"http://127.0.0.1:{port}", $"--DataDirectory={dataDirectory}", .. settings];
@@ -42,7 +43,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
         {
             args.Add("--migrate");
         }
-        var node = new NodeProcess(name, Start(args, dataDirectory));
+        var node = new NodeProcess(name, Start(args, dataDirectory, environment));
         node._process.OutputDataReceived += (_, e) => node.OnLine(e.Data);
         node._process.ErrorDataReceived += (_, e) => node.OnLine(e.Data);
         node._process.Exited += (_, _) => node._listening.TrySetException(
@@ -101,7 +102,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
     public static async Task<(int ExitCode, string Output, string Error)> RunAsync(string workingDirectory, params string[] args)
     {
         Directory.CreateDirectory(workingDirectory);
-        using var process = Start(args, workingDirectory);
+        using var process = Start(args, workingDirectory, environment: null);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(StartTimeout);
@@ -149,7 +150,7 @@ public sealed partial class NodeProcess : IAsyncDisposable
     /// <summary>The node's process id (the <c>dotnet</c> host runs the server itself).</summary>
     public int ProcessId => _process.Id;
 
-    private static Process Start(IEnumerable<string> args, string workingDirectory)
+    private static Process Start(IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?>? environment)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -168,6 +169,17 @@ public sealed partial class NodeProcess : IAsyncDisposable
         info.Environment.Remove("Database__ConnectionString");
         info.Environment["DOTNET_ENVIRONMENT"] = "Production";
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (variable, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                info.Environment.Remove(variable);
+            }
+            else
+            {
+                info.Environment[variable] = value;
+            }
+        }
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         process.Start();
         return process;

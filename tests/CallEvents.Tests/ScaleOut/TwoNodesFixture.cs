@@ -36,7 +36,8 @@ public sealed class TwoNodesFixture : IAsyncLifetime
         }
         _database = TestDatabase.NameFor(_root);
         var connectionString = TestDatabase.CreateDatabase(_database);
-        DatabaseSettings = ["--Database:Provider=Postgres", $"--Database:ConnectionString={connectionString}"];
+        // One deployment: one database, and the one secrets key every node and the CLI must share.
+        DatabaseSettings = ["--Database:Provider=Postgres", $"--Database:ConnectionString={connectionString}", $"--Secrets:KeyFile={Path.Combine(_root, "secrets.key")}"];
         A = await NodeProcess.ServeAsync("A", Path.Combine(_root, "a"), [.. DatabaseSettings, .. _nodeSettings("A")], migrate: true);
         B = await NodeProcess.ServeAsync("B", Path.Combine(_root, "b"), [.. DatabaseSettings, .. _nodeSettings("B")], migrate: false);
     }

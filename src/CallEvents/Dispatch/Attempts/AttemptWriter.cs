@@ -5,19 +5,18 @@ namespace CallEvents.Dispatch.Attempts;
 /// <summary>
 /// Collects finished attempts and writes them in batches: whatever has finished while the
 /// previous batch was being written goes into the next one (at most
-/// <see cref="DeliveryBatchRecorder.MaxBatch"/>), so under load many results share one
+/// <see cref="DeliveryRecorder.MaxBatch"/>), so under load many results share one
 /// transaction and when idle a result is written at once. If a batch fails as a whole, its
-/// results are written one by one, so that one bad result does not leave the others to be sent
-/// again when their leases run out.
+/// results are written again one by one, each a batch of one, so that one bad result does not
+/// leave the others to be sent again when their leases run out.
 /// </summary>
-public sealed class AttemptWriter(
-    Func<IReadOnlyList<FinishedAttempt>, Task> writeBatch, Func<FinishedAttempt, Task> writeOne, ILogger logger)
+public sealed class AttemptWriter(Func<IReadOnlyList<DeliveryPipeline.Finished>, Task> writeBatch, ILogger logger)
 {
-    private readonly Channel<(FinishedAttempt Attempt, TaskCompletionSource Written)> _pending =
-        Channel.CreateUnbounded<(FinishedAttempt, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(DeliveryPipeline.Finished Attempt, TaskCompletionSource Written)> _pending =
+        Channel.CreateUnbounded<(DeliveryPipeline.Finished, TaskCompletionSource)>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <summary>Completes once the attempt is written (or fails with why it could not be).</summary>
-    public Task WriteAsync(FinishedAttempt attempt)
+    public Task WriteAsync(DeliveryPipeline.Finished attempt)
     {
         var written = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         if (!_pending.Writer.TryWrite((attempt, written)))
@@ -33,11 +32,11 @@ public sealed class AttemptWriter(
     /// <summary>Runs until <see cref="Complete"/>; never throws (a failed write fails its attempts' tasks).</summary>
     public async Task RunAsync()
     {
-        var batch = new List<(FinishedAttempt Attempt, TaskCompletionSource Written)>(DeliveryBatchRecorder.MaxBatch);
+        var batch = new List<(DeliveryPipeline.Finished Attempt, TaskCompletionSource Written)>(DeliveryRecorder.MaxBatch);
         while (await _pending.Reader.WaitToReadAsync(CancellationToken.None))
         {
             batch.Clear();
-            while (batch.Count < DeliveryBatchRecorder.MaxBatch && _pending.Reader.TryRead(out var item))
+            while (batch.Count < DeliveryRecorder.MaxBatch && _pending.Reader.TryRead(out var item))
             {
                 batch.Add(item);
             }
@@ -53,7 +52,7 @@ public sealed class AttemptWriter(
                 {
                     try
                     {
-                        await writeOne(attempt);
+                        await writeBatch([attempt]);
                         written.TrySetResult();
                     }
                     catch (Exception one)

@@ -5,6 +5,7 @@ using CallEvents.PhoneCallEvents;
 using CallEvents.Storage;
 using CallEvents.Storage.Sqlite;
 using CallEvents.Uapi;
+using CallEvents.Uapi.Declarations;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Text;
 using CallEvents.Accounts;
 using CallEvents.Dispatch.Queue;
+using CallEvents.Observability;
 using CallEvents.Storage;
 using CallEvents.Storage.Sql;
 using CallEvents.Storage.Sqlite;
@@ -25,6 +26,7 @@ public static class CallEventIntake
     public static async Task<Accepted<IntakeAccepted>> HandleAsync(
         HttpContext context, CallEventsDb db, WriteGate gate, DeliverySignal signal, IOptions<DeliveryOptions> options, TimeProvider clock)
     {
+        using var activity = IntakeTelemetry.Start();
         if (!ExtensionScope.IsGlobal(context.Caller()))
         {
             throw UapiError.PceAccessDenied.Exception();
@@ -56,6 +58,7 @@ public static class CallEventIntake
                 }
             }
         }
+        IntakeTelemetry.Accepted(activity, reports, queued);
         if (queued > 0)
         {
             signal.Wake();

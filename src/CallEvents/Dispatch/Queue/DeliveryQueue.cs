@@ -18,7 +18,7 @@ public static class DeliveryQueue
 {
     private const string Returning = " RETURNING seq, id, event_id, call_id, kind, payload, attempts, run_attempts";
 
-    public static async Task<List<ClaimedDelivery>> ClaimAsync(CallEventsDb db, string owner, int limit, long now, long leaseUntil, CancellationToken cancellationToken)
+    public static async Task<List<DeliveryPipeline.Claimed>> ClaimAsync(CallEventsDb db, string owner, int limit, long now, long leaseUntil, CancellationToken cancellationToken)
     {
         var skipLocked = db.Database.IsNpgsql() ? " FOR UPDATE SKIP LOCKED" : "";
         var sql = "UPDATE deliveries SET lease_owner = @owner, leased_until = @until"
@@ -33,7 +33,7 @@ public static class DeliveryQueue
             // of looking up the claimed seqs by primary key.
             + " AND +state = 0 AND (leased_until IS NULL OR leased_until <= @now)"
             + Returning;
-        var claims = await ReadClaimsAsync(db, sql, cancellationToken, ("owner", owner), ("until", leaseUntil), ("now", now), ("limit", limit));
+        var claims = await ReadClaimsAsync(db, sql, cancellationToken, ("@owner", owner), ("@until", leaseUntil), ("@now", now), ("@limit", limit));
         return claims.ConvertAll(c => c with { Lease = (owner, leaseUntil) });
     }
 
@@ -68,7 +68,7 @@ public static class DeliveryQueue
             + " WHERE +state = 0 AND (leased_until IS NULL OR leased_until <= @now)"
             + " AND event_id IN (SELECT id FROM phone_call_events WHERE status = 0)"
             + Returning;
-        var cancelled = await ReadClaimsAsync(db, sql, cancellationToken, ("now", now));
+        var cancelled = await ReadClaimsAsync(db, sql, cancellationToken, ("@now", now));
         foreach (var delivery in cancelled)
         {
             db.DeliveryAttempts.Add(new DeliveryAttempt
@@ -86,7 +86,7 @@ public static class DeliveryQueue
         return cancelled.Count;
     }
 
-    private static async Task<List<ClaimedDelivery>> ReadClaimsAsync(CallEventsDb db, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    private static async Task<List<DeliveryPipeline.Claimed>> ReadClaimsAsync(CallEventsDb db, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
@@ -99,11 +99,11 @@ public static class DeliveryQueue
             {
                 command.AddParameter(name, value);
             }
-            var claims = new List<ClaimedDelivery>();
+            var claims = new List<DeliveryPipeline.Claimed>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
-                claims.Add(new ClaimedDelivery(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
+                claims.Add(new DeliveryPipeline.Claimed(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
                     reader.GetString(4), reader.GetString(5), reader.GetInt32(6), reader.GetInt32(7)));
             }
             // RETURNING order is unspecified: keep the queue's order.

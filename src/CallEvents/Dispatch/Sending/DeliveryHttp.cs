@@ -27,6 +27,9 @@ public sealed class DeliveryHttp : IDisposable
             AutomaticDecompression = DecompressionMethods.None,
             PooledConnectionLifetime = TimeSpan.FromMinutes(2),
             MaxConnectionsPerServer = Math.Max(1, options.Value.MaxConcurrencyPerDestination),
+            // Receivers are third parties and get the contract's headers only: no traceparent
+            // from the attempt's span (Observability/DeliveryTelemetry.cs).
+            ActivityHeadersPropagator = null,
             ConnectCallback = (context, cancellationToken) => ConnectAsync(policy, lookup, clock, connectTimeout, context.DnsEndPoint, cancellationToken),
         };
         Client = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };

@@ -1,6 +1,8 @@
 using CallEvents.Dispatch.Attempts;
 using CallEvents.Dispatch.Queue;
+using CallEvents.Dispatch.Signing;
 using CallEvents.Hosting.Startup;
+using CallEvents.Observability;
 using CallEvents.Storage;
 using CallEvents.Storage.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -12,7 +14,9 @@ namespace CallEvents.Dispatch.Sending;
 /// The sender: claims due deliveries from the database with a lease, sends each at most
 /// <c>MaxConcurrency</c> at a time and <c>MaxConcurrencyPerDestination</c> per destination (so one
 /// slow receiver cannot take every slot), and records every attempt. It sleeps until intake
-/// wakes it, an attempt finishes, or the poll interval passes on the TimeProvider.
+/// wakes it, an attempt finishes, or the poll interval passes on the TimeProvider. A delivery's
+/// stages (<see cref="DeliveryPipeline"/>): claimed and made ready in <see cref="ClaimAndStartAsync"/>,
+/// sent and finished in <see cref="RunAsync"/>, written by the <see cref="AttemptWriter"/>.
 /// </summary>
 public sealed class DeliverySender(
     IServiceScopeFactory scopes, DeliveryHttp http, DeliverySignal signal, WriteGate gate,
@@ -26,6 +30,8 @@ public sealed class DeliverySender(
     private long _nextSweep = long.MinValue;
     private CancellationToken _stopping;
 
+    public int SlotsInUse => _slots.Running;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
@@ -36,9 +42,7 @@ public sealed class DeliverySender(
         _stopping = stoppingToken;
         await WithDbAsync(db => DeliveryQueue.ReleaseOwnLeasesAsync(db, _owner, stoppingToken), stoppingToken);
         var writer = _writer = new AttemptWriter(
-            batch => WithDbAsync(db => DeliveryBatchRecorder.RecordAsync(db, batch, _options, clock.GetUtcNow(), CancellationToken.None), CancellationToken.None),
-            one => WithDbAsync(db => DeliveryRecorder.RecordAsync(db, one.Delivery, one.Result, _options, one.AttemptedAt, one.LatencyMs, clock.GetUtcNow(),
-                CancellationToken.None), CancellationToken.None),
+            batch => WithDbAsync(db => DeliveryRecorder.RecordAsync(db, batch, _options, clock.GetUtcNow(), CancellationToken.None), CancellationToken.None),
             logger);
         var writing = writer.RunAsync();
         // One periodic timer, armed once: a timer armed anew before each wait could be armed
@@ -84,7 +88,7 @@ public sealed class DeliverySender(
         // (it ran every round, i.e. after every finished attempt, before).
         if (now >= _nextSweep)
         {
-            await WithDbAsync(db => DeliveryQueue.CancelDisabledAsync(db, now, stoppingToken), stoppingToken);
+            DeliveryTelemetry.Cancelled(await WithDbAsync(db => DeliveryQueue.CancelDisabledAsync(db, now, stoppingToken), stoppingToken));
             _nextSweep = now + (long)_options.PollInterval.TotalMilliseconds;
         }
         var wanted = _slots.Wanted();
@@ -92,6 +96,7 @@ public sealed class DeliverySender(
         {
             return false;
         }
+        // Stage 1 → 2: due queue rows become claimed deliveries, each under this claim's lease.
         var leaseUntil = now + (long)_options.LeaseDuration.TotalMilliseconds;
         var claimed = await WithDbAsync(db => DeliveryQueue.ClaimAsync(db, _owner, wanted, now, leaseUntil, stoppingToken), stoppingToken);
         if (claimed.Count == 0)
@@ -114,7 +119,8 @@ public sealed class DeliverySender(
                 await WithDbAsync(db => DeliveryQueue.ReleaseAsync(db, delivery.Seq, _owner, now, stoppingToken), stoppingToken);
                 continue;
             }
-            var ready = new ReadyDelivery(delivery, hook, secrets.GetValueOrDefault(hook.AppClientId ?? "") ?? [], Destination(hook.Url));
+            // Stage 2 → 3: ready to send, waiting for a slot.
+            var ready = new DeliveryPipeline.Ready(delivery, hook, secrets.GetValueOrDefault(hook.AppClientId ?? "") ?? [], Destination(hook.Url));
             if (!_slots.TryAdd(ready))
             {
                 // Its destination has its share sending and waiting: back to the queue for a while.
@@ -154,14 +160,18 @@ public sealed class DeliverySender(
         var hooks = await db.PhoneCallEvents.AsNoTracking().Where(p => eventIds.Contains(p.Id))
             .Select(p => new DeliveryHook(p.Id, p.Method, p.Url, p.Status, p.AppClientId)).ToDictionaryAsync(h => h.Id, cancellationToken);
         var clientIds = hooks.Values.Select(h => h.AppClientId).OfType<string>().Distinct().ToList();
-        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        var secrets = await db.AppSigningSecrets.AsNoTracking().Where(s => clientIds.Contains(s.ClientId)).ToListAsync(cancellationToken);
-        return (hooks, secrets.ToDictionary(s => s.ClientId, s => (IReadOnlyList<string>)(s.PreviousSecret is not null && s.PreviousValidUntil > now
-            ? [s.Secret, s.PreviousSecret]
-            : [s.Secret])));
+        var (secrets, unopenable) = await scope.ServiceProvider.GetRequiredService<SigningSecretCache>()
+            .ForClientsAsync(db, clientIds, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
+        // A hook whose app's secret does not open is left out like a deleted one: its delivery
+        // stays leased and is claimed again after the lease, never sent unsigned.
+        if (unopenable.Count > 0)
+        {
+            hooks = hooks.Where(h => h.Value.AppClientId is null || !unopenable.Contains(h.Value.AppClientId)).ToDictionary();
+        }
+        return (hooks, secrets);
     }
 
-    private async Task RunAsync(ReadyDelivery ready, CancellationToken stoppingToken)
+    private async Task RunAsync(DeliveryPipeline.Ready ready, CancellationToken stoppingToken)
     {
         var sending = true;
         try
@@ -169,15 +179,19 @@ public sealed class DeliverySender(
             await Task.Yield(); // StartWaiting may run on a finishing request's thread: do not send inline
             var started = clock.GetUtcNow();
             var startedTicks = clock.GetTimestamp();
+            // Stage 3 → 4: sent; what it came to is a finished attempt.
+            using var attempt = DeliveryTelemetry.StartAttempt(ready.Delivery, ready.Hook);
             var result = await SendAsync(ready.Delivery, ready.Hook, ready.Secrets, started, stoppingToken);
             var latency = (long)clock.GetElapsedTime(startedTicks).TotalMilliseconds;
+            DeliveryTelemetry.Attempted(attempt, ready.Delivery, result, latency, _options, logger);
             // The request is done: its slot (the limits are on requests in flight) goes to the
             // next waiting delivery while the result waits for the next batch write. The row
             // stays pending and leased until then, so nothing, not even the next event of the
             // same call, can be claimed past it.
             EndRequest(ready.Destination, recording: true);
             sending = false;
-            await _writer!.WriteAsync(new FinishedAttempt(ready.Delivery, result, started.ToUnixTimeMilliseconds(), latency));
+            // Stage 4 → 5: the result waits for the writer, which logs it and moves the row on.
+            await _writer!.WriteAsync(new DeliveryPipeline.Finished(ready.Delivery, result, started.ToUnixTimeMilliseconds(), latency));
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
@@ -211,7 +225,7 @@ public sealed class DeliverySender(
         signal.Wake(); // a claim may now take more
     }
 
-    private async Task<AttemptResult> SendAsync(ClaimedDelivery delivery, DeliveryHook hook, IReadOnlyList<string> secrets, DateTimeOffset now, CancellationToken stoppingToken)
+    private async Task<AttemptResult> SendAsync(DeliveryPipeline.Claimed delivery, DeliveryHook hook, IReadOnlyList<string> secrets, DateTimeOffset now, CancellationToken stoppingToken)
     {
         using var deadline = new CancellationTokenSource(_options.RequestTimeout, clock);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, deadline.Token);

@@ -16,9 +16,12 @@ public sealed class SenderSlots(DeliveryOptions options)
 
     private readonly Lock _lock = new();
     private readonly Dictionary<string, int> _sending = new(StringComparer.OrdinalIgnoreCase);
-    private readonly LinkedList<ReadyDelivery> _waiting = new();
+    private readonly LinkedList<DeliveryPipeline.Ready> _waiting = new();
     private int _running;
     private int _recording;
+
+    /// <summary>Requests in flight now (read without the lock: a gauge's snapshot).</summary>
+    public int Running => Volatile.Read(ref _running);
 
     /// <summary>How many deliveries a claim may take now: enough to fill every slot and keep as many waiting.</summary>
     public int Wanted()
@@ -34,7 +37,7 @@ public sealed class SenderSlots(DeliveryOptions options)
     }
 
     /// <summary>Queues a claimed delivery; false when its destination already has its share sending and waiting (release it instead).</summary>
-    public bool TryAdd(ReadyDelivery ready)
+    public bool TryAdd(DeliveryPipeline.Ready ready)
     {
         lock (_lock)
         {
@@ -57,9 +60,9 @@ public sealed class SenderSlots(DeliveryOptions options)
     /// limit) and counts them as sending. Ones whose lease ends before <paramref name="freshUntil"/> are dropped:
     /// their rows are claimed again once the lease runs out.
     /// </summary>
-    public List<ReadyDelivery> TakeStartable(long freshUntil)
+    public List<DeliveryPipeline.Ready> TakeStartable(long freshUntil)
     {
-        var start = new List<ReadyDelivery>();
+        var start = new List<DeliveryPipeline.Ready>();
         lock (_lock)
         {
             for (var node = _waiting.First; node is not null && _running < options.MaxConcurrency;)

@@ -4,7 +4,9 @@ namespace CallEvents.Dispatch.Signing;
 
 /// <summary>
 /// The key an app's deliveries are signed with (Standard Webhooks, <c>whsec_&lt;base64&gt;</c>).
-/// Stored in the clear because signing needs it; it is never a credential for calling this server.
+/// It is never a credential for calling this server, but whoever holds it can forge deliveries
+/// to the app's receivers: <see cref="Secret"/> and <see cref="PreviousSecret"/> are stored
+/// sealed (<see cref="SigningSecretCache"/>), plaintext only as an earlier version left them.
 /// During a rotation's grace period the previous secret signs too.
 /// </summary>
 public sealed class AppSigningSecret

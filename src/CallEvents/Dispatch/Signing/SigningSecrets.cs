@@ -1,12 +1,13 @@
 using CallEvents.Storage;
+using CallEvents.Storage.Secrets;
 using CallEvents.Storage.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CallEvents.Dispatch.Signing;
 
-/// <summary>Reads and rotates apps' delivery signing secrets (contract §9).</summary>
-public sealed class SigningSecrets(CallEventsDb db, WriteGate gate, IOptions<DeliveryOptions> options, TimeProvider clock)
+/// <summary>Reads and rotates apps' delivery signing secrets (contract §9); stored sealed (<see cref="SigningSecretCache"/>).</summary>
+public sealed class SigningSecrets(CallEventsDb db, WriteGate gate, SigningSecretCache cache, IOptions<DeliveryOptions> options, TimeProvider clock)
 {
     /// <summary>The app's secret, made on first use for an app registered before secrets existed.</summary>
     public async Task<SigningSecretOut> GetAsync(string clientId, CancellationToken cancellationToken)
@@ -20,7 +21,7 @@ public sealed class SigningSecrets(CallEventsDb db, WriteGate gate, IOptions<Del
                 if (row is null)
                 {
                     await EnsureAppAsync(clientId, cancellationToken);
-                    row = New(clientId);
+                    row = New(clientId).Row;
                     db.AppSigningSecrets.Add(row);
                     await db.SaveChangesAsync(CancellationToken.None);
                 }
@@ -39,14 +40,17 @@ public sealed class SigningSecrets(CallEventsDb db, WriteGate gate, IOptions<Del
             if (row is null)
             {
                 await EnsureAppAsync(clientId, cancellationToken);
-                row = New(clientId);
+                row = New(clientId).Row;
                 db.AppSigningSecrets.Add(row);
             }
             else
             {
-                row.PreviousSecret = row.Secret;
+                // Both values are bound to the app's row, not to a column: the sealed current
+                // secret becomes the previous one as it is. One an earlier version left in the
+                // clear is sealed on the way.
+                row.PreviousSecret = SecretsKey.IsSealed(row.Secret) ? row.Secret : cache.Seal(clientId, row.Secret);
                 row.PreviousValidUntil = (now + options.Value.SigningSecretGracePeriod).ToUnixTimeMilliseconds();
-                row.Secret = AppSigningSecret.NewSecret();
+                row.Secret = cache.Seal(clientId, AppSigningSecret.NewSecret());
                 row.CreatedAt = now.ToUnixTimeMilliseconds();
             }
             await db.SaveChangesAsync(CancellationToken.None);
@@ -54,8 +58,12 @@ public sealed class SigningSecrets(CallEventsDb db, WriteGate gate, IOptions<Del
         }
     }
 
-    public AppSigningSecret New(string clientId) =>
-        new() { ClientId = clientId, Secret = AppSigningSecret.NewSecret(), CreatedAt = clock.GetUtcNow().ToUnixTimeMilliseconds() };
+    /// <summary>A new row for the app (not yet added), and its secret in the clear, to be shown once.</summary>
+    public (AppSigningSecret Row, string Secret) New(string clientId)
+    {
+        var secret = AppSigningSecret.NewSecret();
+        return (new AppSigningSecret { ClientId = clientId, Secret = cache.Seal(clientId, secret), CreatedAt = clock.GetUtcNow().ToUnixTimeMilliseconds() }, secret);
+    }
 
     private async Task EnsureAppAsync(string clientId, CancellationToken cancellationToken)
     {
@@ -68,9 +76,10 @@ public sealed class SigningSecrets(CallEventsDb db, WriteGate gate, IOptions<Del
     private SigningSecretOut Out(AppSigningSecret row)
     {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
-        return row.PreviousSecret is not null && row.PreviousValidUntil > now
-            ? new SigningSecretOut(row.Secret, row.PreviousSecret,
+        var (secret, previous) = cache.Open(row);
+        return previous is not null && row.PreviousValidUntil > now
+            ? new SigningSecretOut(secret, previous,
                 PhoneCallEvents.PhoneCallEvent.FormatModified(DateTimeOffset.FromUnixTimeMilliseconds(row.PreviousValidUntil.Value)))
-            : new SigningSecretOut(row.Secret, null, null);
+            : new SigningSecretOut(secret, null, null);
     }
 }

@@ -48,7 +48,7 @@ public static class SchemaGate
         {
             return $"The database schema is behind this build ({pending.Count} migrations pending: {string.Join(", ", pending)}). Run 'callevents migrate' (or 'serve --migrate' in development).";
         }
-        logger.LogWarning("Applying database migrations ({Count}): {Migrations}", pending.Count, string.Join(", ", pending));
+        logger.LogInformation("Applying database migrations ({Count}): {Migrations}", pending.Count, string.Join(", ", pending));
         await MigrateAsync(db, cancellationToken);
         return null;
     }

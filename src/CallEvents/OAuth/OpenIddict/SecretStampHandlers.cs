@@ -37,9 +37,9 @@ public static class SecretStampHandlers
 
     /// <summary>
     /// At validation (only when the <see cref="TokenValidationCache"/> misses): a stamped token is
-    /// refused when its app is gone or its stamp is not the app's current one. A token issued
-    /// before stamps existed has a token entry instead, which OpenIddict's own token entry
-    /// validation checks (it runs just before this); a token with neither is refused.
+    /// refused when its app is gone or no longer trusted, or its stamp is not the app's current
+    /// one. A token issued before stamps existed has a token entry instead, which OpenIddict's own
+    /// token entry validation checks (it runs just before this); a token with neither is refused.
     /// </summary>
     public sealed class RefuseStaleStamps(CallEventsDb db) : IOpenIddictValidationHandler<OpenIddictValidationEvents.ValidateTokenContext>
     {
@@ -69,7 +69,7 @@ public static class SecretStampHandlers
             var current = string.IsNullOrEmpty(clientId) ? null : await SecretStamp.CurrentAsync(db, clientId, context.CancellationToken);
             if (current is null || !SecretStamp.Matches(stamp, current))
             {
-                Refuse(context, "The token's app is gone or its secret was regenerated.");
+                Refuse(context, "The token's app is gone or no longer trusted, or its secret was regenerated.");
             }
         }
 

@@ -17,6 +17,9 @@ namespace CallEvents.OAuth.Tokens;
 /// the <see cref="TokenValidationCache"/> reads the app and refuses a token whose stamp no longer
 /// matches (<see cref="SecretStampHandlers"/>). The stamp is inside the signed JWT, so a client
 /// cannot alter it; it reveals neither the secret nor its hash.
+/// The same read also requires the app to be registered (<c>apps</c>) and trusted: only a
+/// trusted app may have tokens (contract §2), so <c>apps untrust</c> and <c>apps remove</c> end
+/// its tokens like a new secret does, and so does a trusted flag cleared in the database by hand.
 /// </summary>
 public static class SecretStamp
 {
@@ -50,13 +53,14 @@ public static class SecretStamp
         return await CurrentAsync(db, clientId, cancellationToken);
     }
 
-    /// <summary>The app's current stamp, read from the database; null when the app is gone.</summary>
+    /// <summary>The app's current stamp, read from the database; null when the app is gone or not trusted.</summary>
     public static async ValueTask<string?> CurrentAsync(CallEventsDb db, string clientId, CancellationToken cancellationToken)
     {
         var query = CurrentByModel.GetOrAdd(db.GetType(), _ => EF.CompileAsyncQuery((CallEventsDb context, string id, CancellationToken _) =>
-            context.Set<OpenIddictEntityFrameworkCoreApplication>().AsNoTracking()
-                .Where(application => application.ClientId == id)
-                .Select(application => application.ConcurrencyToken ?? string.Empty)
+            (from application in context.Set<OpenIddictEntityFrameworkCoreApplication>().AsNoTracking()
+             join app in context.Apps on application.ClientId equals app.ClientId
+             where application.ClientId == id && app.Trusted
+             select application.ConcurrencyToken ?? string.Empty)
                 .FirstOrDefault()));
         var concurrencyToken = await query(db, clientId, cancellationToken);
         return concurrencyToken is null ? null : Of(concurrencyToken.Length == 0 ? null : concurrencyToken);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using CallEvents.Storage;
+using CallEvents.Storage.Secrets;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
 
@@ -15,6 +16,13 @@ namespace CallEvents.OAuth.Tokens;
 /// once) reads the winner's key, so every node signs with the same one. A database from a version
 /// that signed with RSA-2048 keeps its RSA key as a verification key: tokens issued with it stay
 /// valid until they expire, and new ones are signed with the ES256 key.
+///
+/// The private keys are sealed with the secrets key, which is kept outside the database
+/// (Storage/Secrets/SecretsKey.cs): a copy of the database is not a way to sign tokens. They are
+/// opened once, here, at a node's first token request or validation (serve: at start). A key
+/// that does not open is an error, never a reason to make a new one over it. A key an earlier
+/// version stored in the clear is read as it is and sealed at the next serve start
+/// (Storage/Secrets/SealedValues.cs).
 /// </summary>
 public static class SigningKeyStore
 {
@@ -27,26 +35,28 @@ public static class SigningKeyStore
     {
         using var scope = services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
-        var stored = db.ServerKeys.AsNoTracking().FirstOrDefault(k => k.Id == EcdsaKeyId) ?? Create(db);
+        var secrets = services.GetRequiredService<SecretsKey>();
+        var stored = db.ServerKeys.AsNoTracking().FirstOrDefault(k => k.Id == EcdsaKeyId) ?? Create(db, secrets);
 
         var ecdsa = ECDsa.Create();
-        ecdsa.ImportFromPem(stored.Material);
+        ecdsa.ImportFromPem(secrets.Open(stored.Material, SealedValues.ServerKey(stored.Id)));
         var signing = new SigningCredentials(new ECDsaSecurityKey(ecdsa) { KeyId = EcdsaKeyId }, SecurityAlgorithms.EcdsaSha256);
 
         var verifyOnly = new List<SecurityKey>();
         if (db.ServerKeys.AsNoTracking().FirstOrDefault(k => k.Id == LegacyRsaKeyId) is { } legacy)
         {
             var rsa = RSA.Create();
-            rsa.ImportFromPem(legacy.Material);
+            rsa.ImportFromPem(secrets.Open(legacy.Material, SealedValues.ServerKey(legacy.Id)));
             verifyOnly.Add(new RsaSecurityKey(rsa) { KeyId = LegacyRsaKeyId });
         }
         return new SigningKeys(signing, verifyOnly);
     }
 
-    private static ServerKey Create(CallEventsDb db)
+    private static ServerKey Create(CallEventsDb db, SecretsKey secrets)
     {
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        db.ServerKeys.Add(new ServerKey { Id = EcdsaKeyId, Material = ecdsa.ExportPkcs8PrivateKeyPem(), CreatedAt = DateTimeOffset.UtcNow });
+        var material = secrets.Seal(ecdsa.ExportPkcs8PrivateKeyPem(), SealedValues.ServerKey(EcdsaKeyId));
+        db.ServerKeys.Add(new ServerKey { Id = EcdsaKeyId, Material = material, CreatedAt = DateTimeOffset.UtcNow });
         try
         {
             db.SaveChanges();

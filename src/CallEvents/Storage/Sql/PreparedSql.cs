@@ -18,9 +18,11 @@ namespace CallEvents.Storage.Sql;
 /// small pool of its own and keeps one prepared command per SQL text; on PostgreSQL the
 /// connection comes from Npgsql's pool (the same pool EF Core uses: same connection string) and
 /// Npgsql's automatic preparation keeps the statements on the server (see
-/// <see cref="StorageSetup.PostgresConnectionString"/>). EF Core stays for everything else.
+/// <see cref="StorageSetup.PostgresConnectionString"/>). EF Core stays for everything else (the
+/// rule for which path uses which: <see cref="SqlParameters"/>).
 ///
-/// Parameters are positional: <c>@p0</c>, <c>@p1</c>, … in the SQL, bound in that order.
+/// Parameters are positional: <c>@p0</c>, <c>@p1</c>, … in the SQL, bound in that order
+/// (<see cref="SqlParameters.BindPositional"/>).
 /// Writes still take the <see cref="WriteGate"/> (SQLite has one writer), so group commit and
 /// the single-writer rule hold as they do for EF Core's writes.
 /// </summary>
@@ -192,31 +194,12 @@ public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, 
                 command.CommandText = sql;
                 _ownCommands!.Add(command);
             }
-            Bind(command, values);
+            command.BindPositional(values);
             return command;
         }
 
         /// <summary>Marks the connection as not to be reused (an error left it in an unknown state).</summary>
         public void Fail() => _failed = true;
-
-        private static void Bind(DbCommand command, ReadOnlySpan<object?> values)
-        {
-            var parameters = command.Parameters;
-            if (parameters.Count != values.Length)
-            {
-                parameters.Clear();
-                for (var i = 0; i < values.Length; i++)
-                {
-                    var parameter = command.CreateParameter();
-                    parameter.ParameterName = ParameterNames.Get(i);
-                    parameters.Add(parameter);
-                }
-            }
-            for (var i = 0; i < values.Length; i++)
-            {
-                parameters[i].Value = values[i] ?? DBNull.Value;
-            }
-        }
 
         public async ValueTask DisposeAsync()
         {
@@ -238,13 +221,5 @@ public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, 
             }
             await Connection.DisposeAsync();
         }
-    }
-
-    private static class ParameterNames
-    {
-        private static readonly string[] Names = [.. Enumerable.Range(0, 16).Select(i => "p" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))];
-
-        public static string Get(int index) =>
-            index < Names.Length ? Names[index] : "p" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 }

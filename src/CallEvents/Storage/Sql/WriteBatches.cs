@@ -1,26 +1,31 @@
 using System.Threading.Channels;
 using CallEvents.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
 
 namespace CallEvents.Storage.Sql;
 
 /// <summary>
-/// The request hot paths' writes (create, update, delete), batched: on SQLite one writer loop
-/// takes every write waiting, runs them in one transaction, commits once, then answers them all.
+/// The request hot paths' writes (create, update, delete), batched. Batching, not a second
+/// ordering: writes are ordered by the <see cref="WriteGate"/> alone (SQLite's one writer, in
+/// memory), and this puts many of them into one turn at it. On SQLite one writer loop takes every
+/// write waiting, enters the gate once, runs them in one transaction, commits once, then answers
+/// them all; EF Core's writes and the delivery queue's take their turns at the gate in between.
+/// PostgreSQL runs each write on its own connection at once: the server handles concurrency there.
+///
 /// Each write is one statement that changes rows: SQLite undoes a statement that fails by itself
 /// and the transaction goes on, so a failed write takes nothing else with it (a savepoint per
-/// write would cost two more statements each, for nothing). PostgreSQL runs
-/// each write on its own connection at once: the server handles concurrency there.
+/// write would cost two more statements each, for nothing).
 ///
-/// Why: SQLite has one writer. With a gate in front of it, each request's write paid a commit of
-/// its own, and the gate was held while the next waiter's continuation waited its turn in the
-/// thread pool behind request parsing, so under load the one writer sat idle between writes
-/// (measured with bench/run.sh: bench/README.md). A loop that keeps the writer busy with what
-/// has queued up is the "one writer, batched commits" of group commit, as PostgreSQL does it.
+/// Why: with the gate alone, each request's write paid a commit of its own, and the gate was held
+/// while the next waiter's continuation waited its turn in the thread pool behind request
+/// parsing, so under load the one writer sat idle between writes (measured with bench/run.sh:
+/// bench/README.md). A loop that keeps the writer busy with what has queued up is the "one
+/// writer, batched commits" of group commit, as PostgreSQL does it.
 ///
-/// A write is acknowledged only once its batch has committed. The loop holds the
-/// <see cref="WriteGate"/> for a batch, so EF Core's writes and the delivery queue's take turns
-/// with it, and the request is marked as a writer for <see cref="GroupCommit"/>
-/// (<c>Durability=Full</c>: the answer still waits for the fsync after the commit).
+/// A write is acknowledged only once its batch has committed. The request is marked as a writer
+/// for <see cref="GroupCommit"/> (<c>Durability=Full</c>: the answer still waits for the fsync
+/// after the commit) in <see cref="RunAsync"/>: the loop's entry into the gate marks the loop's
+/// flow, not the request's.
 /// </summary>
 public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteBatches> logger)
 {
@@ -124,7 +129,7 @@ public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteB
 
     /// <summary>Whether the connection is back in autocommit mode, i.e. the batch's transaction is gone.</summary>
     private static bool TransactionWasRolledBack(PreparedSql.Lease lease) =>
-        lease.Connection is Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle } && SQLitePCL.raw.sqlite3_get_autocommit(handle) != 0;
+        lease.Connection is SqliteConnection sqlite && sqlite.IsInAutocommit();
 
     private interface IWrite
     {

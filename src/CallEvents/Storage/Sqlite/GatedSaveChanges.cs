@@ -6,10 +6,11 @@ namespace CallEvents.Storage.Sqlite;
 
 /// <summary>
 /// Makes every EF Core SaveChanges take the <see cref="WriteGate"/> unless its caller already
-/// holds it. Why: OpenIddict writes a token entry per token request with its own SaveChanges;
-/// outside the gate, 32 concurrent token requests fought for SQLite's write lock, and SQLite's
-/// busy handler sleeps (up to 100 ms a try) — measured with bench/run.sh, token issue ran at a few
-/// hundred per second with a p50 near 100 ms (bench/README.md).
+/// holds it: this is how EF Core's writes join the one write order, not a second one. Why:
+/// OpenIddict writes a token entry per token request with its own SaveChanges; outside the gate,
+/// 32 concurrent token requests fought for SQLite's write lock, and SQLite's busy handler sleeps
+/// (up to 100 ms a try) — measured with bench/run.sh, token issue ran at a few hundred per second
+/// with a p50 near 100 ms (bench/README.md).
 /// A SaveChanges inside an explicit transaction is left alone: the transaction already holds
 /// SQLite's write lock (BEGIN IMMEDIATE), and taking the gate after it could invert the lock order
 /// with a writer that holds the gate and waits for that lock.
@@ -22,7 +23,7 @@ internal sealed class GatedSaveChanges(WriteGate gate) : SaveChangesInterceptor
     {
         if (NeedsGate(eventData.Context))
         {
-            Enter(eventData.Context, gate.EnterAsync(CancellationToken.None).AsTask().GetAwaiter().GetResult());
+            Enter(eventData.Context, gate.Enter());
         }
         else
         {

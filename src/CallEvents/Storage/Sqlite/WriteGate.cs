@@ -1,12 +1,18 @@
 namespace CallEvents.Storage.Sqlite;
 
 /// <summary>
-/// SQLite allows one writer at a time; letting many requests race for the file lock turns into
-/// busy-waits and "database is locked" errors under load. Writes take this gate first, so they
-/// queue in memory instead. On PostgreSQL the gate is open: the server handles concurrency.
-/// EF Core's SaveChanges takes it by itself (<see cref="GatedSaveChanges"/>), so writes made by
-/// libraries (OpenIddict's token entries) queue here too; a flow that already holds the gate is
-/// not made to take it twice. Every entry marks the request as a writer, which is what
+/// The one thing that orders writes: SQLite allows one writer at a time, and letting many
+/// requests race for the file lock turns into busy-waits and "database is locked" errors under
+/// load. Every write of the serving process takes this gate first, so writers queue in memory
+/// instead (another process, such as the command line, meets SQLite's file lock and its
+/// busy_timeout). On PostgreSQL the gate is open: the server handles concurrency.
+///
+/// Who takes it: EF Core's SaveChanges by itself (<see cref="GatedSaveChanges"/>), so writes made
+/// by libraries (OpenIddict's token entries) queue here too; code that writes with
+/// <c>ExecuteUpdate</c>, <c>ExecuteDelete</c> or its own SQL (the sender, intake, the purge,
+/// replays) enters it around its unit of work; and <see cref="Sql.WriteBatches"/> enters it once
+/// per batch of the request hot paths' writes. A flow that already holds the gate is not made to
+/// take it twice. Every entry marks the request as a writer, which is what
 /// <see cref="GroupCommit"/> needs to know under <c>Durability=Full</c>.
 /// </summary>
 public sealed class WriteGate(DatabaseOptions options)
@@ -29,20 +35,47 @@ public sealed class WriteGate(DatabaseOptions options)
     /// </remarks>
     public ValueTask<Releaser> EnterAsync(CancellationToken cancellationToken)
     {
-        GroupCommit.MarkWrite();
-        if (_semaphore is null)
+        var holder = Begin();
+        if (holder is null)
         {
             return ValueTask.FromResult(new Releaser(null, null));
         }
-        var holder = new Holder();
-        Held.Value = holder;
-        var wait = _semaphore.WaitAsync(cancellationToken);
+        var wait = _semaphore!.WaitAsync(cancellationToken);
         if (wait.IsCompletedSuccessfully)
         {
             holder.Acquired = true;
             return ValueTask.FromResult(new Releaser(_semaphore, holder));
         }
         return WaitAsync(wait, holder);
+    }
+
+    /// <summary>
+    /// <see cref="EnterAsync"/> for synchronous callers (EF Core's synchronous SaveChanges): waits
+    /// on the semaphore synchronously rather than blocking on an asynchronous wait.
+    /// </summary>
+    public Releaser Enter()
+    {
+        var holder = Begin();
+        if (holder is null)
+        {
+            return new Releaser(null, null);
+        }
+        _semaphore!.Wait();
+        holder.Acquired = true;
+        return new Releaser(_semaphore, holder);
+    }
+
+    /// <summary>Marks the write and makes this flow's holder; null when the gate is open (PostgreSQL).</summary>
+    private Holder? Begin()
+    {
+        GroupCommit.MarkWrite();
+        if (_semaphore is null)
+        {
+            return null;
+        }
+        var holder = new Holder();
+        Held.Value = holder;
+        return holder;
     }
 
     private async ValueTask<Releaser> WaitAsync(Task wait, Holder holder)

@@ -128,7 +128,69 @@ namespace CallEvents.Storage.Migrations.Postgres
                     b.ToTable("extensions", (string)null);
                 });
 
-            modelBuilder.Entity("CallEvents.Dispatch.Delivery", b =>
+            modelBuilder.Entity("CallEvents.Dispatch.Attempts.DeliveryAttempt", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Seq"));
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempt");
+
+                    b.Property<long>("AttemptedAt")
+                        .HasColumnType("bigint")
+                        .HasColumnName("attempted_at");
+
+                    b.Property<long>("DeliverySeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("delivery_seq");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("error");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("event_id");
+
+                    b.Property<int?>("HttpStatus")
+                        .HasColumnType("integer")
+                        .HasColumnName("http_status");
+
+                    b.Property<long>("LatencyMs")
+                        .HasColumnType("bigint")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("integer")
+                        .HasColumnName("outcome");
+
+                    b.HasKey("Seq")
+                        .HasName("pk_delivery_attempts");
+
+                    b.HasIndex("AttemptedAt")
+                        .HasDatabaseName("ix_delivery_attempts_attempted_at");
+
+                    b.HasIndex("DeliverySeq")
+                        .HasDatabaseName("ix_delivery_attempts_delivery_seq");
+
+                    b.HasIndex("EventId", "AttemptedAt")
+                        .HasDatabaseName("ix_delivery_attempts_event_id_attempted_at");
+
+                    b.HasIndex("EventId", "Seq")
+                        .HasDatabaseName("ix_delivery_attempts_event_id_seq");
+
+                    b.ToTable("delivery_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("CallEvents.Dispatch.Queue.Delivery", b =>
                 {
                     b.Property<long>("Seq")
                         .ValueGeneratedOnAdd()
@@ -217,66 +279,36 @@ namespace CallEvents.Storage.Migrations.Postgres
                     b.ToTable("deliveries", (string)null);
                 });
 
-            modelBuilder.Entity("CallEvents.Dispatch.DeliveryAttempt", b =>
+            modelBuilder.Entity("CallEvents.Dispatch.Signing.AppSigningSecret", b =>
                 {
-                    b.Property<long>("Seq")
-                        .ValueGeneratedOnAdd()
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("client_id");
+
+                    b.Property<long>("CreatedAt")
                         .HasColumnType("bigint")
-                        .HasColumnName("seq");
+                        .HasColumnName("created_at");
 
-                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<long>("Seq"));
+                    b.Property<string>("PreviousSecret")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("previous_secret");
 
-                    b.Property<int>("Attempt")
-                        .HasColumnType("integer")
-                        .HasColumnName("attempt");
-
-                    b.Property<long>("AttemptedAt")
+                    b.Property<long?>("PreviousValidUntil")
                         .HasColumnType("bigint")
-                        .HasColumnName("attempted_at");
+                        .HasColumnName("previous_valid_until");
 
-                    b.Property<long>("DeliverySeq")
-                        .HasColumnType("bigint")
-                        .HasColumnName("delivery_seq");
-
-                    b.Property<string>("Error")
-                        .HasMaxLength(512)
-                        .HasColumnType("character varying(512)")
-                        .HasColumnName("error");
-
-                    b.Property<string>("EventId")
+                    b.Property<string>("Secret")
                         .IsRequired()
-                        .HasMaxLength(30)
-                        .HasColumnType("character varying(30)")
-                        .HasColumnName("event_id");
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)")
+                        .HasColumnName("secret");
 
-                    b.Property<int?>("HttpStatus")
-                        .HasColumnType("integer")
-                        .HasColumnName("http_status");
+                    b.HasKey("ClientId")
+                        .HasName("pk_app_signing_secrets");
 
-                    b.Property<long>("LatencyMs")
-                        .HasColumnType("bigint")
-                        .HasColumnName("latency_ms");
-
-                    b.Property<int>("Outcome")
-                        .HasColumnType("integer")
-                        .HasColumnName("outcome");
-
-                    b.HasKey("Seq")
-                        .HasName("pk_delivery_attempts");
-
-                    b.HasIndex("AttemptedAt")
-                        .HasDatabaseName("ix_delivery_attempts_attempted_at");
-
-                    b.HasIndex("DeliverySeq")
-                        .HasDatabaseName("ix_delivery_attempts_delivery_seq");
-
-                    b.HasIndex("EventId", "AttemptedAt")
-                        .HasDatabaseName("ix_delivery_attempts_event_id_attempted_at");
-
-                    b.HasIndex("EventId", "Seq")
-                        .HasDatabaseName("ix_delivery_attempts_event_id_seq");
-
-                    b.ToTable("delivery_attempts", (string)null);
+                    b.ToTable("app_signing_secrets", (string)null);
                 });
 
             modelBuilder.Entity("CallEvents.OAuth.App", b =>
@@ -312,38 +344,6 @@ namespace CallEvents.Storage.Migrations.Postgres
                         .HasDatabaseName("ix_apps_account_id");
 
                     b.ToTable("apps", (string)null);
-                });
-
-            modelBuilder.Entity("CallEvents.OAuth.AppSigningSecret", b =>
-                {
-                    b.Property<string>("ClientId")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("client_id");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("bigint")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("PreviousSecret")
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("previous_secret");
-
-                    b.Property<long?>("PreviousValidUntil")
-                        .HasColumnType("bigint")
-                        .HasColumnName("previous_valid_until");
-
-                    b.Property<string>("Secret")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("character varying(100)")
-                        .HasColumnName("secret");
-
-                    b.HasKey("ClientId")
-                        .HasName("pk_app_signing_secrets");
-
-                    b.ToTable("app_signing_secrets", (string)null);
                 });
 
             modelBuilder.Entity("CallEvents.PhoneCallEvents.PhoneCallEvent", b =>
@@ -433,6 +433,29 @@ namespace CallEvents.Storage.Migrations.Postgres
                         .HasName("pk_server_keys");
 
                     b.ToTable("server_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("integer")
+                        .HasColumnName("id");
+
+                    NpgsqlPropertyBuilderExtensions.UseIdentityByDefaultColumn(b.Property<int>("Id"));
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("text")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("text")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys");
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>
@@ -726,7 +749,17 @@ namespace CallEvents.Storage.Migrations.Postgres
                         .HasConstraintName("fk_extensions_accounts_owner_id");
                 });
 
-            modelBuilder.Entity("CallEvents.Dispatch.Delivery", b =>
+            modelBuilder.Entity("CallEvents.Dispatch.Attempts.DeliveryAttempt", b =>
+                {
+                    b.HasOne("CallEvents.Dispatch.Queue.Delivery", null)
+                        .WithMany()
+                        .HasForeignKey("DeliverySeq")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_delivery_attempts_deliveries_delivery_seq");
+                });
+
+            modelBuilder.Entity("CallEvents.Dispatch.Queue.Delivery", b =>
                 {
                     b.HasOne("CallEvents.PhoneCallEvents.PhoneCallEvent", null)
                         .WithMany()
@@ -736,14 +769,14 @@ namespace CallEvents.Storage.Migrations.Postgres
                         .HasConstraintName("fk_deliveries_phone_call_events_event_id");
                 });
 
-            modelBuilder.Entity("CallEvents.Dispatch.DeliveryAttempt", b =>
+            modelBuilder.Entity("CallEvents.Dispatch.Signing.AppSigningSecret", b =>
                 {
-                    b.HasOne("CallEvents.Dispatch.Delivery", null)
+                    b.HasOne("CallEvents.OAuth.App", null)
                         .WithMany()
-                        .HasForeignKey("DeliverySeq")
+                        .HasForeignKey("ClientId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_delivery_attempts_deliveries_delivery_seq");
+                        .HasConstraintName("fk_app_signing_secrets_apps_client_id");
                 });
 
             modelBuilder.Entity("CallEvents.OAuth.App", b =>
@@ -754,16 +787,6 @@ namespace CallEvents.Storage.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_apps_accounts_account_id");
-                });
-
-            modelBuilder.Entity("CallEvents.OAuth.AppSigningSecret", b =>
-                {
-                    b.HasOne("CallEvents.OAuth.App", null)
-                        .WithMany()
-                        .HasForeignKey("ClientId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_app_signing_secrets_apps_client_id");
                 });
 
             modelBuilder.Entity("CallEvents.PhoneCallEvents.PhoneCallEvent", b =>

@@ -121,7 +121,67 @@ namespace CallEvents.Storage.Migrations.Sqlite
                     b.ToTable("extensions", (string)null);
                 });
 
-            modelBuilder.Entity("CallEvents.Dispatch.Delivery", b =>
+            modelBuilder.Entity("CallEvents.Dispatch.Attempts.DeliveryAttempt", b =>
+                {
+                    b.Property<long>("Seq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("seq");
+
+                    b.Property<int>("Attempt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempt");
+
+                    b.Property<long>("AttemptedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("attempted_at");
+
+                    b.Property<long>("DeliverySeq")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("delivery_seq");
+
+                    b.Property<string>("Error")
+                        .HasMaxLength(512)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("error");
+
+                    b.Property<string>("EventId")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("event_id");
+
+                    b.Property<int?>("HttpStatus")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("http_status");
+
+                    b.Property<long>("LatencyMs")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("latency_ms");
+
+                    b.Property<int>("Outcome")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("outcome");
+
+                    b.HasKey("Seq")
+                        .HasName("pk_delivery_attempts");
+
+                    b.HasIndex("AttemptedAt")
+                        .HasDatabaseName("ix_delivery_attempts_attempted_at");
+
+                    b.HasIndex("DeliverySeq")
+                        .HasDatabaseName("ix_delivery_attempts_delivery_seq");
+
+                    b.HasIndex("EventId", "AttemptedAt")
+                        .HasDatabaseName("ix_delivery_attempts_event_id_attempted_at");
+
+                    b.HasIndex("EventId", "Seq")
+                        .HasDatabaseName("ix_delivery_attempts_event_id_seq");
+
+                    b.ToTable("delivery_attempts", (string)null);
+                });
+
+            modelBuilder.Entity("CallEvents.Dispatch.Queue.Delivery", b =>
                 {
                     b.Property<long>("Seq")
                         .ValueGeneratedOnAdd()
@@ -208,64 +268,36 @@ namespace CallEvents.Storage.Migrations.Sqlite
                     b.ToTable("deliveries", (string)null);
                 });
 
-            modelBuilder.Entity("CallEvents.Dispatch.DeliveryAttempt", b =>
+            modelBuilder.Entity("CallEvents.Dispatch.Signing.AppSigningSecret", b =>
                 {
-                    b.Property<long>("Seq")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("seq");
-
-                    b.Property<int>("Attempt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("attempt");
-
-                    b.Property<long>("AttemptedAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("attempted_at");
-
-                    b.Property<long>("DeliverySeq")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("delivery_seq");
-
-                    b.Property<string>("Error")
-                        .HasMaxLength(512)
+                    b.Property<string>("ClientId")
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT")
-                        .HasColumnName("error");
+                        .HasColumnName("client_id");
 
-                    b.Property<string>("EventId")
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("PreviousSecret")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("previous_secret");
+
+                    b.Property<long?>("PreviousValidUntil")
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("previous_valid_until");
+
+                    b.Property<string>("Secret")
                         .IsRequired()
-                        .HasMaxLength(30)
+                        .HasMaxLength(256)
                         .HasColumnType("TEXT")
-                        .HasColumnName("event_id");
+                        .HasColumnName("secret");
 
-                    b.Property<int?>("HttpStatus")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("http_status");
+                    b.HasKey("ClientId")
+                        .HasName("pk_app_signing_secrets");
 
-                    b.Property<long>("LatencyMs")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("latency_ms");
-
-                    b.Property<int>("Outcome")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("outcome");
-
-                    b.HasKey("Seq")
-                        .HasName("pk_delivery_attempts");
-
-                    b.HasIndex("AttemptedAt")
-                        .HasDatabaseName("ix_delivery_attempts_attempted_at");
-
-                    b.HasIndex("DeliverySeq")
-                        .HasDatabaseName("ix_delivery_attempts_delivery_seq");
-
-                    b.HasIndex("EventId", "AttemptedAt")
-                        .HasDatabaseName("ix_delivery_attempts_event_id_attempted_at");
-
-                    b.HasIndex("EventId", "Seq")
-                        .HasDatabaseName("ix_delivery_attempts_event_id_seq");
-
-                    b.ToTable("delivery_attempts", (string)null);
+                    b.ToTable("app_signing_secrets", (string)null);
                 });
 
             modelBuilder.Entity("CallEvents.OAuth.App", b =>
@@ -301,38 +333,6 @@ namespace CallEvents.Storage.Migrations.Sqlite
                         .HasDatabaseName("ix_apps_account_id");
 
                     b.ToTable("apps", (string)null);
-                });
-
-            modelBuilder.Entity("CallEvents.OAuth.AppSigningSecret", b =>
-                {
-                    b.Property<string>("ClientId")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("client_id");
-
-                    b.Property<long>("CreatedAt")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("created_at");
-
-                    b.Property<string>("PreviousSecret")
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("previous_secret");
-
-                    b.Property<long?>("PreviousValidUntil")
-                        .HasColumnType("INTEGER")
-                        .HasColumnName("previous_valid_until");
-
-                    b.Property<string>("Secret")
-                        .IsRequired()
-                        .HasMaxLength(100)
-                        .HasColumnType("TEXT")
-                        .HasColumnName("secret");
-
-                    b.HasKey("ClientId")
-                        .HasName("pk_app_signing_secrets");
-
-                    b.ToTable("app_signing_secrets", (string)null);
                 });
 
             modelBuilder.Entity("CallEvents.PhoneCallEvents.PhoneCallEvent", b =>
@@ -422,6 +422,27 @@ namespace CallEvents.Storage.Migrations.Sqlite
                         .HasName("pk_server_keys");
 
                     b.ToTable("server_keys", (string)null);
+                });
+
+            modelBuilder.Entity("Microsoft.AspNetCore.DataProtection.EntityFrameworkCore.DataProtectionKey", b =>
+                {
+                    b.Property<int>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasColumnName("id");
+
+                    b.Property<string>("FriendlyName")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("friendly_name");
+
+                    b.Property<string>("Xml")
+                        .HasColumnType("TEXT")
+                        .HasColumnName("xml");
+
+                    b.HasKey("Id")
+                        .HasName("pk_data_protection_keys");
+
+                    b.ToTable("data_protection_keys");
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>
@@ -715,7 +736,17 @@ namespace CallEvents.Storage.Migrations.Sqlite
                         .HasConstraintName("fk_extensions_accounts_owner_id");
                 });
 
-            modelBuilder.Entity("CallEvents.Dispatch.Delivery", b =>
+            modelBuilder.Entity("CallEvents.Dispatch.Attempts.DeliveryAttempt", b =>
+                {
+                    b.HasOne("CallEvents.Dispatch.Queue.Delivery", null)
+                        .WithMany()
+                        .HasForeignKey("DeliverySeq")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_delivery_attempts_deliveries_delivery_seq");
+                });
+
+            modelBuilder.Entity("CallEvents.Dispatch.Queue.Delivery", b =>
                 {
                     b.HasOne("CallEvents.PhoneCallEvents.PhoneCallEvent", null)
                         .WithMany()
@@ -725,14 +756,14 @@ namespace CallEvents.Storage.Migrations.Sqlite
                         .HasConstraintName("fk_deliveries_phone_call_events_event_id");
                 });
 
-            modelBuilder.Entity("CallEvents.Dispatch.DeliveryAttempt", b =>
+            modelBuilder.Entity("CallEvents.Dispatch.Signing.AppSigningSecret", b =>
                 {
-                    b.HasOne("CallEvents.Dispatch.Delivery", null)
+                    b.HasOne("CallEvents.OAuth.App", null)
                         .WithMany()
-                        .HasForeignKey("DeliverySeq")
+                        .HasForeignKey("ClientId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
-                        .HasConstraintName("fk_delivery_attempts_deliveries_delivery_seq");
+                        .HasConstraintName("fk_app_signing_secrets_apps_client_id");
                 });
 
             modelBuilder.Entity("CallEvents.OAuth.App", b =>
@@ -743,16 +774,6 @@ namespace CallEvents.Storage.Migrations.Sqlite
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_apps_accounts_account_id");
-                });
-
-            modelBuilder.Entity("CallEvents.OAuth.AppSigningSecret", b =>
-                {
-                    b.HasOne("CallEvents.OAuth.App", null)
-                        .WithMany()
-                        .HasForeignKey("ClientId")
-                        .OnDelete(DeleteBehavior.Cascade)
-                        .IsRequired()
-                        .HasConstraintName("fk_app_signing_secrets_apps_client_id");
                 });
 
             modelBuilder.Entity("CallEvents.PhoneCallEvents.PhoneCallEvent", b =>

@@ -1,4 +1,4 @@
-namespace CallEvents.Uapi;
+namespace CallEvents.Uapi.Declarations;
 
 /// <summary>
 /// Endpoint metadata: the UAPI errors an endpoint (or every endpoint of a route group) may

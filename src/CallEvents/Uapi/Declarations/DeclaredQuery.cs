@@ -1,4 +1,4 @@
-namespace CallEvents.Uapi;
+namespace CallEvents.Uapi.Declarations;
 
 /// <summary>
 /// Endpoint metadata: a query parameter the handler reads from <c>Request.Query</c> itself
