@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using CallEvents.Accounts;
 using CallEvents.Storage;
+using CallEvents.Uapi;
 using CallEvents.Uapi.Declarations;
 using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Http.Features;
@@ -27,8 +28,11 @@ public static class TokenEndpoint
             .Takes<TokenForm>("application/x-www-form-urlencoded")
             .Produces<TokenAnswer>(StatusCodes.Status200OK)
             .Produces<TokenError>(StatusCodes.Status400BadRequest)
-            .Produces<TokenError>(StatusCodes.Status401Unauthorized);
+            .Produces<TokenError>(StatusCodes.Status401Unauthorized)
+            .Produces<TokenError>(StatusCodes.Status429TooManyRequests);
         routes.MapPost("/oauth/token", IssueAsync).ExcludeFromDescription();
+        // Discovery and the key set are not served (OAuthSetup.cs): an answer in the envelope, not an empty 404.
+        routes.Map("/.well-known/{**rest}", IResult () => throw UapiError.RequestNotImplemented.Exception()).ExcludeFromDescription();
     }
 
     private static async Task<IResult> IssueAsync(HttpContext context, CallEventsDb db, AppAccounts accounts)
