@@ -4,6 +4,7 @@ using CallEvents.Demo;
 using CallEvents.Dispatch;
 using CallEvents.Hosting;
 using CallEvents.Hosting.Startup;
+using CallEvents.Limits;
 using CallEvents.OAuth;
 using CallEvents.OAuth.Tokens;
 using CallEvents.Observability;
@@ -20,8 +21,8 @@ namespace CallEvents;
 /// </summary>
 public static class Program
 {
-    /// <summary>`callevents [serve|migrate|demo|accounts|extensions|apps] …` (Hosting/CommandLine.cs).</summary>
-    public static Task<int> Main(string[] args) => CommandLine.Build().Parse(args).InvokeAsync();
+    /// <summary>`callevents [serve|migrate|demo|accounts|extensions|apps|login|pce|deliveries|simulate|listen] …` (Hosting/CommandLine.cs).</summary>
+    public static Task<int> Main(string[] args) => CommandLine.RunAsync(args);
 
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
@@ -29,6 +30,7 @@ public static class Program
         // (the default, the working directory, loses it when `callevents` runs from elsewhere).
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.ConfigureServing();                                // Kestrel: default URLs, HTTPS certificate, limits
+        builder.Services.AddPublicAddress(builder.Configuration);  // allowed hosts, the base of every link
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddStorage(builder.Configuration);        // EF Core on SQLite or PostgreSQL
         builder.Services.AddAccounts();                            // hierarchy, extensions, contexts
@@ -54,6 +56,7 @@ public static class Program
         // middleware sees (bench/README.md): only its own paths; UAPI tokens are checked below.
         app.UseAuthenticationOnlyFor(OAuthSetup.IsOAuthPath);      // lets OpenIddict see /oauth/token (Hosting/BranchedAuthentication.cs)
         app.UseCachedTokenAuthentication();                        // the caller as HttpContext.User, through a short cache
+        app.UseBearerFailureLimit();                               // refused tokens: 429 per address after a budget (Limits/)
         app.UseRateLimiter();                                      // per app, by the token's client id
         app.UseMiddleware<EmptySegmentMiddleware>();               // `…/@me//phoneCallEvents`: extension_invalid, not 501
         app.MapTokenEndpoint();                                    // POST /oauth/token(.php)

@@ -34,6 +34,18 @@ public sealed class UapiOperationTransformer : IOpenApiOperationTransformer
         operation.Description = metadata.OfType<IEndpointDescriptionMetadata>().LastOrDefault()?.Description;
         DescribeParameters(operation, context.Description.RelativePath ?? "", metadata.OfType<DeclaredQuery>());
 
+        if (metadata.OfType<DeclaredBody>().LastOrDefault() is { } body)
+        {
+            operation.RequestBody = new OpenApiRequestBody
+            {
+                Required = true,
+                Content = new Dictionary<string, OpenApiMediaType>
+                {
+                    [body.ContentType] = new() { Schema = await context.GetOrCreateSchemaAsync(body.BodyType, null, cancellationToken) },
+                },
+            };
+        }
+
         var errors = metadata.OfType<DeclaredErrors>().SelectMany(d => d.Errors).Distinct().ToList();
         if (errors.Count > 0)
         {

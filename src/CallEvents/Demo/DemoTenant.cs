@@ -23,6 +23,8 @@ public sealed class DemoTenant(CallEventsDb db, AccountRegistry accounts, AppReg
         ("0004*210", ExtensionType.PhoneTerminal, Ids.OtherUser),
     ];
 
+    private const string AdminAppName = "Demo admin app", OrganizationAppName = "Demo organization app", UserAppName = "Demo user app";
+
     public static DemoExtension[] Extensions =>
         [.. ExtensionPlan.Select(e => new DemoExtension(e.Number, e.Type.ToString(), e.Owner))];
 
@@ -47,10 +49,25 @@ public sealed class DemoTenant(CallEventsDb db, AccountRegistry accounts, AppReg
             await accounts.AddExtensionAsync(number, type, owner, cancellationToken);
         }
         var issued = new DemoApps(
-            await apps.AddAsync(admin.Id, "Demo admin app", trusted: true, cancellationToken),
-            await apps.AddAsync(Ids.Organization, "Demo organization app", trusted: true, cancellationToken),
-            await apps.AddAsync(Ids.User, "Demo user app", trusted: true, cancellationToken));
+            await apps.AddAsync(admin.Id, AdminAppName, trusted: true, cancellationToken),
+            await apps.AddAsync(Ids.Organization, OrganizationAppName, trusted: true, cancellationToken),
+            await apps.AddAsync(Ids.User, UserAppName, trusted: true, cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return new DemoTenantOut(true, issued, Ids with { Admin = admin.Id }, Extensions);
+    }
+
+    /// <summary>The demo apps' client ids (no secrets: those are shown once), or null when there is no demo tenant.</summary>
+    public async Task<DemoClientIds?> ClientIdsAsync(CancellationToken cancellationToken)
+    {
+        if (!await db.Accounts.AnyAsync(a => a.Id == Ids.Organization, cancellationToken))
+        {
+            return null;
+        }
+        var found = await db.Apps.AsNoTracking()
+            .Where(a => (a.AccountId == Ids.Organization && a.Name == OrganizationAppName) || (a.AccountId == Ids.User && a.Name == UserAppName) || a.Name == AdminAppName)
+            .Select(a => new { a.Name, a.ClientId, a.CreatedAt })
+            .ToListAsync(cancellationToken);
+        string? First(string name) => found.Where(a => a.Name == name).OrderBy(a => a.CreatedAt).Select(a => a.ClientId).FirstOrDefault();
+        return new DemoClientIds(First(AdminAppName), First(OrganizationAppName), First(UserAppName));
     }
 }

@@ -38,7 +38,7 @@ public static class DispatchSetup
     {
         routes.MapPost("/pbx/callEvents", CallEventIntake.HandleAsync).RequireCaller().WithTags("PBX")
             .WithName("reportCallEvents").WithSummary("The PBX reports call events (Admin only)")
-            .Accepts<CallEventFields[]>("application/json")
+            .Takes<CallEventFields[]>("application/json")
             .Answers(UapiError.PceAccessDenied, UapiError.RequestTooLarge, UapiError.RequestInvalid, UapiError.ExtensionInvalid);
         routes.MapDeliveryLog();
         routes.MapSigningSecrets();

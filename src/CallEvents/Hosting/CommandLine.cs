@@ -1,10 +1,16 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.Net.Sockets;
 using System.Text.Json;
+using System.Text.RegularExpressions;
+using CallEvents.Cli;
+using CallEvents.Cli.Commands;
 using CallEvents.Demo;
 using CallEvents.Dispatch.Tools;
 using CallEvents.Hosting.Settings;
 using CallEvents.Hosting.Startup;
 using CallEvents.Uapi;
+using Microsoft.AspNetCore.Connections;
 
 namespace CallEvents.Hosting;
 
@@ -12,15 +18,107 @@ namespace CallEvents.Hosting;
 /// The command tree. Every command builds the same host as the server (same configuration,
 /// same database), so what the CLI provisions is exactly what the server sees. Tokens the
 /// parser does not know (e.g. <c>--Database:Provider=Postgres</c>) go on to the host's
-/// configuration.
+/// configuration. The client commands (<c>login</c>, <c>pce</c>, <c>deliveries</c>,
+/// <c>simulate</c>) talk to a running server over its public HTTP API instead (Cli/).
 /// </summary>
-public static class CommandLine
+public static partial class CommandLine
 {
     private static readonly Option<bool> Json = new("--json") { Description = "Print the result as JSON, for scripts." };
 
+    /// <summary>
+    /// Parses and runs a command line. This is the one place where failures become what a user
+    /// reads: one line on stderr that says what is wrong and what to do, and an exit code from
+    /// <see cref="ExitCodes"/>; never a stack trace.
+    /// </summary>
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var parse = Build().Parse(args);
+        if (parse.Action is ParseErrorAction)
+        {
+            // A mistyped subcommand ("pce lst") is only "Required command was not provided": say which word was not understood.
+            foreach (var token in parse.UnmatchedTokens.Where(t => !parse.Errors.Any(e => e.Message.Contains($"'{t}'", StringComparison.Ordinal))))
+            {
+                await Console.Error.WriteLineAsync($"Unrecognized command or argument '{token}'.");
+            }
+            foreach (var error in parse.Errors)
+            {
+                await Console.Error.WriteLineAsync(error.Message);
+            }
+            await Console.Error.WriteLineAsync($"Run '{CommandPath(parse)} --help' for usage.");
+            return ExitCodes.Usage;
+        }
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e)
+        {
+            var (message, exitCode) = Explain(e, parse);
+            await Console.Error.WriteLineAsync(message);
+            return exitCode;
+        }
+    }
+
+    /// <summary>The failures a user can cause, as a message and an exit code.</summary>
+    private static (string Message, int ExitCode) Explain(Exception exception, ParseResult parse)
+    {
+        switch (exception)
+        {
+            case CommandException failure:
+                return (failure.Message, failure.ExitCode);
+            case OperationCanceledException:
+                return ("Interrupted.", ExitCodes.Interrupted);
+            case IOException when IsAddressInUse(exception):
+                // Kestrel: "Failed to bind to address http://127.0.0.1:5080: address already in use."
+                var address = BindAddress().Match(exception.Message) is { Success: true } match
+                    && Uri.TryCreate(match.Groups["address"].Value, UriKind.Absolute, out var uri) ? uri : null;
+                var command = parse.CommandResult.Command.Name;
+                if (address is null)
+                {
+                    return ($"An address to listen on is in use: stop the other process, or pass {(command == "listen" ? "--port" : "--urls")} with another port.",
+                        ExitCodes.AddressInUse);
+                }
+                var instead = command == "listen" ? $"--port {address.Port + 1}" : $"--urls {address.Scheme}://{address.Host}:{address.Port + 1}";
+                return ($"Port {address.Port} is in use: stop the other process or pass {instead}", ExitCodes.AddressInUse);
+            case ArgumentException or InvalidOperationException:
+                // the provisioning commands' refusals (AccountRegistry, AppRegistry, SigningSecrets): their messages are for users
+                return (exception.Message, ExitCodes.Usage);
+            default:
+                var firstLine = exception.Message.Split('\n', 2)[0].Trim();
+                return ($"{CommandPath(parse)} failed: {firstLine} ({exception.GetType().Name}).", ExitCodes.Failed);
+        }
+    }
+
+    private static bool IsAddressInUse(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is AddressInUseException or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    [GeneratedRegex(@"address (?<address>\S+?): address already in use", RegexOptions.IgnoreCase)]
+    private static partial Regex BindAddress();
+
+    private static string CommandPath(ParseResult parse)
+    {
+        var names = new List<string>();
+        for (var result = parse.CommandResult; result is not null; result = result.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Add(result.Parent is null ? "callevents" : result.Command.Name);
+        }
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+
     public static RootCommand Build()
     {
-        var root = new RootCommand("CallEvents: HTTP hooks on PBX extensions (UAPI PhoneCallEvents). With no command: serve.");
+        var root = new RootCommand("CallEvents: HTTP hooks on PBX extensions (UAPI PhoneCallEvents). With no command: serve.")
+            .WithExamples("callevents serve", "callevents demo --json", "callevents login --client-id ID --client-secret SECRET", "callevents pce list --extension 0003*210");
         var serve = ServeCommand.Create();
         root.TreatUnmatchedTokensAsErrors = false;
         root.Options.Add(ServeCommand.Urls);
@@ -34,10 +132,32 @@ public static class CommandLine
         root.Subcommands.Add(ProvisioningCommands.Accounts(Json));
         root.Subcommands.Add(ProvisioningCommands.Extensions(Json));
         root.Subcommands.Add(DispatchCommands.WithSigningSecrets(ProvisioningCommands.Apps(Json), Json));
-        root.Subcommands.Add(DispatchCommands.Deliveries(Json));
+        root.Subcommands.Add(LoginCommands.Login());
+        root.Subcommands.Add(LoginCommands.Logout());
+        root.Subcommands.Add(PceCommands.Create());
+        root.Subcommands.Add(DeliveriesCommands.Create());
         root.Subcommands.Add(SimulateCommand.Create());
         root.Subcommands.Add(ListenCommand.Create());
+        AddProvisioningExamples(root);
+        CommandExamples.ShowInHelp(root);
         return root;
+    }
+
+    /// <summary>The examples of the commands that work on the database (Hosting/ProvisioningCommands.cs, Dispatch/Tools).</summary>
+    private static void AddProvisioningExamples(RootCommand root)
+    {
+        Command Find(params string[] path) =>
+            path.Aggregate((Command)root, (command, name) => command.Subcommands.Single(c => c.Name == name));
+        Find("serve").WithExamples("callevents serve --urls http://127.0.0.1:5081", "callevents serve --migrate --Database:Provider=Postgres --Database:ConnectionString='Host=…'");
+        Find("migrate").WithExamples("callevents migrate --Database:Provider=Postgres --Database:ConnectionString='Host=…'");
+        Find("demo").WithExamples("callevents demo --json --DataDirectory=/var/lib/callevents");
+        Find("accounts", "add").WithExamples("callevents accounts add --kind Organization --name 'Org 7' --id org7 --parent sp-demo --code 0007");
+        Find("accounts", "deny").WithExamples("callevents accounts deny --account org7");
+        Find("extensions", "add").WithExamples("callevents extensions add --number 0007*300 --type PhoneTerminal --owner uma.7");
+        Find("apps", "add").WithExamples("callevents apps add --account uma.7 --trusted --name CRM --json");
+        Find("apps", "regenerate-secret").WithExamples("callevents apps regenerate-secret --client-id app_…");
+        Find("apps", "signing-secret").WithExamples("callevents apps signing-secret --client-id app_…");
+        Find("listen").WithExamples("callevents listen --port 9000 --secret whsec_…", "callevents listen --port 9000 --status 503");
     }
 
     private static Command MigrateCommand()
@@ -67,7 +187,8 @@ public static class CommandLine
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction((parse, cancellationToken) => WithServices(parse, async services =>
         {
-            var result = await services.GetRequiredService<DemoTenant>().EnsureAsync(cancellationToken);
+            var result = await Terminal.WithStatusAsync("Creating the demo tenant…",
+                () => services.GetRequiredService<DemoTenant>().EnsureAsync(cancellationToken));
             if (parse.GetValue(Json))
             {
                 Print(result);
@@ -75,7 +196,7 @@ public static class CommandLine
             else
             {
                 Console.WriteLine(result.Created
-                    ? DemoBanner.Credentials(result)
+                    ? DemoBanner.Credentials(result, DemoBanner.DefaultServer(services))
                     : "The demo tenant exists already; its secrets were shown when it was created. Make new ones with 'callevents apps regenerate-secret --client-id …'.");
             }
             if (!result.Created)
@@ -103,20 +224,7 @@ public static class CommandLine
             return 2;
         }
         using var scope = app.Services.CreateScope();
-        try
-        {
-            return await action(scope.ServiceProvider);
-        }
-        catch (ArgumentException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
-            return 2;
-        }
-        catch (InvalidOperationException e)
-        {
-            await Console.Error.WriteLineAsync(e.Message);
-            return 2;
-        }
+        return await action(scope.ServiceProvider); // refusals are reported by RunAsync
     }
 
     /// <summary>
@@ -166,7 +274,11 @@ public static class CommandLine
 
     internal static string[] HostArgs(ParseResult parse, bool quiet = false)
     {
-        var args = parse.UnmatchedTokens.ToList();
+        // The host logs a failed start (a port in use) with its stack trace before it throws;
+        // RunAsync reports it as one line. A failing background service is still logged, as
+        // Critical. First, so that a --Logging:… of the user's overrides it.
+        var args = new List<string> { "--Logging:LogLevel:Microsoft.Extensions.Hosting.Internal.Host=Critical" };
+        args.AddRange(parse.UnmatchedTokens);
         if (quiet)
         {
             args.Add("--Logging:LogLevel:Default=Warning");

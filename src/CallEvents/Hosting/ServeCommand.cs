@@ -35,53 +35,51 @@ public static class ServeCommand
         await using var app = Program.Build(Program.CreateBuilder([.. args]));
         SettingsReader.Validate(app.Services); // before the host starts, which would log a failed start as well
         var embedded = app.Services.GetRequiredService<DatabaseOptions>().Provider == DatabaseProvider.Sqlite;
+        var readiness = app.Services.GetRequiredService<DatabaseReadiness>();
+        DemoAtStart demo;
         if (embedded)
         {
-            // The embedded file is here or nowhere: check its schema and the secrets key before
-            // the host starts, so that Data Protection's start (which opens the sealed key ring)
-            // finds the key checked, and a wrong key is one line, not a failed start.
-            var early = await SchemaGate.CheckAsync(app.Services, parse.GetValue(Migrate), app.Logger, cancellationToken)
-                ?? await SecretsGate.CheckAsync(app.Services, serving: true, app.Logger, cancellationToken);
-            if (early is not null)
+            // The embedded file is here or nowhere: nothing to wait for. Check (or create) the
+            // schema, check the secrets key and seed the demo before the host starts, so that the
+            // first connection a script makes is answered for real, not with 503; and so that Data
+            // Protection's start (which opens the sealed key ring) finds the key checked, and a
+            // wrong key is one line, not a failed start.
+            var isNew = await SchemaGate.IsNewAsync(app.Services, cancellationToken);
+            if ((await SchemaGate.CheckAsync(app.Services, parse.GetValue(Migrate), app.Logger, cancellationToken)
+                ?? await SecretsGate.CheckAsync(app.Services, serving: true, app.Logger, cancellationToken)) is { } problem)
             {
-                await Console.Error.WriteLineAsync(early);
+                await Console.Error.WriteLineAsync(problem);
                 return 2;
             }
+            demo = await DemoAtStart.PrepareAsync(app.Services, isNew, cancellationToken);
+            await app.StartAsync(cancellationToken);
         }
-        // Listen first, answering 503 until the database has been reached and its schema
-        // checked (Hosting/Startup/DatabaseReadiness.cs): a database that is down at start delays the
-        // node, it does not crash it. Background services wait for it too (WaitUntilServingAsync).
-        var readiness = app.Services.GetRequiredService<DatabaseReadiness>();
-        readiness.Hold();
-        await app.StartAsync(cancellationToken);
-        var problem = await SchemaGate.WaitAndCheckAsync(app.Services, parse.GetValue(Migrate), app.Logger, cancellationToken)
-            ?? (embedded ? null : await SecretsGate.CheckAsync(app.Services, serving: true, app.Logger, cancellationToken));
-        if (problem is not null)
+        else
         {
-            await Console.Error.WriteLineAsync(problem);
-            readiness.Abandon();
-            await app.StopAsync(CancellationToken.None);
-            return 2;
-        }
-
-        DemoTenantOut? demo = null;
-        using (var scope = app.Services.CreateScope())
-        {
-            var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
-            if (!db.Accounts.Any())
+            // A database server may start after this node: listen first, answering 503 until the
+            // database has been reached and its schema checked (Hosting/Startup/DatabaseReadiness.cs);
+            // a database that is down at start delays the node, it does not crash it. Background
+            // services wait for it too (WaitUntilServingAsync).
+            readiness.Hold();
+            await app.StartAsync(cancellationToken);
+            if ((await SchemaGate.WaitAndCheckAsync(app.Services, parse.GetValue(Migrate), app.Logger, cancellationToken)
+                ?? await SecretsGate.CheckAsync(app.Services, serving: true, app.Logger, cancellationToken)) is { } problem)
             {
-                demo = await scope.ServiceProvider.GetRequiredService<DemoTenant>().EnsureAsync(cancellationToken);
+                await Console.Error.WriteLineAsync(problem);
+                readiness.Abandon();
+                await app.StopAsync(CancellationToken.None);
+                return 2;
             }
+            demo = await DemoAtStart.PrepareAsync(app.Services, newDatabase: false, cancellationToken);
+            readiness.Open();
         }
-        readiness.Open();
 
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         var http = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.Ordinal)) ?? addresses.FirstOrDefault() ?? "http://127.0.0.1:5080";
         Console.WriteLine($"CallEvents is listening on {string.Join(", ", addresses)} (data: {StorageSetup.DataDirectory(app.Configuration)}).");
-        if (demo is { Created: true })
+        if (demo.Banner(http) is { } banner)
         {
-            Console.WriteLine(DemoBanner.Credentials(demo));
-            Console.WriteLine(DemoBanner.CurlSequence(demo, http));
+            Console.WriteLine(banner); // the terminal, not the log: the first run's lines carry secrets
         }
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;

@@ -10,13 +10,14 @@ public sealed class OAuthOptions : ISettings
     /// <summary>A name, never resolved (.invalid); the same on every node (docs/scale-out.md).</summary>
     public const string DefaultIssuer = "https://callevents.invalid/";
 
-    /// <summary>The tokens' <c>iss</c>; empty means <see cref="DefaultIssuer"/>.</summary>
-    public string Issuer { get; set; } = DefaultIssuer;
+    /// <summary>The tokens' <c>iss</c>; empty means <c>Hosting:PublicBaseUrl</c>, or <see cref="DefaultIssuer"/> without one.</summary>
+    public string Issuer { get; set; } = "";
 
     /// <summary>How long a validated token is trusted without a full validation (OAuth/Tokens/TokenValidationCache.cs); 0 turns the cache off.</summary>
     public double ValidatedTokenCacheSeconds { get; set; } = 2;
 
-    public Uri IssuerUri => new(Issuer is { Length: > 0 } issuer ? issuer : DefaultIssuer);
+    public Uri IssuerFor(Hosting.HostingOptions hosting) =>
+        Issuer is { Length: > 0 } issuer ? new Uri(issuer) : hosting.PublicBase ?? new Uri(DefaultIssuer);
 
     public void Check(SettingsCheck check)
     {

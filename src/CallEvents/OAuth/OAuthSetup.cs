@@ -1,4 +1,5 @@
 using CallEvents.Hosting.Settings;
+using CallEvents.Limits;
 using CallEvents.OAuth.OpenIddict;
 using CallEvents.OAuth.Tokens;
 using Microsoft.Extensions.Options;
@@ -36,9 +37,16 @@ public static class OAuthSetup
             {
                 server.SetTokenEndpointUris("/oauth/token.php", "/oauth/token");
                 server.AllowClientCredentialsFlow();
+                // No discovery document or key set: clients are configured with the token URL, the
+                // validation reads the local server's keys, and nothing else needs them (docs/api.md).
+                server.SetConfigurationEndpointUris(Array.Empty<Uri>());
+                server.SetJsonWebKeySetEndpointUris(Array.Empty<Uri>());
                 server.SetAccessTokenLifetime(AccessTokenLifetime);
                 server.AddEventHandler(TokenEndpoint.WholeExpiresIn.Descriptor); // "expires_in":3600, not 3599
+                server.AddEventHandler(TokenEndpoint.FormWithinLimits.Descriptor); // a form it cannot read: invalid_request, not 500
                 server.AddEventHandler(SecretStampHandlers.NoEntryForStampedTokens.Descriptor);
+                server.AddEventHandler(TokenRequestThrottle.RefuseOverBudget.Descriptor); // 429 after too many invalid_client
+                server.AddEventHandler(TokenRequestThrottle.AnswerAndCount.Descriptor);
                 // Signed (JWS) rather than encrypted tokens: validation costs one signature check,
                 // and the only claims are the caller's own account ids. The characters are
                 // base64url and '.', as the contract requires.
@@ -57,7 +65,8 @@ public static class OAuthSetup
                 validation.UseLocalServer();
                 validation.EnableTokenEntryValidation(); // tokens issued before stamps, until they expire
                 validation.AddEventHandler(SecretStampHandlers.RefuseStaleStamps.Descriptor);
-                validation.UseAspNetCore();
+                // Never a token from a form body: else a request's form is read (and can fail, a 500) before its 401 (SECURITY.md).
+                validation.UseAspNetCore().DisableAccessTokenExtractionFromBodyForm();
             });
 
         services.AddSettings<OAuthOptions>();
@@ -65,7 +74,9 @@ public static class OAuthSetup
         {
             // One issuer for every node, instead of each request's own host and port: a token
             // issued by node A must carry the issuer node B expects (docs/scale-out.md).
-            options.Issuer = provider.GetRequiredService<IOptions<OAuthOptions>>().Value.IssuerUri;
+            // Never the request's Host: Hosting:PublicBaseUrl when OAuth:Issuer is not set.
+            options.Issuer = provider.GetRequiredService<IOptions<OAuthOptions>>().Value
+                .IssuerFor(provider.GetRequiredService<IOptions<Hosting.HostingOptions>>().Value);
             options.SigningCredentials.Add(provider.GetRequiredService<SigningKeys>().Signing);
         });
         // Keys that only verify (an RSA key from an earlier version): known to the validation,

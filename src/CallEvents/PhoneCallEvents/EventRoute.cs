@@ -31,5 +31,5 @@ public sealed record EventRoute(ManagedExtension Extension, int? Type, string? E
 
     /// <summary><c>links.self</c>: repeats the userId form the request used (contract §6).</summary>
     public string SelfLink(HttpRequest request, int type, string id) =>
-        $"{UapiLinks.Base(request)}{request.PathBase}/uapi/extensions/{UserId}/{Extension.Number}/phoneCallEvents/{type}/{id}";
+        $"{UapiLinks.Base(request)}/uapi/extensions/{UserId}/{Extension.Number}/phoneCallEvents/{type}/{id}";
 }

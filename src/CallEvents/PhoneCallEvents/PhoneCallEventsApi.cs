@@ -51,14 +51,14 @@ public static class PhoneCallEventsApi
             .WithSummary("Get one phone call event (a collection of at most one)").Answers([.. ListErrors, UapiError.PceIdInvalid]).Reads(ListQuery);
 
         group.MapPost("", CreatePhoneCallEvent.HandleAsync).WithName("createPhoneCallEvent")
-            .WithSummary("Create a phone call event").Accepts<PhoneCallEventFields>("application/json")
+            .WithSummary("Create a phone call event").Takes<PhoneCallEventFields>("application/json")
             .Answers([UapiError.PcetTypeInvalid, .. BodyErrors, .. FieldErrors, UapiError.PceLimitExceeded]);
         group.MapPost("/{eventType}", CreatePhoneCallEvent.HandleAsync).WithName("createPhoneCallEventOfType")
-            .WithSummary("Create a phone call event of the path's type").Accepts<PhoneCallEventFields>("application/json")
+            .WithSummary("Create a phone call event of the path's type").Takes<PhoneCallEventFields>("application/json")
             .Answers([UapiError.PcetTypeInvalid, .. BodyErrors, .. FieldErrors, UapiError.PceLimitExceeded]);
 
         group.MapPut("/{eventType}/{eventId}", UpdatePhoneCallEvent.HandleAsync).WithName("updatePhoneCallEvent")
-            .WithSummary("Update a phone call event (only the fields sent)").Accepts<PhoneCallEventFields>("application/json")
+            .WithSummary("Update a phone call event (only the fields sent)").Takes<PhoneCallEventFields>("application/json")
             .Answers([UapiError.PceTypeInvalid, UapiError.PceIdInvalid, .. BodyErrors, .. FieldErrors]);
 
         group.MapDelete("", DeletePhoneCallEvents.HandleAsync).WithName("deleteAllPhoneCallEvents")

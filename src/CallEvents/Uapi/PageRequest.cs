@@ -38,6 +38,6 @@ public readonly record struct PageRequest(int Count, int StartIndex)
             .SelectMany(p => p.Value.Select(v => new KeyValuePair<string, string?>(p.Key, v)))
             .Append(new("startIndex", startIndex.ToString(System.Globalization.CultureInfo.InvariantCulture)))
             .Append(new("count", Count.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-        return UapiLinks.Base(request) + request.PathBase + request.Path + Microsoft.AspNetCore.Http.QueryString.Create(parameters);
+        return UapiLinks.Base(request) + request.Path + Microsoft.AspNetCore.Http.QueryString.Create(parameters);
     }
 }

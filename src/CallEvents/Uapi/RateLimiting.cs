@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Threading.RateLimiting;
 using CallEvents.Hosting.Settings;
 using Microsoft.AspNetCore.RateLimiting;
@@ -10,13 +9,15 @@ namespace CallEvents.Uapi;
 /// Contract §8: 429 too_many_requests per app, with Retry-After. ASP.NET Core's rate limiter,
 /// one fixed window per OAuth client id. It runs after authentication, which has already put the
 /// token's claims on the request, so the partition costs nothing extra. Requests without a valid
-/// token are not counted here: they end in 401 before doing any work.
+/// token are not counted here: they end in 401 before doing any work, and count against their
+/// address's failure budget instead (Limits/FailedAuthentications.cs).
 /// </summary>
 public static class RateLimiting
 {
     public static IServiceCollection AddUapiRateLimiting(this IServiceCollection services)
     {
         services.AddSettings<RateLimitingOptions>();
+        services.AddSingleton<Limits.FailedAuthentications>(); // the failure budgets of authentication (Limits/)
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitingOptions>>((limiter, settings) =>
         {
@@ -36,10 +37,8 @@ public static class RateLimiting
             });
             limiter.OnRejected = async (rejected, _) =>
             {
-                var seconds = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter)
-                    ? Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))
-                    : 1;
-                rejected.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                    rejected.HttpContext.Response.Headers.RetryAfter = Limits.RetryAfter.Seconds(
+                    rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.Zero);
                 await UapiJson.WriteErrorAsync(rejected.HttpContext, UapiError.TooManyRequests);
             };
         });

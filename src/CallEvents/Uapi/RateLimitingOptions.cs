@@ -12,9 +12,24 @@ public sealed class RateLimitingOptions : ISettings
 
     public TimeSpan Window { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>Failed client authentications (invalid_client) of one client id from one address per <see cref="FailureWindow"/>; 0 turns it off.</summary>
+    public int FailedClientAuthenticationsPerClient { get; set; } = 10;
+
+    /// <summary>Failed authentications (invalid_client, refused bearer tokens) from one address per <see cref="FailureWindow"/>; 0 turns it off.</summary>
+    public int FailedAuthenticationsPerAddress { get; set; } = 30;
+
+    public TimeSpan FailureWindow { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>The most sources (addresses, client ids at an address) whose failures are remembered at once.</summary>
+    public int MaxTrackedFailureSources { get; set; } = 100_000;
+
     public void Check(SettingsCheck check)
     {
         check.AtLeast(PermitLimit, 0);
         check.Positive(Window);
+        check.AtLeast(FailedClientAuthenticationsPerClient, 0);
+        check.AtLeast(FailedAuthenticationsPerAddress, 0);
+        check.Positive(FailureWindow, TimeSpan.FromDays(1));
+        check.AtLeast(MaxTrackedFailureSources, 1);
     }
 }

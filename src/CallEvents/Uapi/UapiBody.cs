@@ -8,6 +8,9 @@ public static class UapiBody
 {
     public const int MaxBytes = 64 * 1024;
 
+    /// <summary>Nesting beyond this is request_invalid: no body of the contract nests more than twice.</summary>
+    public const int MaxDepth = 16;
+
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     public static async Task<JsonDocument> ReadJsonAsync(HttpRequest request, CancellationToken cancellationToken)
@@ -46,18 +49,40 @@ public static class UapiBody
             {
                 throw UapiError.RequestInvalid.Exception();
             }
-            try
-            {
-                return JsonDocument.Parse(json, new JsonDocumentOptions { MaxDepth = 16 });
-            }
-            catch (JsonException)
-            {
-                throw UapiError.RequestInvalid.Exception();
-            }
+            return Parse(json.Span);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>
+    /// The body as a JSON document whose every string can be read. Two checks the parser makes
+    /// only lazily, or not at all, are made here, once for every handler: an escaped lone
+    /// surrogate (<c>"\ud800"</c>) parses, and only <c>GetString()</c> throws (an
+    /// InvalidOperationException, a 500) when a handler reads it; and a field sent twice would
+    /// leave it to each reader which one counts.
+    /// </summary>
+    private static JsonDocument Parse(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxDepth });
+            while (reader.Read())
+            {
+                if (reader.TokenType is (JsonTokenType.String or JsonTokenType.PropertyName) && reader.ValueIsEscaped)
+                {
+                    _ = reader.GetString();
+                }
+            }
+            // A copy: a document parsed from memory keeps reading it, and the pooled buffer goes back
+            // to the pool when this request's read is done, for another request to overwrite.
+            return JsonDocument.Parse(json.ToArray(), new JsonDocumentOptions { MaxDepth = MaxDepth, AllowDuplicateProperties = false });
+        }
+        catch (Exception exception) when (exception is JsonException or InvalidOperationException)
+        {
+            throw UapiError.RequestInvalid.Exception();
         }
     }
 

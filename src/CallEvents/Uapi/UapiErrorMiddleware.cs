@@ -1,4 +1,5 @@
 using CallEvents.Storage;
+using Microsoft.AspNetCore.Connections;
 
 namespace CallEvents.Uapi;
 
@@ -34,9 +35,13 @@ public sealed class UapiErrorMiddleware(RequestDelegate next, ILogger<UapiErrorM
                 : UapiError.RequestInvalid);
             return;
         }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        catch (Exception exception) when (ClientWentAway(context, exception))
         {
-            return; // the client went away; there is no one to answer
+            // There is no one to answer, and nothing to log, or any client could write stack traces
+            // at will. Aborting tells Kestrel not to drain a body whose connection is gone (which it
+            // would log as an error of its own).
+            context.Abort();
+            return;
         }
         catch (Exception exception) when (!context.Response.HasStarted)
         {
@@ -68,4 +73,12 @@ public sealed class UapiErrorMiddleware(RequestDelegate next, ILogger<UapiErrorM
             await UapiJson.WriteErrorAsync(context, empty!);
         }
     }
+
+    /// <summary>
+    /// The client reset its connection (a read of its body throws ConnectionResetException, at
+    /// times before RequestAborted is signalled) or the request was aborted while it was served.
+    /// </summary>
+    private static bool ClientWentAway(HttpContext context, Exception exception) =>
+        exception is ConnectionResetException
+        || ((exception is OperationCanceledException or IOException) && context.RequestAborted.IsCancellationRequested);
 }

@@ -16,7 +16,14 @@ public sealed record CliResult(int ExitCode, string Stdout, string Stderr);
 /// </summary>
 public static class Cli
 {
-    public static async Task<CliResult> RunAsync(string dataDirectory, params string[] args)
+    public static Task<CliResult> RunAsync(string dataDirectory, params string[] args) =>
+        RunProcessAsync(dataDirectory, [.. args, $"--DataDirectory={dataDirectory}"], environment: null);
+
+    /// <summary>
+    /// Runs <c>callevents</c> with exactly <paramref name="args"/>, in <paramref name="workingDirectory"/>,
+    /// with <paramref name="environment"/> set on top of this process's (a null value removes a variable).
+    /// </summary>
+    public static async Task<CliResult> RunProcessAsync(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment)
     {
         var assembly = typeof(Program).Assembly.Location; // callevents.dll, next to the tests
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
@@ -25,14 +32,24 @@ public static class Cli
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
-            WorkingDirectory = dataDirectory, // as an operator would: anywhere but beside the executable
+            WorkingDirectory = workingDirectory, // as an operator would: anywhere but beside the executable
         };
         start.ArgumentList.Add(assembly);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
         }
-        start.ArgumentList.Add($"--DataDirectory={dataDirectory}");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
         using var process = Process.Start(start)!;
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -14,7 +14,7 @@ namespace CallEvents.Tests.Hosting;
 public sealed partial class ConfigurationDocsTests
 {
     /// <summary>Keys of ASP.NET Core itself, documented in their own table.</summary>
-    private static readonly string[] AspNetCoreSections = ["Urls", "Kestrel", "Logging"];
+    private static readonly string[] AspNetCoreSections = ["Urls", "Kestrel", "Logging", "AllowedHosts"];
 
     private sealed record Setting(string Key, PropertyInfo Property, object? Default);
 

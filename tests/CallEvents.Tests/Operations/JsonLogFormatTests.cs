@@ -54,7 +54,8 @@ public sealed class JsonLogFormatTests : IDisposable
             {
                 line = stdout.Where(l => l.StartsWith('{')).Select(l => JsonDocument.Parse(l).RootElement.Clone())
                     .Where(l => l.GetProperty("Category").GetString() == "CallEvents.Requests")
-                    .FirstOrDefault(l => l.GetProperty("State").GetProperty("Path").GetString() == path);
+                    .Where(l => l.GetProperty("State").GetProperty("Path").GetString() == path)
+                    .Select(l => (JsonElement?)l).FirstOrDefault(); // nullable: a struct's default would end the wait at once
                 return Task.FromResult(line is not null);
             });
 

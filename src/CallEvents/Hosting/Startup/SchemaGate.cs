@@ -24,6 +24,23 @@ public static class SchemaGate
         }
     }
 
+    /// <summary>
+    /// Whether the database has no schema at all yet (no migration applied: a SQLite file this
+    /// start is about to create); an unreachable one counts as not new, for the check to report.
+    /// </summary>
+    public static async Task<bool> IsNewAsync(IServiceProvider services, CancellationToken cancellationToken)
+    {
+        using var scope = services.CreateScope();
+        try
+        {
+            return !(await scope.ServiceProvider.GetRequiredService<CallEventsDb>().Database.GetAppliedMigrationsAsync(cancellationToken)).Any();
+        }
+        catch (Exception exception) when (DatabaseFaults.IsUnavailable(exception))
+        {
+            return false;
+        }
+    }
+
     private static async Task<string?> CheckOnceAsync(IServiceProvider services, bool migrate, ILogger logger, CancellationToken cancellationToken)
     {
         using var scope = services.CreateScope();

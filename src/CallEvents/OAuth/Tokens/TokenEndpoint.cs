@@ -1,7 +1,10 @@
 using System.Security.Claims;
 using CallEvents.Accounts;
 using CallEvents.Storage;
+using CallEvents.Uapi;
+using CallEvents.Uapi.Declarations;
 using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Http.Features;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
 using OpenIddict.Server.AspNetCore;
@@ -22,11 +25,14 @@ public static class TokenEndpoint
     {
         routes.MapPost("/oauth/token.php", IssueAsync).WithName("issueToken").WithTags("OAuth")
             .WithSummary("Get an access token (client credentials)")
-            .Accepts<TokenForm>("application/x-www-form-urlencoded")
+            .Takes<TokenForm>("application/x-www-form-urlencoded")
             .Produces<TokenAnswer>(StatusCodes.Status200OK)
             .Produces<TokenError>(StatusCodes.Status400BadRequest)
-            .Produces<TokenError>(StatusCodes.Status401Unauthorized);
+            .Produces<TokenError>(StatusCodes.Status401Unauthorized)
+            .Produces<TokenError>(StatusCodes.Status429TooManyRequests);
         routes.MapPost("/oauth/token", IssueAsync).ExcludeFromDescription();
+        // Discovery and the key set are not served (OAuthSetup.cs): an answer in the envelope, not an empty 404.
+        routes.Map("/.well-known/{**rest}", IResult () => throw UapiError.RequestNotImplemented.Exception()).ExcludeFromDescription();
     }
 
     private static async Task<IResult> IssueAsync(HttpContext context, CallEventsDb db, AppAccounts accounts)
@@ -90,6 +96,68 @@ public static class TokenEndpoint
                 context.Response.ExpiresIn = (long)OAuthSetup.AccessTokenLifetime.TotalSeconds;
             }
             return default;
+        }
+    }
+
+    /// <summary>
+    /// Reads the token request's form before OpenIddict does, within limits, and turns a form
+    /// that cannot be read into RFC 6749's <c>invalid_request</c>. Why: OpenIddict reads the form
+    /// itself (ExtractPostRequest) and lets ASP.NET Core's exceptions through: a form over
+    /// FormOptions' limits (1024 fields, 2048-character names) throws InvalidDataException, a
+    /// media type that only starts like a form's (<c>application/x-www-form-urlencodedx</c>)
+    /// InvalidOperationException, a bad or oversized body BadHttpRequestException; each was a 500
+    /// with a stack trace in the log, for anyone, without credentials. OpenIddict then finds the
+    /// form already read. The body may be at most 64 KiB, as on the UAPI: a token request is a
+    /// few short fields, and no client needs to make this unauthenticated endpoint read more.
+    /// </summary>
+    public sealed class FormWithinLimits : IOpenIddictServerHandler<OpenIddictServerEvents.ExtractTokenRequestContext>
+    {
+        public static OpenIddictServerHandlerDescriptor Descriptor { get; } =
+            OpenIddictServerHandlerDescriptor.CreateBuilder<OpenIddictServerEvents.ExtractTokenRequestContext>()
+                .UseSingletonHandler<FormWithinLimits>()
+                .SetOrder(OpenIddictServerAspNetCoreHandlers.ExtractPostRequest<OpenIddictServerEvents.ExtractTokenRequestContext>.Descriptor.Order - 1)
+                .SetType(OpenIddictServerHandlerType.Custom)
+                .Build();
+
+        public async ValueTask HandleAsync(OpenIddictServerEvents.ExtractTokenRequestContext context)
+        {
+            var request = context.Transaction.GetHttpRequest();
+            // The same test as ExtractPostRequest's: what it would read as a form, read here first.
+            if (request is null || !HttpMethods.IsPost(request.Method)
+                || request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) != true)
+            {
+                return;
+            }
+            if (!request.HasFormContentType)
+            {
+                Reject(context, "The specified 'Content-Type' header is invalid.");
+                return;
+            }
+            if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+            {
+                limit.MaxRequestBodySize = Uapi.UapiBody.MaxBytes;
+            }
+            try
+            {
+                await request.ReadFormAsync(context.CancellationToken);
+            }
+            catch (InvalidDataException)
+            {
+                Reject(context, "The form has too many fields, or a field name that is too long.");
+            }
+            catch (BadHttpRequestException exception)
+            {
+                Reject(context, exception.StatusCode == StatusCodes.Status413PayloadTooLarge
+                    ? "The request body is larger than 64 KiB."
+                    : "The request body could not be read.");
+            }
+        }
+
+        /// <summary>A client's mistake: one line at Information, as OpenIddict logs its own rejections, never a stack trace.</summary>
+        private static void Reject(OpenIddictServerEvents.ExtractTokenRequestContext context, string description)
+        {
+            context.Logger.LogInformation("The token request was rejected: {Description}", description);
+            context.Reject(Errors.InvalidRequest, description);
         }
     }
 

@@ -17,5 +17,6 @@ public sealed record TokenError(
         (400, "unsupported_grant_type", "A grant other than client_credentials."),
         (400, "unauthorized_client", "The app is not trusted, so it may not use client_credentials."),
         (401, "invalid_client", "Unknown client_id, or a wrong client_secret."),
+        (429, "slow_down", "Too many failed client authentications for this client_id from this address, or from this address (RateLimiting:FailedClientAuthenticationsPerClient, RateLimiting:FailedAuthenticationsPerAddress); retry after Retry-After."),
     ];
 }

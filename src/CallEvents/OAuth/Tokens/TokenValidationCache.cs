@@ -98,25 +98,20 @@ public sealed class TokenValidationCache(TimeProvider clock, IOptions<OAuthOptio
     }
 
     /// <summary>
-    /// The bearer token where RFC 6750 lets a client put it, in its order (as OpenIddict's ASP.NET
-    /// Core host reads it): the Authorization header, else an <c>access_token</c> form field, else
-    /// the <c>access_token</c> query parameter (the contract's <c>accessRequestToken</c> has become
-    /// the header already: QueryTokenMiddleware).
+    /// The bearer token: the Authorization header, else the <c>access_token</c> query parameter
+    /// (RFC 6750 §2.3; the contract's <c>accessRequestToken</c> has become the header already:
+    /// QueryTokenMiddleware). Never a form field of the body (RFC 6750 §2.2): that would read a
+    /// body before its token is checked, which hostile forms turned into 500s (SECURITY.md).
     /// </summary>
-    private static async ValueTask<(string? Token, bool FromHeader)> TokenOfAsync(HttpContext http)
+    private static ValueTask<(string? Token, bool FromHeader)> TokenOfAsync(HttpContext http)
     {
         var request = http.Request;
         var authorization = request.Headers.Authorization.ToString();
         if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return (NullIfEmpty(authorization["Bearer ".Length..]), true);
+            return ValueTask.FromResult<(string?, bool)>((NullIfEmpty(authorization["Bearer ".Length..]), true));
         }
-        if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true
-            && (await request.ReadFormAsync(http.RequestAborted)).TryGetValue("access_token", out var form))
-        {
-            return (NullIfEmpty(form.ToString()), false);
-        }
-        return request.Query.TryGetValue("access_token", out var query) ? (NullIfEmpty(query.ToString()), false) : (null, false);
+        return ValueTask.FromResult<(string?, bool)>(request.Query.TryGetValue("access_token", out var query) ? (NullIfEmpty(query.ToString()), false) : (null, false));
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
