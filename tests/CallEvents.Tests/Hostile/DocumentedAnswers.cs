@@ -24,7 +24,7 @@ public static class DocumentedAnswers
     /// <summary>docs/api.md "Token endpoint errors".</summary>
     public static readonly IReadOnlyDictionary<string, int> TokenErrors = new Dictionary<string, int>
     {
-        ["invalid_request"] = 400, ["unauthorized_client"] = 400, ["unsupported_grant_type"] = 400, ["invalid_client"] = 401,
+        ["invalid_request"] = 400, ["unauthorized_client"] = 400, ["unsupported_grant_type"] = 400, ["invalid_client"] = 401, ["slow_down"] = 429,
     };
 
     /// <summary>SECURITY.md "What the HTTP server refuses before the application": bare answers of Kestrel's.</summary>
