@@ -52,7 +52,7 @@ public static class ServeCommand
                 return 2;
             }
             demo = await DemoAtStart.PrepareAsync(app.Services, isNew, cancellationToken);
-            await app.StartAsync(cancellationToken);
+            await StartOrStopAsync(app, cancellationToken);
         }
         else
         {
@@ -61,7 +61,7 @@ public static class ServeCommand
             // a database that is down at start delays the node, it does not crash it. Background
             // services wait for it too (WaitUntilServingAsync).
             readiness.Hold();
-            await app.StartAsync(cancellationToken);
+            await StartOrStopAsync(app, cancellationToken);
             if ((await SchemaGate.WaitAndCheckAsync(app.Services, parse.GetValue(Migrate), app.Logger, cancellationToken)
                 ?? await SecretsGate.CheckAsync(app.Services, serving: true, app.Logger, cancellationToken)) is { } problem)
             {
@@ -83,5 +83,23 @@ public static class ServeCommand
         }
         await app.WaitForShutdownAsync(cancellationToken);
         return 0;
+    }
+
+    /// <summary>
+    /// Starts the host; when that fails (a port in use), stops what did start before the
+    /// exception goes on to the one error handler: background services started before Kestrel
+    /// failed to bind, and would otherwise run on against a disposed container and log errors.
+    /// </summary>
+    private static async Task StartOrStopAsync(WebApplication app, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            await app.StopAsync(CancellationToken.None);
+            throw;
+        }
     }
 }

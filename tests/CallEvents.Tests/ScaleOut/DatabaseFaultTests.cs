@@ -130,6 +130,7 @@ public sealed class DatabaseFaultTests
 
         await cluster.StartServerAsync();
         await node.WaitUntilServingAsync();
+        await NodeProcess.CliJsonAsync(Path.Combine(root, "cli"), settings, "demo"); // serve never seeds PostgreSQL
         var (clientId, secret) = await NodeProcess.AddAppAsync(Path.Combine(root, "cli"), settings, "user-0003-ana");
         using var client = TwoNodesFixture.ClientWith(node, await TwoNodesFixture.TokenAsync(node, clientId, secret));
         var id = await CreateAsync(client, "@me", Extension);
@@ -204,6 +205,7 @@ public sealed class DatabaseFaultTests
             string[] settings = ["--Database:Provider=Postgres", $"--Database:ConnectionString={cluster.ConnectionString}",
                 $"--Secrets:KeyFile={Path.Combine(setup._root, "secrets.key")}"]; // the node's and the CLI's
             setup.Node = await NodeProcess.ServeAsync("F", Path.Combine(setup._root, "node"), [.. settings, "--PhoneCallEvents:MaxPerExtension=5000"], migrate: true);
+            await NodeProcess.CliJsonAsync(Path.Combine(setup._root, "cli"), settings, "demo"); // serve never seeds PostgreSQL
             (setup.ClientId, setup.Secret) = await NodeProcess.AddAppAsync(Path.Combine(setup._root, "cli"), settings, "user-0003-ana");
             setup.Client = TwoNodesFixture.ClientWith(setup.Node, await TwoNodesFixture.TokenAsync(setup.Node, setup.ClientId, setup.Secret));
             return setup;

@@ -6,7 +6,7 @@ namespace CallEvents.Tests.ScaleOut;
 
 /// <summary>
 /// Two real nodes (two <c>callevents serve</c> processes) on one fresh PostgreSQL database:
-/// node A starts first with <c>--migrate</c> (and creates the demo tenant), node B after it
+/// node A starts first with <c>--migrate</c>, then <c>callevents demo</c> creates the demo tenant, node B after it
 /// without. Nothing is started when no PostgreSQL is configured: the tests are skipped then.
 /// A test may also make one itself, with settings of its own per node (e.g. a NodeId each).
 /// </summary>
@@ -39,6 +39,8 @@ public sealed class TwoNodesFixture : IAsyncLifetime
         // One deployment: one database, and the one secrets key every node and the CLI must share.
         DatabaseSettings = ["--Database:Provider=Postgres", $"--Database:ConnectionString={connectionString}", $"--Secrets:KeyFile={Path.Combine(_root, "secrets.key")}"];
         A = await NodeProcess.ServeAsync("A", Path.Combine(_root, "a"), [.. DatabaseSettings, .. _nodeSettings("A")], migrate: true);
+        // serve never seeds PostgreSQL (the demo's trusted Admin app is not for production): the operator does, once.
+        await CliJsonAsync("demo");
         B = await NodeProcess.ServeAsync("B", Path.Combine(_root, "b"), [.. DatabaseSettings, .. _nodeSettings("B")], migrate: false);
     }
 

@@ -93,15 +93,16 @@ public sealed class ProductionStartTests : IDisposable
     {
         var name = TestDatabase.NameFor(_dataDirectory);
         var connectionString = TestDatabase.CreateDatabase(name);
+        var key = $"--Secrets:KeyFile={Path.Combine(_dataDirectory, "secrets.key")}"; // the node's and the CLI's: one deployment
         try
         {
-            using (var server = StartingServer.Start(_dataDirectory, "--migrate", "--Database:Provider=Postgres", $"--Database:ConnectionString={connectionString}"))
+            using (var server = StartingServer.Start(_dataDirectory, "--migrate", "--Database:Provider=Postgres", $"--Database:ConnectionString={connectionString}", key))
             {
                 await server.WaitForLineAsync(new Regex("^" + Regex.Escape(DemoBanner.NoAccounts) + "$"));
                 Assert.DoesNotContain(server.Lines, l => l.Contains("export ", StringComparison.Ordinal));
             }
             // `callevents demo`, asked for, still seeds it there.
-            var demo = await NodeProcess.CliJsonAsync(_dataDirectory, ["--Database:Provider=Postgres", $"--Database:ConnectionString={connectionString}"], "demo");
+            var demo = await NodeProcess.CliJsonAsync(_dataDirectory, ["--Database:Provider=Postgres", $"--Database:ConnectionString={connectionString}", key], "demo");
             Assert.True(demo.GetProperty("created").GetBoolean());
         }
         finally
