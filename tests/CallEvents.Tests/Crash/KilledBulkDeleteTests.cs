@@ -60,6 +60,7 @@ public sealed class KilledBulkDeleteTests(ITestOutputHelper output)
 
     private async Task RunAsync(CrashDatabase database)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var apps = await database.CreateDemoAsync();
         var user = apps.GetProperty("user");
         var (clientId, secret) = (user.GetProperty("clientId").GetString()!, user.GetProperty("clientSecret").GetString()!);
@@ -82,7 +83,7 @@ public sealed class KilledBulkDeleteTests(ITestOutputHelper output)
                 Assert.True(!previous.Answered || (rows == 0 && previous.StatusLine.StartsWith("HTTP/1.1 200", StringComparison.Ordinal)),
                     $"round {previous.Number}: the answer '{previous.StatusLine}' had begun before the kill, yet {rows} events are left");
                 landed.Add((previous, where, rows));
-                output.WriteLine($"round {previous.Number}: {previous.Path}, killed {previous.DelayMs} ms after the request was sent "
+                output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s, round {previous.Number}: {previous.Path}, killed {previous.DelayMs} ms after the request was sent "
                     + $"({(previous.Answered ? "answer begun: " + previous.StatusLine : "no answer")}, delete "
                     + $"{(previous.Began ? "had begun" : "not seen running")}: {previous.Seen}) → {rows:N0} events left: {where}");
                 // Too early: later next time; too late: earlier; inside: another delay in the same range.
@@ -101,6 +102,7 @@ public sealed class KilledBulkDeleteTests(ITestOutputHelper output)
             if (number > MaxRounds || (landed.Count >= MinRounds && landed.Any(l => l.Landed == Landed.Inside)))
             {
                 await AssertServesNormallyAsync(database, client);
+                output.WriteLine($"{clock.Elapsed.TotalSeconds:F1} s: served normally after the crashes");
                 break;
             }
             previous = await KillDuringDeleteAsync(database, server, client, number, delay);
