@@ -173,7 +173,7 @@ public sealed class KilledBulkDeleteTests(ITestOutputHelper output)
         }
         Assert.Equal(0, await database.ScalarAsync(RowsSql(Extension)));
         Assert.Equal(0, await database.ScalarAsync(CountColumnSql(Extension)));
-        var id = await UapiCalls.CreateAsync(client, "@me", Extension, url: "https://198.51.100.7/after-the-crash");
+        var id = await UapiCalls.CreateAsync(client, "@me", Extension);
         using var listed = await client.GetAsync(UapiCalls.Events("@me", Extension));
         Assert.Equal([id], await UapiCalls.IdsAsync(listed));
         Assert.Equal(1, await database.ScalarAsync(CountColumnSql(Extension)));
@@ -189,14 +189,14 @@ public sealed class KilledBulkDeleteTests(ITestOutputHelper output)
             ? $"""
               INSERT INTO phone_call_events (id, extension_id, type, method, url, status, note, app_client_id, modified)
               SELECT '{prefix}' || lpad(i::text, 26, '0'), (SELECT id FROM extensions WHERE number = '{extension}'), 2, 1,
-                     'https://198.51.100.7/bulk/' || i, 1, NULL, NULL, '2026-11-29T10:00:00+00:00'
+                     'https://crm.example.com/bulk/' || i, 1, NULL, NULL, '2026-11-29T10:00:00+00:00'
               FROM generate_series(0, {count - 1}) AS i
               """
             : $"""
               WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i < {count - 1})
               INSERT INTO phone_call_events (id, extension_id, type, method, url, status, note, app_client_id, modified)
               SELECT printf('{prefix}%026d', i), (SELECT id FROM extensions WHERE number = '{extension}'), 2, 1,
-                     'https://198.51.100.7/bulk/' || i, 1, NULL, NULL, '2026-11-29T10:00:00+00:00'
+                     'https://crm.example.com/bulk/' || i, 1, NULL, NULL, '2026-11-29T10:00:00+00:00'
               FROM n
               """;
         await database.ExecuteAsync(sql);
