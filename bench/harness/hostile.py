@@ -5,12 +5,18 @@ answer counts as unexpected. Every one is sent on a fresh connection (some end i
 kind: "uapi" = the UAPI envelope {"error":{"code","message"}}; "token" = RFC 6749 JSON
 {"error","error_description"}; "bare" = an empty body (a path outside /uapi, /pbx and the token
 endpoint, or what the HTTP server refuses before the application: SECURITY.md).
+
+They come from another loopback address than the workload (ADDRESS), as an attacker's would: the
+failure budgets (docs/api.md, Limits) count refused tokens and failed client authentications per
+address, and over budget answer 429 (slow_down at the token endpoint, too_many_requests on the
+API) to that address only, so both 429s are among the expected answers here and never there.
 """
+import http.client
 import json
 import socket
 import urllib.parse
 
-from processes import request
+ADDRESS = "127.0.0.2"
 
 EVENT_ID = "soakNoSuchEvent000000000000000"  # 30 characters: the form of an event id, never stored
 
@@ -28,7 +34,7 @@ def raw(port, data, body=b"", timeout=60):
     closes): (status, body). A server that refuses a body may answer and close before all of it is
     sent; like curl, this client then stops sending and reads the answer that came (Python's
     http.client would report the broken pipe and never look)."""
-    with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
+    with socket.create_connection(("127.0.0.1", port), timeout=timeout, source_address=(ADDRESS, 0)) as s:
         s.sendall(data)
         try:
             s.sendall(body)
@@ -52,6 +58,17 @@ def raw(port, data, body=b"", timeout=60):
     if any(line.lower() == b"transfer-encoding: chunked" for line in lines[1:]):
         body = _dechunk(body)
     return status, body
+
+
+def request(port, method, target, body=None, headers=None, timeout=60):
+    """One request on a fresh connection from ADDRESS: (status, body bytes)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout, source_address=(ADDRESS, 0))
+    try:
+        conn.request(method, target, body=body, headers=headers or {})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
 
 
 def _dechunk(body):
@@ -99,7 +116,7 @@ def catalogue(ctx):
     deep = '{"note":' + "[" * 100 + "]" * 100 + "}"
 
     def http(method, target, body=None, headers=None):
-        return lambda: request(port, method, target, body=body, headers=headers() if callable(headers) else headers)[:2]
+        return lambda: request(port, method, target, body=body, headers=headers() if callable(headers) else headers)
 
     def bytes_(data):
         return lambda: raw(port, data() if callable(data) else data)
@@ -116,12 +133,16 @@ def catalogue(ctx):
     bearer = lambda: f"Authorization: Bearer {ctx.token}\r\n"
     create = lambda body: http("POST", path, body.encode() if isinstance(body, str) else body, user)
     bad_request = {400: "request_invalid"}
+    refused = {401: "access_denied", 429: "too_many_requests"}  # over the address's budget: 429
+
+    def token_answer(status, code):
+        return {status: code, 429: "slow_down"}  # over the address's budget, every token request: 429
     return [
-        Hostile("bad token", {401: "access_denied"}, "uapi", http("GET", path, headers={"Authorization": "Bearer garbage"})),
-        Hostile("tampered token", {401: "access_denied"}, "uapi",
+        Hostile("bad token", refused, "uapi", http("GET", path, headers={"Authorization": "Bearer garbage"})),
+        Hostile("tampered token", refused, "uapi",
                 http("GET", path, headers=lambda: {"Authorization": f"Bearer {ctx.token[:-6]}AAAAAA"})),
-        Hostile("no token", {401: "access_denied"}, "uapi", http("GET", path)),
-        Hostile("intake, bad token", {401: "access_denied"}, "uapi",
+        Hostile("no token", refused, "uapi", http("GET", path)),
+        Hostile("intake, bad token", refused, "uapi",
                 http("POST", "/pbx/callEvents", b"[]", {"Authorization": "Bearer x", "Content-Type": "application/json"})),
         Hostile("intake, not Admin", {400: "pce_access_denied"}, "uapi", http("POST", "/pbx/callEvents", b"[]", user)),
         Hostile("malformed JSON", bad_request, "uapi", create('{"type":"0","method":')),
@@ -160,15 +181,15 @@ def catalogue(ctx):
         Hostile("unknown path", {501: "request_not_implemented"}, "uapi", http("GET", path.rsplit("/", 1)[0], headers=user)),
         Hostile("PATCH", {405: "request_not_allowed"}, "uapi", http("PATCH", path, b"{}", user)),
         Hostile("outside the API", {404: None}, "bare", http("GET", "/nothing/../../etc/passwd")),
-        Hostile("token: wrong secret", {401: "invalid_client"}, "token",
+        Hostile("token: wrong secret", token_answer(401, "invalid_client"), "token",
                 http("POST", "/oauth/token.php", urllib.parse.urlencode(
                     {"grant_type": "client_credentials", "client_id": app["clientId"], "client_secret": "nope"}), form)),
-        Hostile("token: password grant", {400: "unsupported_grant_type"}, "token",
+        Hostile("token: password grant", token_answer(400, "unsupported_grant_type"), "token",
                 http("POST", "/oauth/token.php", "grant_type=password&username=a&password=b&client_id=x", form)),
-        Hostile("token: JSON body", {400: "invalid_request"}, "token",
+        Hostile("token: JSON body", token_answer(400, "invalid_request"), "token",
                 http("POST", "/oauth/token.php", "{}", {"Content-Type": "application/json"})),
-        Hostile("token: a 500 KB field", {400: "invalid_request"}, "token", form_post(one_big_field)),
-        Hostile("token: 100,000 fields", {400: "invalid_request"}, "token", form_post(many_fields)),
-        Hostile("token: 2 MiB form (Expect: 100-continue)", {400: "invalid_request"}, "token",
+        Hostile("token: a 500 KB field", token_answer(400, "invalid_request"), "token", form_post(one_big_field)),
+        Hostile("token: 100,000 fields", token_answer(400, "invalid_request"), "token", form_post(many_fields)),
+        Hostile("token: 2 MiB form (Expect: 100-continue)", token_answer(400, "invalid_request"), "token",
                 expect_continue("/oauth/token.php", "application/x-www-form-urlencoded", lambda: "")),
     ]
