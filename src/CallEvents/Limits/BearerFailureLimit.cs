@@ -20,7 +20,7 @@ public static class BearerFailureLimit
             var failures = app.ApplicationServices.GetRequiredService<FailedAuthentications>();
             return async context =>
             {
-                if (context.Request.Headers.Authorization.Count > 0 && UapiLinks.IsApiPath(context.Request.Path)
+                if (TokenValidationCache.MayCarryToken(context.Request) && UapiLinks.IsApiPath(context.Request.Path)
                     && await cache.AuthenticateAsync(context) is null)
                 {
                     var address = context.Connection.RemoteIpAddress;

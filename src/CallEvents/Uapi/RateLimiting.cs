@@ -25,7 +25,7 @@ public static class RateLimiting
             limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
-                var clientId = context.User.FindFirst("client_id")?.Value ?? context.User.FindFirst("azp")?.Value;
+                var clientId = Accounts.Caller.ClientIdOf(context.User);
                 return options.PermitLimit == 0 || clientId is null || !UapiLinks.IsApiPath(context.Request.Path)
                     ? RateLimitPartition.GetNoLimiter("")
                     : RateLimitPartition.GetFixedWindowLimiter(clientId, _ => new FixedWindowRateLimiterOptions
@@ -37,7 +37,7 @@ public static class RateLimiting
             });
             limiter.OnRejected = async (rejected, _) =>
             {
-                    rejected.HttpContext.Response.Headers.RetryAfter = Limits.RetryAfter.Seconds(
+                rejected.HttpContext.Response.Headers.RetryAfter = Limits.RetryAfter.Seconds(
                     rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.Zero);
                 await UapiJson.WriteErrorAsync(rejected.HttpContext, UapiError.TooManyRequests);
             };

@@ -141,6 +141,9 @@ public sealed class FailedAuthenticationLimitTests
         using var throttled = await garbage.GetAsync(events);
         await UapiCalls.AssertErrorAsync(throttled, HttpStatusCode.TooManyRequests, "too_many_requests");
         Assert.True(int.TryParse(throttled.Headers.GetValues("Retry-After").Single(), out var seconds) && seconds >= 1);
+        // The same guess in RFC 6750's access_token query parameter is counted and throttled too.
+        using var viaQuery = await host.Http.GetAsync($"{events}?access_token=garbage.not.atoken");
+        await UapiCalls.AssertErrorAsync(viaQuery, HttpStatusCode.TooManyRequests, "too_many_requests");
 
         using var caller = host.ClientWith(valid);
         using var served = await caller.GetAsync(events);

@@ -42,6 +42,12 @@ public sealed class RateLimitTests(TightRateLimitFixture fixture) : IClassFixtur
         {
             await UapiCalls.AssertErrorAsync(sameApp, HttpStatusCode.TooManyRequests, "too_many_requests");
         }
+        // RFC 6750's access_token query parameter too: it once authenticated after the limiter
+        // had let the request through, so an app could go past its limit at will.
+        using (var viaQuery = await host.Http.GetAsync($"{events}?access_token={another}"))
+        {
+            await UapiCalls.AssertErrorAsync(viaQuery, HttpStatusCode.TooManyRequests, "too_many_requests");
+        }
 
         // Nothing was written by the refused create; another app is not affected.
         using var organization = host.ClientWith(await host.TokenAsync(a => a.Organization));

@@ -114,6 +114,10 @@ public sealed class TokenValidationCache(TimeProvider clock, IOptions<OAuthOptio
         return ValueTask.FromResult<(string?, bool)>(request.Query.TryGetValue("access_token", out var query) ? (NullIfEmpty(query.ToString()), false) : (null, false));
     }
 
+    /// <summary>Whether the request has a place a token is read from (<see cref="TokenOfAsync"/>), without reading it.</summary>
+    public static bool MayCarryToken(HttpRequest request) =>
+        request.Headers.Authorization.Count > 0 || (request.QueryString.HasValue && request.Query.ContainsKey("access_token"));
+
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;
 
     /// <summary>The token's principal, or null when OpenIddict refuses it (the refusal's reason is OpenIddict's log).</summary>

@@ -19,7 +19,9 @@ public static class TokenValidationCacheSetup
             var cache = app.ApplicationServices.GetRequiredService<TokenValidationCache>();
             return async context =>
             {
-                if (context.Request.Headers.Authorization.Count > 0 && UapiLinks.IsApiPath(context.Request.Path))
+                // Every way a token can come (TokenValidationCache.TokenOfAsync): the rate limiter and
+                // the failure budget after this see the caller whichever way its token travelled.
+                if (TokenValidationCache.MayCarryToken(context.Request) && UapiLinks.IsApiPath(context.Request.Path))
                 {
                     await cache.AuthenticateAsync(context);
                 }
