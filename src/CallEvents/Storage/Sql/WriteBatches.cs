@@ -64,7 +64,16 @@ public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteB
         }
         lock (_start)
         {
-            _loop ??= Task.Run(LoopAsync);
+            if (_loop is null)
+            {
+                // The loop outlives the request that happened to start it: without this it would
+                // carry that request's ExecutionContext (its Activity, its log scope) forever, and
+                // every batch would be traced and logged as part of that one request.
+                using (ExecutionContext.SuppressFlow())
+                {
+                    _loop = Task.Run(LoopAsync);
+                }
+            }
         }
     }
 
