@@ -12,6 +12,7 @@ using CallEvents.PhoneCallEvents;
 using CallEvents.Storage;
 using CallEvents.Storage.Sqlite;
 using CallEvents.Uapi;
+using CallEvents.Web;
 
 namespace CallEvents;
 
@@ -40,6 +41,7 @@ public static class Program
         builder.Services.AddDispatch(builder.Configuration);       // destinations, delivery
         builder.Services.AddUapiRateLimiting();                    // 429 per app (Uapi/RateLimiting.cs)
         builder.Services.AddApiReference();                        // OpenAPI 3.1 from the endpoints
+        builder.Services.AddWebPages();                            // server-rendered pages (Web/)
         builder.AddObservability();                                // health checks, metrics, traces (Observability/)
         return builder;
     }
@@ -58,11 +60,13 @@ public static class Program
         app.UseCachedTokenAuthentication();                        // the caller as HttpContext.User, through a short cache
         app.UseBearerFailureLimit();                               // refused tokens: 429 per address after a budget (Limits/)
         app.UseRateLimiter();                                      // per app, by the token's client id
+        app.UseWebPages();                                         // page headers (CSP), embedded assets, antiforgery
         app.UseMiddleware<EmptySegmentMiddleware>();               // `…/@me//phoneCallEvents`: extension_invalid, not 501
         app.MapTokenEndpoint();                                    // POST /oauth/token(.php)
         app.MapPhoneCallEvents();                                  // /uapi/extensions/{userId}/{extension}/phoneCallEvents
         app.MapDispatch();                                         // /pbx/callEvents, …/deliveries, /uapi/apps/@me/signingSecret
         app.MapApiReference();                                     // /openapi/v1.json and /docs (Scalar, served offline)
+        app.MapWebPages();                                         // every @page component (Web/)
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         return app;
     }
