@@ -10,7 +10,7 @@ namespace CallEvents.Tests.Dispatch;
 /// Schedule: attempts at 0, +10 s, +1 min, +2 h (then final); auto-disable after 1 h of failures.
 /// A derived fixture may add settings.
 /// </summary>
-public class FakeClockHostFixture : IAsyncLifetime
+public class FakeClockHostFixture : ReceiverHostFixture
 {
     private readonly string[] _settings;
 
@@ -22,14 +22,9 @@ public class FakeClockHostFixture : IAsyncLifetime
     protected FakeClockHostFixture(string[] settings) => _settings = settings;
 
     public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
-    public CallEventsHost Host { get; private set; } = null!;
-    public Receiver Receiver { get; private set; } = null!;
-    public HttpClient Admin { get; private set; } = null!;
-    public HttpClient User { get; private set; } = null!;
 
-    public async Task InitializeAsync()
-    {
-        Host = await CallEventsHost.StartAsync(
+    protected override Task<CallEventsHost> StartHostAsync() =>
+        CallEventsHost.StartAsync(
             [
                 ..DispatchCalls.AllowLoopback,
                 "Delivery:RetrySchedule:0=00:00:10",
@@ -39,9 +34,6 @@ public class FakeClockHostFixture : IAsyncLifetime
                 .._settings,
             ],
             services => services.AddSingleton<TimeProvider>(Clock));
-        Receiver = await Receiver.StartAsync();
-        await RenewTokensAsync();
-    }
 
     /// <summary>
     /// Advances the clock by <paramref name="by"/> and returns the next request the receiver
@@ -63,15 +55,6 @@ public class FakeClockHostFixture : IAsyncLifetime
         return await Receiver.NextAsync();
     }
 
-    /// <summary>Tokens are dated by the fake clock too: get fresh ones after moving it by hours.</summary>
-    public async Task RenewTokensAsync()
-    {
-        Admin?.Dispose();
-        User?.Dispose();
-        Admin = Host.ClientWith(await Host.TokenAsync(a => a.Admin));
-        User = Host.ClientWith(await Host.TokenAsync(a => a.User));
-    }
-
     public async Task ResetAsync()
     {
         await RenewTokensAsync();
@@ -86,17 +69,4 @@ public class FakeClockHostFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
-    {
-        Admin?.Dispose();
-        User?.Dispose();
-        if (Receiver is not null)
-        {
-            await Receiver.DisposeAsync();
-        }
-        if (Host is not null)
-        {
-            await Host.DisposeAsync();
-        }
-    }
 }

@@ -11,28 +11,9 @@ namespace CallEvents.Tests.Dispatch;
 /// <summary>The SSRF guard with the default configuration (nothing private allowed): at create/update and at connect time.</summary>
 public sealed class SsrfTests(SsrfTests.Fixture fixture) : IClassFixture<SsrfTests.Fixture>
 {
-    public sealed class Fixture : IAsyncLifetime
+    public sealed class Fixture : ReceiverHostFixture
     {
-        public CallEventsHost Host { get; private set; } = null!;
-        public Receiver Receiver { get; private set; } = null!;
-        public HttpClient Admin { get; private set; } = null!;
-        public HttpClient User { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            Host = await CallEventsHost.StartAsync();
-            Receiver = await Receiver.StartAsync();
-            Admin = Host.ClientWith(await Host.TokenAsync(a => a.Admin));
-            User = Host.ClientWith(await Host.TokenAsync(a => a.User));
-        }
-
-        public async Task DisposeAsync()
-        {
-            Admin?.Dispose();
-            User?.Dispose();
-            await Receiver.DisposeAsync();
-            await Host.DisposeAsync();
-        }
+        protected override Task<CallEventsHost> StartHostAsync() => CallEventsHost.StartAsync();
     }
 
     [Theory]

@@ -16,38 +16,14 @@ public sealed class RegistrationDnsTests(RegistrationDnsTests.Fixture fixture) :
 {
     private const string Extension = "0003*210";
 
-    public sealed class Fixture : IAsyncLifetime
+    public sealed class Fixture : ReceiverHostFixture
     {
         public ScriptedResolver Resolver { get; } = new();
-        public CallEventsHost Host { get; private set; } = null!;
-        public Receiver Receiver { get; private set; } = null!;
-        public HttpClient Admin { get; private set; } = null!;
-        public HttpClient User { get; private set; } = null!;
 
-        public async Task InitializeAsync()
-        {
-            // The lookup timeout is far beyond the test's bound: only the budget can end a wait on a hung lookup.
-            Host = await CallEventsHost.StartAsync(
-                ["Delivery:RegistrationDnsBudget=00:00:01", "Delivery:RegistrationLookupTimeout=00:01:00", "Delivery:RetryJitter=0"],
-                services => services.AddSingleton<HostLookup>(Resolver.LookupAsync));
-            Receiver = await Receiver.StartAsync();
-            Admin = Host.ClientWith(await Host.TokenAsync(a => a.Admin));
-            User = Host.ClientWith(await Host.TokenAsync(a => a.User));
-        }
-
-        public async Task DisposeAsync()
-        {
-            Admin?.Dispose();
-            User?.Dispose();
-            if (Receiver is not null)
-            {
-                await Receiver.DisposeAsync();
-            }
-            if (Host is not null)
-            {
-                await Host.DisposeAsync();
-            }
-        }
+        // The lookup timeout is far beyond the test's bound: only the budget can end a wait on a hung lookup.
+        protected override Task<CallEventsHost> StartHostAsync() => CallEventsHost.StartAsync(
+            ["Delivery:RegistrationDnsBudget=00:00:01", "Delivery:RegistrationLookupTimeout=00:01:00", "Delivery:RetryJitter=0"],
+            services => services.AddSingleton<HostLookup>(Resolver.LookupAsync));
     }
 
     [Fact]
