@@ -32,6 +32,7 @@ public static class Program
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         builder.ConfigureServing();                                // Kestrel: default URLs, HTTPS certificate, limits
         builder.Services.AddPublicAddress(builder.Configuration);  // allowed hosts, the base of every link
+        builder.Services.AddTrustedProxies();                      // X-Forwarded-For/Proto from configured proxies only
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddStorage(builder.Configuration);        // EF Core on SQLite or PostgreSQL
         builder.Services.AddAccounts();                            // hierarchy, extensions, contexts
@@ -49,6 +50,7 @@ public static class Program
     public static WebApplication Build(WebApplicationBuilder builder)
     {
         var app = builder.Build();
+        app.UseTrustedProxies();                                   // the client's address and scheme behind a reverse proxy
         app.UseObservability();                                    // request log; /healthz, /readyz, /metrics answer even while starting
         app.UseGroupCommit();                                      // Durability=Full: answers wait for a shared fsync
         app.UseMiddleware<UapiErrorMiddleware>();                  // every failure as the UAPI envelope

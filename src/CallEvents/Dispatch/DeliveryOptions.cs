@@ -1,4 +1,3 @@
-using System.Net;
 using CallEvents.Hosting.Settings;
 
 namespace CallEvents.Dispatch;
@@ -96,7 +95,7 @@ public sealed class DeliveryOptions : ISettings
 
     public void Check(SettingsCheck check)
     {
-        check.Each(AllowedNetworks, cidr => IPNetwork.TryParse(cidr.Trim(), out _), "must be a network in CIDR notation (127.0.0.0/8, fd00::/8)");
+        check.Networks(AllowedNetworks);
         check.Positive(RegistrationLookupTimeout);
         check.Positive(ConnectTimeout);
         check.Positive(RequestTimeout);

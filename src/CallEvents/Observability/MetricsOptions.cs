@@ -21,10 +21,10 @@ public sealed class MetricsOptions : ISettings
     private static readonly IPNetwork[] Loopback = [IPNetwork.Parse("127.0.0.0/8"), IPNetwork.Parse("::1/128")];
 
     public IPNetwork[] EffectiveAllowedNetworks() =>
-        AllowedNetworks.Count == 0 ? Loopback : [.. AllowedNetworks.Select(cidr => IPNetwork.Parse(cidr.Trim()))];
+        AllowedNetworks.Count == 0 ? Loopback : SettingsCheck.NetworksOf(AllowedNetworks);
 
     public void Check(SettingsCheck check) =>
-        check.Each(AllowedNetworks, cidr => IPNetwork.TryParse(cidr.Trim(), out _), "must be CIDRs, e.g. 10.0.0.0/8");
+        check.Networks(AllowedNetworks);
 
     public static bool Allows(IPNetwork[] networks, IPAddress? caller)
     {

@@ -18,6 +18,8 @@ public sealed class SettingsValidationTests
         { "Delivery:AllowedNetworks:0=127.0.0.0/33", "Delivery:AllowedNetworks:0 must be a network in CIDR notation (127.0.0.0/8, fd00::/8); it is 127.0.0.0/33." },
         { "Delivery:PurgeInterval=60.00:00:00", "Delivery:PurgeInterval must be more than 00:00:00 and at most 49.00:00:00; it is 60.00:00:00." },
         { "Delivery:RetryJitter=1.5", "Delivery:RetryJitter must be between 0 and 1; it is 1.5." },
+        { "Hosting:TrustedProxies:0=proxy.example.com", "Hosting:TrustedProxies:0 must be a network in CIDR notation (127.0.0.0/8, fd00::/8); it is proxy.example.com." },
+        { "Metrics:AllowedNetworks:0=10.0.0.0/40", "Metrics:AllowedNetworks:0 must be a network in CIDR notation (127.0.0.0/8, fd00::/8); it is 10.0.0.0/40." },
         { "Database:Provider=Oracle", "Database:Provider is 'Oracle', which is not one of Sqlite, Postgres." },
         { "Database:Durability=7", "Database:Durability is '7', which is not one of Process, Full." },
         { "Database:GroupCommit=yes", "Database:GroupCommit is 'yes', which is not true or false." },

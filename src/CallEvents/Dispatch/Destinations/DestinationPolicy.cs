@@ -1,3 +1,4 @@
+using CallEvents.Hosting.Settings;
 using System.Net;
 using Microsoft.Extensions.Options;
 
@@ -14,7 +15,7 @@ namespace CallEvents.Dispatch.Destinations;
 /// </summary>
 public sealed class DestinationPolicy(IOptions<DeliveryOptions> options, RegistrationDns names)
 {
-    private readonly IPNetwork[] _allowed = [.. options.Value.AllowedNetworks.Select(cidr => IPNetwork.Parse(cidr.Trim()))];
+    private readonly IPNetwork[] _allowed = SettingsCheck.NetworksOf(options.Value.AllowedNetworks);
 
     /// <summary>Whether a connection to this exact address is allowed.</summary>
     public bool IsAllowed(IPAddress address) =>

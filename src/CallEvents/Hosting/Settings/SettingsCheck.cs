@@ -41,6 +41,14 @@ public sealed class SettingsCheck(string section)
     public void NotNegative(TimeSpan value, [CallerArgumentExpression(nameof(value))] string property = "") =>
         That(value >= TimeSpan.Zero, property, $"must not be negative; it is {value:c}");
 
+    /// <summary>A list of networks in CIDR notation (the one form every network setting takes); read them with <see cref="NetworksOf"/>.</summary>
+    public void Networks(IReadOnlyList<string> items, [CallerArgumentExpression(nameof(items))] string property = "") =>
+        Each(items, cidr => System.Net.IPNetwork.TryParse(cidr.Trim(), out _), "must be a network in CIDR notation (127.0.0.0/8, fd00::/8)", property);
+
+    /// <summary>The networks of a list that <see cref="Networks"/> has checked.</summary>
+    public static System.Net.IPNetwork[] NetworksOf(IEnumerable<string> items) =>
+        [.. items.Select(cidr => System.Net.IPNetwork.Parse(cidr.Trim()))];
+
     /// <summary>Checks every item of a list setting; the key names the item (<c>Delivery:RetrySchedule:2</c>).</summary>
     public void Each<TItem>(IReadOnlyList<TItem> items, Func<TItem, bool> valid, string problem, [CallerArgumentExpression(nameof(items))] string property = "")
     {
