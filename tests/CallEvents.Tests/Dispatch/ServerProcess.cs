@@ -55,7 +55,8 @@ public sealed class ServerProcess : IDisposable
         process.BeginErrorReadLine();
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{port}"));
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
-        for (var i = 0; i < 300; i++)
+        // Up to 3 minutes: a start takes about a second, but far longer on a heavily loaded machine.
+        for (var i = 0; i < 1800; i++)
         {
             try
             {

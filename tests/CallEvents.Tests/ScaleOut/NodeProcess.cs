@@ -11,7 +11,9 @@ namespace CallEvents.Tests.ScaleOut;
 /// </summary>
 public sealed partial class NodeProcess : IAsyncDisposable
 {
-    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    // A bound, not a timing: a start or a CLI command takes 1-2 s, but tens of seconds on a 2-core
+    // machine loaded by a parallel build (seen: a demo command past 60 s at load average 60).
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
