@@ -18,7 +18,7 @@ import time
 import load
 from load import LoadSpec
 from processes import request
-from scenarios import CREATE_EXTENSIONS, DELETE_EXTENSION, LIST_EXTENSION, PREFIX
+from scenarios import BULK_EXTENSION, CREATE_EXTENSIONS, DELETE_EXTENSION, LIST_EXTENSION, PREFIX
 from stores import ALPHANUMERIC, MODIFIED, SqliteStore, event_ids
 
 ORGANIZATIONS = 100
@@ -29,7 +29,6 @@ LIST_EVENTS = 10_000              # on LIST_EXTENSION, in both phases
 OTHER_EXTENSION = "0004*210"      # organization 0004's: the denied cross-organization request
 OTHER_EVENTS = 100
 DELETE_POOL = 150_000             # per phase: more than one phase's delete one can take
-BULK_EXTENSION = "0003*221"
 BULK_SIZES = [1_000, 10_000, 100_000]
 TARGET = 1.5
 CREATED = "2026-12-01 10:00:00.0000000+00:00"
