@@ -13,6 +13,7 @@ import delivery
 import fairness
 import load
 import report
+import scale
 from processes import Process, ok, request
 from scenarios import BULK_EXTENSION, BULK_KINDS, BULK_SIZES, CREATE_EXTENSIONS, DELETE_EXTENSION, HTTP_SCENARIOS, \
     LIST_EXTENSION, OTHER_SCENARIOS, PREFIX
@@ -60,6 +61,9 @@ def parse_args():
     parser.add_argument("--delivery-seconds", type=int, default=10, help="seconds of intake in the deliveries scenario")
     parser.add_argument("--delivery-cap", type=int, default=60_000,
                         help="at most this many deliveries queued in the deliveries scenario (bounds the drain)")
+    parser.add_argument("--scale", action="store_true",
+                        help="the growth scenario instead (SQLite): the same requests in the small database and after "
+                             "10,000 extensions in 100 organizations and 1,000,000 events were added (bench/README.md, Scale)")
     parser.add_argument("--out", default=None, help="also write the report (markdown) here")
     parser.add_argument("--server-arg", action="append", default=[], metavar="--Key=value",
                         help="extra configuration for the server, for A/B runs (repeatable), "
@@ -275,7 +279,9 @@ def main():
     args = parse_args()
     work = tempfile.mkdtemp(prefix="callevents-bench-")
     texts = []
-    for provider in args.provider:
+    if args.scale:
+        texts.append(scale.run_scale(args, os.path.join(work, "scale"), log, SERVER, Context, start_server, fetch_token))
+    for provider in [] if args.scale else args.provider:
         results = run_provider(args, provider, os.path.join(work, provider))
         texts.append(report.render(args, results))
         with open(os.path.join(work, provider, "results.json"), "w") as f:

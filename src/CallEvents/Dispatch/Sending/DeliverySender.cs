@@ -152,8 +152,8 @@ public sealed class DeliverySender(
     /// <summary>Starts every waiting delivery that a free slot allows.</summary>
     private void StartWaiting()
     {
-        var freshUntil = clock.GetUtcNow().ToUnixTimeMilliseconds() + (long)(_options.LeaseDuration.TotalMilliseconds / 2);
-        foreach (var ready in _slots.TakeStartable(freshUntil))
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        foreach (var ready in _slots.TakeStartable(now + (long)(_options.LeaseDuration.TotalMilliseconds / 2), now))
         {
             var task = RunAsync(ready, _stopping);
             lock (_inFlight)
@@ -206,7 +206,7 @@ public sealed class DeliverySender(
             // next waiting delivery while the result waits for the next batch write. The row
             // stays pending and leased until then, so nothing, not even the next event of the
             // same call, can be claimed past it.
-            EndRequest(ready, recording: true);
+            EndRequest(ready, recording: true, result.HttpStatus is null ? null : clock.GetUtcNow().ToUnixTimeMilliseconds());
             sending = false;
             // Stage 4 → 5: the result waits for the writer, which logs it and moves the row on.
             await _writer!.WriteAsync(new DeliveryPipeline.Finished(ready.Delivery, result, started.ToUnixTimeMilliseconds(), latency));
@@ -223,7 +223,7 @@ public sealed class DeliverySender(
         {
             if (sending)
             {
-                EndRequest(ready, recording: false);
+                EndRequest(ready, recording: false, answeredAt: null);
             }
             else
             {
@@ -236,9 +236,9 @@ public sealed class DeliverySender(
         }
     }
 
-    private void EndRequest(DeliveryPipeline.Ready ready, bool recording)
+    private void EndRequest(DeliveryPipeline.Ready ready, bool recording, long? answeredAt)
     {
-        var freed = _slots.EndRequest(ready, recording);
+        var freed = _slots.EndRequest(ready, recording, answeredAt);
         if (!_stopping.IsCancellationRequested)
         {
             StartWaiting();

@@ -9,6 +9,9 @@ namespace CallEvents.Dispatch.Sending;
 /// claimed, one round per finished attempt); at most as many as may be sending wait per
 /// destination and per tenant, so one slow receiver, or one tenant's many, cannot hold the claims
 /// of the others, and one whose lease is half gone is dropped rather than sent late.
+/// The tenant share is work-conserving: a tenant may send beyond it (<see cref="MayBorrow"/>)
+/// while no other tenant's delivery waits, one share of slots stays free for a tenant not yet
+/// seen, and its receivers answer.
 /// </summary>
 public sealed class SenderSlots(DeliveryOptions options)
 {
@@ -31,6 +34,12 @@ public sealed class SenderSlots(DeliveryOptions options)
     private readonly Dictionary<string, int> _heldByTenant = new(StringComparer.Ordinal);
     private readonly Dictionary<string, int> _sending = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, int> _sendingByTenant = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, int> _waitingByTenant = new(StringComparer.Ordinal);
+
+    /// <summary>Per tenant holding deliveries: when (Unix ms) a request of its last got an HTTP answer.</summary>
+    private readonly Dictionary<string, long> _answeredAt = new(StringComparer.Ordinal);
+
+    private readonly long _answerWindow = (long)options.RequestTimeout.TotalMilliseconds;
     private readonly LinkedList<DeliveryPipeline.Ready> _waiting = new();
     private int _running;
     private int _recording;
@@ -94,6 +103,7 @@ public sealed class SenderSlots(DeliveryOptions options)
             }
             _waiting.AddLast(ready);
             _heldByTenant[ready.Hook.Tenant] = _heldByTenant.GetValueOrDefault(ready.Hook.Tenant) + 1;
+            _waitingByTenant[ready.Hook.Tenant] = _waitingByTenant.GetValueOrDefault(ready.Hook.Tenant) + 1;
             return true;
         }
     }
@@ -103,8 +113,9 @@ public sealed class SenderSlots(DeliveryOptions options)
     /// tenant below their limits) and counts them as sending; the others keep their place, so a
     /// later delivery of another tenant starts past them. Ones whose lease ends before
     /// <paramref name="freshUntil"/> are dropped: their rows are claimed again once the lease runs out.
+    /// <paramref name="now"/> (Unix ms) dates the answers <see cref="MayBorrow"/> looks at.
     /// </summary>
-    public List<DeliveryPipeline.Ready> TakeStartable(long freshUntil)
+    public List<DeliveryPipeline.Ready> TakeStartable(long freshUntil, long now)
     {
         var start = new List<DeliveryPipeline.Ready>();
         lock (_lock)
@@ -116,12 +127,14 @@ public sealed class SenderSlots(DeliveryOptions options)
                 if (ready.Delivery.Lease is { } lease && lease.Until < freshUntil)
                 {
                     _waiting.Remove(node);
-                    Decrement(_heldByTenant, ready.Hook.Tenant);
+                    Decrement(_waitingByTenant, ready.Hook.Tenant);
+                    Forget(ready.Hook.Tenant);
                 }
                 else if (_sending.GetValueOrDefault(ready.Destination) < options.MaxConcurrencyPerDestination
-                    && _sendingByTenant.GetValueOrDefault(ready.Hook.Tenant) < _perTenant)
+                    && (_sendingByTenant.GetValueOrDefault(ready.Hook.Tenant) < _perTenant || MayBorrow(ready.Hook.Tenant, now)))
                 {
                     _waiting.Remove(node);
+                    Decrement(_waitingByTenant, ready.Hook.Tenant);
                     _sending[ready.Destination] = _sending.GetValueOrDefault(ready.Destination) + 1;
                     _sendingByTenant[ready.Hook.Tenant] = _sendingByTenant.GetValueOrDefault(ready.Hook.Tenant) + 1;
                     _running++;
@@ -134,10 +147,25 @@ public sealed class SenderSlots(DeliveryOptions options)
     }
 
     /// <summary>
-    /// A request is done; <paramref name="recording"/>: its result is now waiting to be written.
+    /// Whether a tenant at its share may start one more request: the share binds only when it
+    /// would matter to another tenant, so a lone tenant gets the sender, not a quarter of it. It
+    /// may not while another tenant's delivery waits here (then the shares divide the sender), nor
+    /// past all slots but one share (a tenant not yet seen finds its share free at once, even if
+    /// this one's receivers start to hang: a request cannot be taken back once sent), nor unless
+    /// one of its requests got an HTTP answer within the last <c>RequestTimeout</c> (a tenant whose
+    /// receivers hang from the start, or have hung for that long, holds its share and no more).
+    /// </summary>
+    private bool MayBorrow(string tenant, long now) =>
+        _running < options.MaxConcurrency - _perTenant
+        && _waitingByTenant.Count == (_waitingByTenant.ContainsKey(tenant) ? 1 : 0)
+        && _answeredAt.TryGetValue(tenant, out var answeredAt) && answeredAt > now - _answerWindow;
+
+    /// <summary>
+    /// A request is done; <paramref name="recording"/>: its result is now waiting to be written;
+    /// <paramref name="answeredAt"/> (Unix ms): when the receiver answered it, if it did.
     /// True when its tenant was full and is no more (a claim may take its rows again).
     /// </summary>
-    public bool EndRequest(DeliveryPipeline.Ready ready, bool recording)
+    public bool EndRequest(DeliveryPipeline.Ready ready, bool recording, long? answeredAt)
     {
         lock (_lock)
         {
@@ -145,9 +173,23 @@ public sealed class SenderSlots(DeliveryOptions options)
             _recording += recording ? 1 : 0;
             Decrement(_sending, ready.Destination);
             Decrement(_sendingByTenant, ready.Hook.Tenant);
+            if (answeredAt is { } at)
+            {
+                _answeredAt[ready.Hook.Tenant] = at;
+            }
             var wasFull = IsFull(_heldByTenant[ready.Hook.Tenant]);
-            Decrement(_heldByTenant, ready.Hook.Tenant);
+            Forget(ready.Hook.Tenant);
             return wasFull && !IsFull(_heldByTenant.GetValueOrDefault(ready.Hook.Tenant));
+        }
+    }
+
+    /// <summary>One delivery of the tenant is no longer held; a tenant that holds none is forgotten, its answers with it.</summary>
+    private void Forget(string tenant)
+    {
+        Decrement(_heldByTenant, tenant);
+        if (!_heldByTenant.ContainsKey(tenant))
+        {
+            _answeredAt.Remove(tenant);
         }
     }
 
