@@ -86,8 +86,8 @@ public static class CreatePhoneCallEvent
 
     /// <summary>
     /// PostgreSQL: creates on one extension run side by side, and the limit still holds exactly.
-    /// The count is striped (Storage/EventCountTriggers.cs): a create's stripe row is locked from
-    /// its first statement until it commits, so at most <see cref="EventCountTriggers.Stripes"/>
+    /// The count is striped (Storage/EventCountTriggers.cs): a create locks its stripe's row before
+    /// it checks the count and holds it until it commits, so at most <see cref="EventCountTriggers.Stripes"/>
     /// creates of one extension are between their check and their commit at any time, each
     /// holding a different stripe. The fast path (one round trip, one implicit transaction) takes
     /// the extension's advisory lock shared, then its stripe, then — in a later statement, whose
