@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import traceback
 
 import delivery
 import fairness
@@ -16,7 +17,7 @@ import report
 import scale
 from processes import Process, ok, request
 from scenarios import BULK_EXTENSION, BULK_KINDS, BULK_SIZES, CREATE_EXTENSIONS, DELETE_EXTENSION, HTTP_SCENARIOS, \
-    LIST_EXTENSION, OTHER_SCENARIOS, PREFIX
+    LIST_EXTENSION, OTHER_SCENARIOS, POSTGRES_TARGETS, PREFIX
 from stores import PROVIDERS, event_ids
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
@@ -170,7 +171,8 @@ def run_http(ctx, server, baseline, durability, results):
         result = measure(ctx, server, spec, warmup_factor=factor)
         base = measure(ctx, baseline, spec, bytes_header=size)
         results["http"].append({"key": scenario.key, "title": scenario.title, "durability": durability,
-                                "target": scenario.targets.get(durability), "body_bytes": size, **result,
+                                "target": POSTGRES_TARGETS.get(scenario.key) if ctx.store.name == "postgres"
+                                else scenario.targets.get(durability), "body_bytes": size, **result,
                                 "baseline": base})
 
 
@@ -228,13 +230,13 @@ def start_baseline(ctx):
     return baseline
 
 
-def run_provider(args, provider, work):
-    """Every selected scenario on one database provider; its results."""
+def run_provider(args, provider, work, results):
+    """Every selected scenario on one database provider, into `results` (which keeps what was
+    measured before a scenario failed)."""
     started = time.perf_counter()
     os.makedirs(work, exist_ok=True)
     store = PROVIDERS[provider](os.path.join(work, "data"))
     ctx = Context(args, work, store)
-    results = {"provider": provider, "http": [], "bulk": [], "coldstart": None, "delivery": None, "fairness": None}
     durabilities = [d for d in args.durability if store.durabilities is None or d in store.durabilities] \
         or store.durabilities
     log(f"{provider}: work directory {work}")
@@ -271,27 +273,52 @@ def run_provider(args, provider, work):
             baseline.stop()
     finally:
         store.stop()  # always: a PostgreSQL cluster must not outlive the run
-    results["wall_s"] = time.perf_counter() - started
-    return results
+        results["wall_s"] = time.perf_counter() - started
 
 
 def main():
     args = parse_args()
     work = tempfile.mkdtemp(prefix="callevents-bench-")
-    texts = []
+    texts, all_results = [], []
+    paths = list(filter(None, [args.out, os.path.join(work, "report.md")]))
+    for path in paths:
+        open(path, "w").close()
     if args.scale:
-        texts.append(scale.run_scale(args, os.path.join(work, "scale"), log, SERVER, Context, start_server, fetch_token))
+        text = scale.run_scale(args, os.path.join(work, "scale"), log, SERVER, Context, start_server, fetch_token)
+        texts.append(text)
+        print(text, flush=True)
+        for path in paths:
+            with open(path, "a") as f:
+                f.write(text + "\n")
     for provider in [] if args.scale else args.provider:
-        results = run_provider(args, provider, os.path.join(work, provider))
-        texts.append(report.render(args, results))
+        results = {"provider": provider, "http": [], "bulk": [], "coldstart": None, "delivery": None, "fairness": None,
+                   "error": None}
+        try:
+            run_provider(args, provider, os.path.join(work, provider), results)
+        except Exception:
+            # One provider's failure must not lose what it and the others measured: its report
+            # says where it stopped, and the next provider still runs.
+            results["error"] = traceback.format_exc()
+            log(f"{provider} stopped: {results['error'].strip().splitlines()[-1]}")
+        all_results.append(results)
         with open(os.path.join(work, provider, "results.json"), "w") as f:
             json.dump(results, f, indent=1)
-    text = "\n".join(texts)
-    print(text)
-    for path in filter(None, [args.out, os.path.join(work, "report.md")]):
-        with open(path, "w") as f:
-            f.write(text)
+        # Each provider's report as soon as it is done (a long run shows its first figures early).
+        text = report.render(args, results)
+        texts.append(text)
+        print(text, flush=True)
+        for path in paths:
+            with open(path, "a") as f:
+                f.write(text + "\n")
+    if len(all_results) > 1:
+        text = report.render_side_by_side(all_results)
+        print(text, flush=True)
+        for path in paths:
+            with open(path, "a") as f:
+                f.write(text)
     log(f"done; report in {work}/report.md, results.json per provider under it")
+    if any(r["error"] for r in all_results):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -107,5 +107,60 @@ def render(args, results):
         runs = ", ".join(f"{t * 1000:.0f}" for t in c["runs_s"])
         lines.append(f"\nCold start (process start → first 200 of an authenticated list, existing database): "
                      f"median {c['median_s'] * 1000:.0f} ms (runs: {runs} ms); target ≤ 1,500 ms.")
-    lines.append(f"\nWhole run: {results['wall_s']:.0f} s.")
+    if results.get("error"):
+        lines.append(f"\n**This provider's run stopped with an error** (the figures above are what it measured "
+                     f"before): `{results['error'].strip().splitlines()[-1]}`")
+    if results.get("wall_s") is not None:
+        lines.append(f"\nWhole run: {results['wall_s']:.0f} s.")
+    return "\n".join(lines) + "\n"
+
+
+PROVIDER_TITLES = {"sqlite": "SQLite", "postgres": "PostgreSQL"}
+
+
+def render_side_by_side(all_results):
+    """Every provider's figures in one table: one row per figure, one column group per provider
+    (each ratio is to the baseline measured right after that provider's row)."""
+    names = [PROVIDER_TITLES.get(r["provider"], r["provider"]) for r in all_results]
+    lines = ["## All providers", "",
+             "| scenario | durability | " + " | ".join(f"{n} req/s | {n} p99 ms | {n} ratio" for n in names) + " |",
+             "|---|---|" + "---:|---:|---:|" * len(names)]
+    rows = []
+    for r in all_results:
+        for h in r["http"]:
+            if (h["title"], h["durability"]) not in rows:
+                rows.append((h["title"], h["durability"]))
+    for title, durability in rows:
+        cells = []
+        for r in all_results:
+            h = next((h for h in r["http"] if h["title"] == title and h["durability"] == durability), None)
+            if h is None:
+                cells += ["–", "–", "–"]
+                continue
+            base = h["baseline"]
+            ratio = f"{h['rps'] / base['rps']:.2f}×" if base and base["rps"] else "–"
+            cells += [f"{h['rps']:,.0f}", _ms(h["p99_us"]), ratio]
+        lines.append(f"| {title} | {durability} | " + " | ".join(cells) + " |")
+
+    def other(label, pick):
+        cells = []
+        for r in all_results:
+            value = pick(r)
+            cells += [value if value is not None else "–", "", ""]
+        lines.append(f"| {label} | | " + " | ".join(cells) + " |")
+
+    def delivery(key, field, fmt):
+        return lambda r: fmt.format((r.get("delivery") or {}).get(key, {}).get(field)) \
+            if (r.get("delivery") or {}).get(key) else None
+
+    def bulk(kind, rows):
+        def pick(r):
+            b = next((b for b in r["bulk"] if b["kind"] == kind and b["rows"] == rows), None)
+            return f"{b['api_s'] * 1000:.0f} ms ({b['api_s'] / b['cli_s']:.2f}× CLI)" if b else None
+        return pick
+    other("deliveries/s sustained", delivery("throughput", "per_s", "{:,.0f}"))
+    other("intake→arrival p99 ms", delivery("latency", "p99_ms", "{:.1f}"))
+    other("bulk delete by type, 100,000", bulk("by type", 100_000))
+    other("cold start median ms", lambda r: f"{r['coldstart']['median_s'] * 1000:.0f}" if r.get("coldstart") else None)
+    other("stopped with an error", lambda r: "yes" if r.get("error") else "no")
     return "\n".join(lines) + "\n"

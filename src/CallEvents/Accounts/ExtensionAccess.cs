@@ -1,4 +1,5 @@
 using System.Data.Common;
+using CallEvents.Storage;
 using CallEvents.Storage.Sql;
 using CallEvents.Uapi;
 
@@ -43,7 +44,8 @@ public sealed class ExtensionAccess(PreparedSql sql)
         }
 
         await using var lease = await sql.OpenAsync(cancellationToken);
-        await using var reader = await lease.Command(FindExtensionSql(scope), scope.ExtensionParameters(extended)).ExecuteReaderAsync(cancellationToken);
+        var find = sql.IsSqlite ? FindExtensionSqlite : FindExtensionPostgres;
+        await using var reader = await lease.Command(find(scope), scope.ExtensionParameters(extended)).ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken) || !IsTrue(reader, 5))
         {
             // Missing, of a disallowed type, not the named user's, or outside the context: as if it did not exist.
@@ -76,10 +78,14 @@ public sealed class ExtensionAccess(PreparedSql sql)
         WHERE u.id = @p0 AND {visible}
         """);
 
-    /// <summary>The extension with both answers of §4 about it, in one round trip.</summary>
-    private static readonly Func<ExtensionScope, string> FindExtensionSql = ExtensionScope.ExtensionStatement(0, scope => $"""
-        SELECT e.id, e.number, e.owner_id, e.organization_id, e.event_count, {scope.InScope}, {scope.Manageable}
+    /// <summary>The extension with its event count and both answers of §4 about it, in one round trip.</summary>
+    private static Func<ExtensionScope, string> FindExtensionSql(string eventCount) => ExtensionScope.ExtensionStatement(0, scope => $"""
+        SELECT e.id, e.number, e.owner_id, e.organization_id, {eventCount}, {scope.InScope}, {scope.Manageable}
         FROM {scope.Extensions}
         WHERE {scope.Number}
         """);
+
+    private static readonly Func<ExtensionScope, string> FindExtensionSqlite = FindExtensionSql(EventCountTriggers.CountSql("e", postgres: false));
+
+    private static readonly Func<ExtensionScope, string> FindExtensionPostgres = FindExtensionSql(EventCountTriggers.CountSql("e", postgres: true));
 }

@@ -39,7 +39,8 @@ public static class StorageSetup
 
     /// <summary>
     /// The operator's connection string, with <c>Application Name=callevents</c> unless it names
-    /// one (so a node's sessions are recognisable in <c>pg_stat_activity</c>). Pooling, timeouts
+    /// one (so a node's sessions are recognisable in <c>pg_stat_activity</c>), automatic preparation
+    /// and no reset on close unless it sets them. Pooling, timeouts
     /// and keepalives are Npgsql's defaults unless set; docs/scale-out.md says which to set.
     /// </summary>
     public static string PostgresConnectionString(string connectionString)
@@ -55,6 +56,16 @@ public static class StorageSetup
         if (!Names(connectionString, "maxautoprepare"))
         {
             builder.MaxAutoPrepare = 64;
+        }
+        // A pooled connection is not reset when it goes back to the pool: Npgsql's reset is seven
+        // statements (RESET ALL, pg_advisory_unlock_all(), DISCARD …) run before the next
+        // command, and a list request opens two connections, so they were 14 of its 16 statements
+        // (pg_stat_statements, bench/README.md). CallEvents leaves no session state behind to
+        // reset: no SET, LISTEN, temporary table, cursor or session-level advisory lock (an
+        // open transaction is still rolled back on close, reset or not).
+        if (!Names(connectionString, "noresetonclose"))
+        {
+            builder.NoResetOnClose = true;
         }
         return builder.ConnectionString;
     }

@@ -99,6 +99,51 @@ public sealed class EventCountTests
         Assert.Equal(3, await TotalAsync(client, "0003*211"));
     }
 
+    [PostgresFact]
+    public async Task OnPostgresConcurrentCreatesOnOneExtensionFillItExactlyToTheLimitAndNoFurther()
+    {
+        // The count is striped and creates far from the limit do not wait for each other
+        // (PhoneCallEvents/Handlers/CreatePhoneCallEvent.cs): 120 creates at once on one
+        // extension with room for 40 must still give exactly 40, the last ones through the path
+        // that sees the exact count. Fewer would be a create refused with room left; more, the
+        // limit broken.
+        await using var host = await CallEventsHost.StartAsync(["PhoneCallEvents:MaxPerExtension=40"]);
+        using var client = host.ClientWith(await host.TokenAsync(a => a.User));
+
+        var answers = await Task.WhenAll(Enumerable.Range(0, 120).Select(async i =>
+        {
+            using var response = await client.PostAsync("/uapi/extensions/@me/0003*211/phoneCallEvents",
+                UapiCalls.Json(new { type = 0, method = 0, url = $"https://crm.example.com/x/{i}" }));
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }));
+
+        Assert.Equal(40, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
+        Assert.All(answers.Where(a => a.StatusCode != HttpStatusCode.OK), a => Assert.Contains("pce_limit_exceeded", a.Item2));
+        Assert.Equal(40, await RowsAsync(host, "0003*211"));
+        Assert.Equal(40, await CountColumnAsync(host, "0003*211"));
+        Assert.Equal(40, await TotalAsync(client, "0003*211"));
+
+        // Room made by deletes is used again, up to the limit and no further.
+        var listed = await client.GetAsync("/uapi/extensions/@me/0003*211/phoneCallEvents?count=10");
+        using (var page = JsonDocument.Parse(await listed.Content.ReadAsStringAsync()))
+        {
+            foreach (var entry in page.RootElement.GetProperty("entry").EnumerateArray())
+            {
+                using var deleted = await client.DeleteAsync($"/uapi/extensions/@me/0003*211/phoneCallEvents/0/{entry.GetProperty("id").GetString()}");
+                Assert.Equal(HttpStatusCode.OK, deleted.StatusCode);
+            }
+        }
+        var again = await Task.WhenAll(Enumerable.Range(0, 30).Select(async i =>
+        {
+            using var response = await client.PostAsync("/uapi/extensions/@me/0003*211/phoneCallEvents",
+                UapiCalls.Json(new { type = 0, method = 0, url = $"https://crm.example.com/y/{i}" }));
+            return response.StatusCode;
+        }));
+        Assert.Equal(10, again.Count(s => s == HttpStatusCode.OK));
+        Assert.Equal(40, await RowsAsync(host, "0003*211"));
+        Assert.Equal(40, await CountColumnAsync(host, "0003*211"));
+    }
+
     private static async Task<int> TotalAsync(HttpClient client, string extension = "0003*211")
     {
         using var response = await client.GetAsync($"/uapi/extensions/@me/{extension}/phoneCallEvents?count=1");
@@ -121,10 +166,12 @@ public sealed class EventCountTests
         return await db.PhoneCallEvents.CountAsync(e => e.ExtensionId == extension.Id);
     }
 
+    /// <summary>The extension's event count as the server reads it (on PostgreSQL the column plus its stripes).</summary>
     private static async Task<int> CountColumnAsync(CallEventsHost host, string number)
     {
         using var scope = host.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
-        return (await db.Extensions.AsNoTracking().SingleAsync(e => e.Number == number)).EventCount;
+        var sql = "SELECT " + EventCountTriggers.CountSql("e", db.Database.IsNpgsql()) + " AS \"Value\" FROM extensions e WHERE e.number = {0}";
+        return await db.Database.SqlQueryRaw<int>(sql, number).SingleAsync();
     }
 }

@@ -97,9 +97,14 @@ public static class DeliveryRecorder
     private static async Task<HashSet<long>> UpdateRowsAsync(CallEventsDb db, List<Planned> planned, CancellationToken cancellationToken)
     {
         var updated = new HashSet<long>();
-        for (var offset = 0; offset < planned.Count; offset += RowsPerStatement)
+        // In queue order, the order in which a claim takes rows: a batch of results arrives in the
+        // order the requests finished, and on PostgreSQL a transaction that locks rows in one
+        // order while another takes them in another can deadlock (the bench's drain logged
+        // "40P01: deadlock detected" here, and the batch was then written one result at a time).
+        var ordered = planned.OrderBy(p => p.Finished.Delivery.Seq).ToList();
+        for (var offset = 0; offset < ordered.Count; offset += RowsPerStatement)
         {
-            await UpdateRowsAsync(db, planned.GetRange(offset, Math.Min(RowsPerStatement, planned.Count - offset)), updated, cancellationToken);
+            await UpdateRowsAsync(db, ordered.GetRange(offset, Math.Min(RowsPerStatement, ordered.Count - offset)), updated, cancellationToken);
         }
         return updated;
     }
