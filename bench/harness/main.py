@@ -219,16 +219,18 @@ def run_cold_starts(ctx, results, runs=3):
     """From process start to the first 200 of an authenticated list (the database and keys exist)."""
     path = PREFIX.format(extension=LIST_EXTENSION) + "?count=1"
     headers = {"Authorization": f"Bearer {ctx.token}"}
-    times = []
+    times, cpus = [], []
     for _ in range(runs):
         argv = [SERVER, "serve", "--urls", f"http://127.0.0.1:{ctx.port}", *ctx.store.server_args(),
                 "--Logging:LogLevel:Default=Warning", *ctx.args.server_arg]
         server = Process("server (cold start)", argv, ctx.port, os.path.join(ctx.work, "server.log"), env=server_env(ctx)).start()
         try:
             times.append(server.wait_until(lambda port: ok(port, "GET", path, headers)))
+            cpus.append(server.cpu_seconds())
         finally:
             server.stop()
-    results["coldstart"] = {"median_s": statistics.median(times), "runs_s": times}
+    results["coldstart"] = {"median_s": statistics.median(times), "runs_s": times,
+                            "median_cpu_s": statistics.median(cpus), "cpu_s": cpus}
 
 
 def start_baseline(ctx):
