@@ -108,7 +108,7 @@ def start_server(ctx, durability):
             "--RateLimiting:PermitLimit=0",
             # The delivery scenarios' receiver listens on loopback, which hooks may not reach by default.
             "--Delivery:AllowedNetworks:0=127.0.0.0/8", *ctx.args.server_arg]
-    server = Process(f"server ({durability})", argv, ctx.port, os.path.join(ctx.work, "server.log"), env=server_env(ctx)).start()
+    server = Process(f"server ({durability})", argv, ctx.port, os.path.join(ctx.work, "server.log"), env=server_env(ctx.args)).start()
     server.wait_until(lambda port: ok(port, "GET", "/health"))
     return server
 
@@ -119,8 +119,8 @@ def start_server(ctx, durability):
 DEPLOYED_ENV = {"DOTNET_GCgen0size": "0x800000"}
 
 
-def server_env(ctx):
-    return {**DEPLOYED_ENV, **dict(item.split("=", 1) for item in ctx.args.server_env)}
+def server_env(args):
+    return {**DEPLOYED_ENV, **dict(item.split("=", 1) for item in args.server_env)}
 
 
 def fetch_token(ctx, app="user"):
@@ -223,7 +223,7 @@ def run_cold_starts(ctx, results, runs=3):
     for _ in range(runs):
         argv = [SERVER, "serve", "--urls", f"http://127.0.0.1:{ctx.port}", *ctx.store.server_args(),
                 "--Logging:LogLevel:Default=Warning", *ctx.args.server_arg]
-        server = Process("server (cold start)", argv, ctx.port, os.path.join(ctx.work, "server.log"), env=server_env(ctx)).start()
+        server = Process("server (cold start)", argv, ctx.port, os.path.join(ctx.work, "server.log"), env=server_env(ctx.args)).start()
         try:
             times.append(server.wait_until(lambda port: ok(port, "GET", path, headers)))
             cpus.append(server.cpu_seconds())
@@ -293,7 +293,7 @@ def main():
     texts = []
     for provider in args.provider:
         results = run_provider(args, provider, os.path.join(work, provider))
-        texts.append(report.render(args, results, server_env(Context(args, None, None))))
+        texts.append(report.render(args, results, server_env(args)))
         with open(os.path.join(work, provider, "results.json"), "w") as f:
             json.dump(results, f, indent=1)
     text = "\n".join(texts)
