@@ -56,6 +56,13 @@ class Process:
         except OSError:
             return False
 
+    def cpu_seconds(self):
+        """User + system CPU time the process has used so far: unlike wall time, little moved by
+        other work on a shared machine (the cold start's load-independent figure)."""
+        with open(f"/proc/{self.proc.pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def peak_rss_mb(self):
         with open(f"/proc/{self.proc.pid}/status") as f:
             for line in f:

@@ -55,17 +55,26 @@ def _delivery(d):
     return lines
 
 
-def render(args, results):
+def _rss(server_mb, base):
+    """The baseline's peak RSS under the same load, and the server's as a multiple of it."""
+    if not base.get("rss_mb"):
+        return "– | –"
+    ratio = server_mb / base["rss_mb"]
+    return f"{base['rss_mb']:.0f} | {ratio:.2f}×{' ✓' if ratio <= 1.3 else ' ✗'}"
+
+
+def render(args, results, server_env):
     lines = [
         f"date: {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; machine: {_machine()}",
         f"tools: {_versions()}; provider: {results['provider']}; load average at the end: "
         f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} (the machine is shared: other builds may run)",
         f"command: `{os.environ.get('BENCH_COMMAND') or ' '.join(shlex.quote(a) for a in sys.argv)}`",
         f"load: wrk -t{args.threads} -c{args.connections}, {args.warmup} s warm-up then {args.seconds} s measured, loopback"
-        + (f"; server arguments: {' '.join(args.server_arg)}" if args.server_arg else ""),
+        + (f"; server arguments: {' '.join(args.server_arg)}" if args.server_arg else "")
+        + f"; server environment: {' '.join(f'{k}={v}' for k, v in server_env.items())}",
         "",
-        "| scenario | durability | req/s | p50 ms | p99 ms | baseline req/s | ratio | target | peak RSS MB | errors |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| scenario | durability | req/s | p50 ms | p99 ms | baseline req/s | ratio | target | peak RSS MB | baseline peak RSS MB | RSS ratio (≤ 1.3×) | errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     if not results["http"]:
         lines = lines[:-3]
@@ -76,14 +85,15 @@ def render(args, results):
         met = "" if not r["target"] or ratio is None else (" ✓" if ratio >= r["target"] else " ✗")
         lines.append(
             f"| {r['title']} | {r['durability']} | {r['rps']:,.0f} | {_ms(r['p50_us'])} | {_ms(r['p99_us'])} | "
-            f"{base['rps']:,.0f} | {ratio:.2f}×{met} | {target} | {r['rss_mb']:.0f} | {r['errors']} |"
+            f"{base['rps']:,.0f} | {ratio:.2f}×{met} | {target} | {r['rss_mb']:.0f} | {_rss(r['rss_mb'], base)} | {r['errors']} |"
             if base else
             f"| {r['title']} | {r['durability']} | {r['rps']:,.0f} | {_ms(r['p50_us'])} | {_ms(r['p99_us'])} | – | – | "
-            f"{target} | {r['rss_mb']:.0f} | {r['errors']} |")
+            f"{target} | {r['rss_mb']:.0f} | – | – | {r['errors']} |")
     if results["http"]:
         peak = max(r["baseline"]["rss_mb"] for r in results["http"])
         lines.append(f"\nBaseline (bench/Baseline: bare Kestrel, same routes and body sizes, measured right after each row): peak RSS {peak:.0f} MB. "
-                     f"Errors = socket errors + non-2xx answers (must be 0).")
+                     f"Peak RSS = VmHWM under the measured load (reset before it); RSS ratio = the server's ÷ the baseline's under the "
+                     f"same requests (issue 12's target: ≤ 1.3×). Errors = socket errors + non-2xx answers (must be 0).")
     if results["bulk"]:
         cli = "sqlite3" if results["provider"] == "sqlite" else "psql"
         lines += ["", f"| bulk delete | durability | events | API wall ms | {cli} CLI ms | ratio | API µs/event | peak RSS MB |",
@@ -106,7 +116,9 @@ def render(args, results):
         c = results["coldstart"]
         runs = ", ".join(f"{t * 1000:.0f}" for t in c["runs_s"])
         lines.append(f"\nCold start (process start → first 200 of an authenticated list, existing database): "
-                     f"median {c['median_s'] * 1000:.0f} ms (runs: {runs} ms); target ≤ 1,500 ms.")
+                     f"median {c['median_s'] * 1000:.0f} ms (runs: {runs} ms); target ≤ 500 ms{' ✓' if c['median_s'] <= 0.5 else ' ✗'}"
+                     + (f"; CPU time (user + system) until then: median {c['median_cpu_s'] * 1000:.0f} ms "
+                        f"(runs: {', '.join(f'{t * 1000:.0f}' for t in c['cpu_s'])} ms), the figure the load moves least." if c.get("cpu_s") else "."))
     if results.get("error"):
         lines.append(f"\n**This provider's run stopped with an error** (the figures above are what it measured "
                      f"before): `{results['error'].strip().splitlines()[-1]}`")

@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 import delivery
 import hostile
 import soak_report
-from main import SERVER, free_ports, log
+from main import DEPLOYED_ENV, SERVER, free_ports, log
 from processes import Process, ok, request
 from scenarios import PREFIX
 from stores import PROVIDERS
@@ -290,7 +290,7 @@ def main():
         argv = [SERVER, "serve", "--urls", f"http://127.0.0.1:{ctx.port}", *store.server_args(), "--Logging:LogLevel:Default=Warning",
                 # The receiver listens on loopback, which hooks may not reach by default: allowed for this run only.
                 "--Delivery:AllowedNetworks:0=127.0.0.0/8", *args.server_arg]
-        server = Process("server (soak)", argv, ctx.port, os.path.join(work, "server.log")).start()
+        server = Process("server (soak)", argv, ctx.port, os.path.join(work, "server.log"), env=DEPLOYED_ENV).start()
         try:
             server.wait_until(lambda port: ok(port, "GET", "/health"), timeout=120)
             ctx.token, ctx.admin_token = fetch_token(ctx, "user"), fetch_token(ctx, "admin")

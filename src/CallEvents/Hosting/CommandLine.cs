@@ -165,7 +165,7 @@ public static partial class CommandLine
         var command = new Command("migrate", "Apply the database migrations of this build.") { TreatUnmatchedTokensAsErrors = false };
         command.SetAction((parse, cancellationToken) => StopOnInvalidSettingsAsync(async () =>
         {
-            await using var app = Program.Build(Program.CreateBuilder(HostArgs(parse)));
+            await using var app = Program.CreateBuilder(HostArgs(parse)).Build(); // no HTTP pipeline: see WithServicesAsync
             SettingsReader.Validate(app.Services);
             // The same gate as serve, told to migrate: it refuses a schema newer than this build
             // and reports an unreachable database as a message, not a stack trace.
@@ -214,7 +214,10 @@ public static partial class CommandLine
 
     private static async Task<int> WithServicesAsync(ParseResult parse, Func<IServiceProvider, Task<int>> action, CancellationToken cancellationToken)
     {
-        await using var app = Program.Build(Program.CreateBuilder(HostArgs(parse, quiet: true)));
+        // The same services and configuration as the server, but not its HTTP pipeline
+        // (Program.Build: middleware, endpoints, the metrics endpoint), which a command that does
+        // not serve never runs: building it was a fifth of `apps add` (bench/README.md, CLI start).
+        await using var app = Program.CreateBuilder(HostArgs(parse, quiet: true)).Build();
         SettingsReader.Validate(app.Services);
         var problem = await SchemaGate.CheckAsync(app.Services, migrate: false, app.Logger, cancellationToken)
             ?? await SecretsGate.CheckAsync(app.Services, serving: false, app.Logger, cancellationToken);
