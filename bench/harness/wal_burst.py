@@ -4,7 +4,7 @@ showed at times, made to happen every time.
 A burst of writes that readers keep from restarting the write-ahead log leaves it large (the delete-one
 load grows it by about 100 MB/s); once a checkpoint has copied all of it back, the next write
 transaction restarts the log from its start. This writes such a log on purpose (one transaction
-from this process, `--burst-mib` of it), waits until it has all been checkpointed, then times
+from this process rewriting `--burst-mib` of rows), waits until it has all been checkpointed, then times
 bulk deletes through the API, the first of which is the write that restarts the log, and
 prints the log's size before and after each.
 
@@ -35,6 +35,15 @@ def wal_size(store):
         return 0
 
 
+def wait_until_checkpointed(db):
+    """Until the server's background checkpoint (helped by this one) has copied the whole log back."""
+    while True:
+        busy, log_frames, checkpointed = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        if log_frames == checkpointed:
+            return
+        time.sleep(0.05)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--burst-mib", type=int, default=1024, help="size of the write burst (MiB of log)")
@@ -54,26 +63,26 @@ def main():
         ctx.token = fetch_token(ctx)
         auth = {"Authorization": f"Bearer {ctx.token}"}
         bulk, filler = store.extension_id(BULK_EXTENSION), store.extension_id(DELETE_EXTENSION)
+        store.seed_events(bulk, [(i, 2) for i in event_ids(10, seed=8)])
+        request(ctx.port, "DELETE", PREFIX.format(extension=BULK_EXTENSION) + "/2", headers=auth)  # warm the path
+        rows = options.burst_mib * 1024 * 1024 // 4096
+        with sqlite3.connect(store.path, timeout=30, isolation_level=None) as db:
+            db.execute("BEGIN IMMEDIATE")
+            db.executemany("INSERT INTO phone_call_events (id, extension_id, type, method, url, status, note, modified) "
+                           "VALUES (?, ?, 0, 1, 'https://crm.example.com/h', 1, ?, '2026-11-29T10:00:00+00:00')",
+                           ((i, filler, "n" * 3500) for i in event_ids(rows, seed=300)))
+            db.execute("COMMIT")
+            wait_until_checkpointed(db)
         for round_ in range(options.rounds):
             store.clear_events(bulk)
             store.seed_events(bulk, [(i, 2) for i in event_ids(1000, seed=100 + round_)]
                               + [(i, 1) for i in event_ids(1000, seed=200 + round_)])
-            # The burst: one transaction of rows with 3.5 KB notes (about one page each), so that
-            # nothing can restart the log until it has been written and checkpointed.
+            # The burst: one transaction that rewrites every filler row (3.5 KB notes, about one page
+            # each), so that nothing can restart the log until it has been written and checkpointed,
+            # and the database file does not grow (as under the delete-one load).
             db = sqlite3.connect(store.path, timeout=30, isolation_level=None)
-            db.execute("BEGIN IMMEDIATE")
-            note = "n" * 3500
-            rows = options.burst_mib * 1024 * 1024 // 4096
-            db.executemany("INSERT INTO phone_call_events (id, extension_id, type, method, url, status, note, modified) "
-                           "VALUES (?, ?, 0, 1, 'https://crm.example.com/h', 1, ?, '2026-11-29T10:00:00+00:00')",
-                           ((i, filler, note) for i in event_ids(rows, seed=300 + round_)))
-            db.execute("COMMIT")
-            # Wait until the server's background checkpoint (helped by this one) has copied it all back.
-            while True:
-                busy, log_frames, checkpointed = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
-                if log_frames == checkpointed:
-                    break
-                time.sleep(0.05)
+            db.execute("UPDATE phone_call_events SET note = ? WHERE extension_id = ?", (str(round_) * 3500, filler))
+            wait_until_checkpointed(db)
             db.close()
             before = wal_size(store)
             times = []
@@ -83,7 +92,6 @@ def main():
                     raise RuntimeError(f"delete {label} answered {status}")
                 times.append(f"{label} 1,000: {seconds * 1000:.1f} ms (log {wal_size(store) / 2**20:,.0f} MiB after)")
             print(f"round {round_ + 1}: log {before / 2**20:,.0f} MiB, all checkpointed; " + "; ".join(times), flush=True)
-            store.clear_events(filler)
     finally:
         server.stop()
         shutil.rmtree(work, ignore_errors=True)
