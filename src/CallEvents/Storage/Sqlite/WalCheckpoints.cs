@@ -20,9 +20,10 @@ namespace CallEvents.Storage.Sqlite;
 /// The log's file is brought back to <see cref="LogSizeLimit"/> by SQLite itself, with
 /// <c>journal_size_limit</c>, in the first commit after the log restarts — inside the writer's
 /// transaction, while every write waits. Under load the log cannot restart (readers keep using it),
-/// so it grows, about 100 MB/s under bench/run.sh's delete load, and cutting gigabytes at the
-/// next restart took the writer 0.4–2 s (ext4 frees the blocks and the cached pages in that call):
-/// the "fixed wait" of the bulk delete after the other scenarios (bench/README.md). So this loop
+/// so it grows by up to about 100 MB/s under bench/run.sh's delete load, and cutting it at the
+/// next restart costs about 0.4 ms per MiB on a loaded ext4 (the blocks and the cached pages are
+/// freed in that call: 377 ms for 1 GiB): the "fixed wait" of the bulk delete after the other
+/// scenarios (bench/README.md). So this loop
 /// gives the writer a limit at most <see cref="ShrinkStep"/> below the file's size
 /// (<see cref="WriterLogLimit"/>): each restart cuts one step, a fraction of a millisecond, and
 /// the file comes down over successive restarts.
