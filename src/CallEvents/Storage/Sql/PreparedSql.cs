@@ -67,7 +67,8 @@ public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, 
     }
 
     private SqliteSession? _writer;
-    private bool _writerCheckpoints; // whether the writer leaves checkpoints to WalCheckpoints
+    private bool? _writerCheckpoints; // whether the writer leaves checkpoints to WalCheckpoints (null: not set yet)
+    private long _writerLogLimit; // the writer's journal_size_limit
 
     /// <summary>
     /// SQLite: the one connection <see cref="WriteBatches"/> writes on, for one caller at a time.
@@ -84,21 +85,24 @@ public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, 
             pragmas.Apply(connection);
             using (var cache = connection.CreateCommand())
             {
-                // With checkpoints taken in the background, this writer never stops to take one;
-                // the log is truncated back to 64 MiB after a checkpoint has let it restart.
-                cache.CommandText = $"PRAGMA cache_size = -{WriterCacheKiB}; PRAGMA journal_size_limit = {64 * 1024 * 1024};";
+                cache.CommandText = $"PRAGMA cache_size = -{WriterCacheKiB};";
                 cache.ExecuteNonQuery();
             }
             _writer = new SqliteSession(connection);
-            _writerCheckpoints = false;
+            _writerCheckpoints = null;
         }
-        if (checkpoints.Running != _writerCheckpoints)
+        // With checkpoints taken in the background (the loop starts once the database has been
+        // reached, maybe after the writer), this writer never stops to take one, and the log's
+        // file is cut back one step per restart (WalCheckpoints.WriterLogLimit), never all at once.
+        var running = checkpoints.Running;
+        var logLimit = running ? checkpoints.WriterLogLimit : WalCheckpoints.LogSizeLimit;
+        if (running != _writerCheckpoints || logLimit != _writerLogLimit)
         {
-            // The checkpoint loop starts once the database has been reached, maybe after the writer.
-            using var automatic = _writer.Connection.CreateCommand();
-            automatic.CommandText = checkpoints.Running ? "PRAGMA wal_autocheckpoint = 0" : "PRAGMA wal_autocheckpoint = 1000";
-            automatic.ExecuteNonQuery();
-            _writerCheckpoints = checkpoints.Running;
+            using var settings = _writer.Connection.CreateCommand();
+            settings.CommandText = $"PRAGMA wal_autocheckpoint = {(running ? 0 : 1000)}; PRAGMA journal_size_limit = {logLimit};";
+            settings.ExecuteNonQuery();
+            _writerCheckpoints = running;
+            _writerLogLimit = logLimit;
         }
         return new Lease(this, _writer.Connection, _writer, isWriter: true);
     }
