@@ -83,6 +83,10 @@ public abstract class CallEventsDb(DbContextOptions options) : DbContext(options
             // providers, whatever plan a prepared statement gets (PostgreSQL's generic plan for
             // a parameterized LIMIT sorted the whole extension: bench/README.md).
             pce.HasIndex(p => new { p.ExtensionId, p.Url, p.Id });
+            // The disabled events only (few): the sender's once-a-second sweep of their queued
+            // deliveries (DeliveryQueue.CancelDisabledAsync) read every event without it, under
+            // the write gate, which stalled every write for up to 0.7 s at 350,000 events.
+            pce.HasIndex(p => p.Id).HasFilter("status = 0").HasDatabaseName("ix_phone_call_events_disabled");
             pce.HasOne<Extension>().WithMany().HasForeignKey(p => p.ExtensionId).OnDelete(DeleteBehavior.Cascade);
         });
 

@@ -69,15 +69,20 @@ public static class DeliveryQueue
     /// Pending deliveries of disabled PhoneCallEvents are cancelled, each with a log entry
     /// (contract §9: a disabled event is skipped). Returns how many.
     /// </summary>
+    /// <summary>
+    /// "+state": start from the disabled events (few, read from their partial index
+    /// ix_phone_call_events_disabled) and their rows, not from every pending row. Runs every poll
+    /// under the write gate, so it must never read the whole table (QueryPlanTests).
+    /// </summary>
+    internal const string CancelDisabledSql = "UPDATE deliveries SET state = 3, finished_at = @now, leased_until = NULL, lease_owner = NULL"
+        + " WHERE +state = 0 AND (leased_until IS NULL OR leased_until <= @now)"
+        + " AND event_id IN (SELECT id FROM phone_call_events WHERE status = 0)"
+        + Returning;
+
     public static async Task<int> CancelDisabledAsync(CallEventsDb db, long now, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var sql = "UPDATE deliveries SET state = 3, finished_at = @now, leased_until = NULL, lease_owner = NULL"
-            // "+state": start from the disabled events (few) and their rows, not from every pending row.
-            + " WHERE +state = 0 AND (leased_until IS NULL OR leased_until <= @now)"
-            + " AND event_id IN (SELECT id FROM phone_call_events WHERE status = 0)"
-            + Returning;
-        var cancelled = await ReadClaimsAsync(db, sql, cancellationToken, ("@now", now));
+        var cancelled = await ReadClaimsAsync(db, CancelDisabledSql, cancellationToken, ("@now", now));
         foreach (var delivery in cancelled)
         {
             db.DeliveryAttempts.Add(new DeliveryAttempt

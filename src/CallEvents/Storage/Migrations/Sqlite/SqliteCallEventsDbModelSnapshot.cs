@@ -391,6 +391,10 @@ namespace CallEvents.Storage.Migrations.Sqlite
                     b.HasIndex("AppClientId")
                         .HasDatabaseName("ix_phone_call_events_app_client_id");
 
+                    b.HasIndex("Id")
+                        .HasDatabaseName("ix_phone_call_events_disabled")
+                        .HasFilter("status = 0");
+
                     b.HasIndex("ExtensionId", "Type")
                         .HasDatabaseName("ix_phone_call_events_extension_id_type");
 
