@@ -16,7 +16,8 @@ namespace CallEvents.Web.Console.Session;
 /// <summary>
 /// The console as an OAuth client of this server: a first-party, confidential app that the
 /// server registers itself (there is nothing to provision) with the authorization-code grant,
-/// PKCE required, refresh tokens, and implicit consent (the person signs in to this server's own
+/// PKCE required, no refresh tokens (a session lasts as long as its access token: nothing
+/// longer-lived sits in a cookie), and implicit consent (the person signs in to this server's own
 /// console, not to a third party). Its secret is derived from the secrets key
 /// (<see cref="SecretsKey.Derive"/>): the same on every node, never stored, printed or logged.
 /// Its redirect URIs are exact: <see cref="CallbackPath"/> on each address this server listens
@@ -82,7 +83,7 @@ public sealed class ConsoleClient(IServiceScopeFactory scopes, SecretsKey key, I
             string[] permissions =
             [
                 Permissions.Endpoints.Authorization, Permissions.Endpoints.Token, Permissions.GrantTypes.AuthorizationCode,
-                Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code,
+                Permissions.ResponseTypes.Code,
             ];
             foreach (var permission in permissions)
             {
