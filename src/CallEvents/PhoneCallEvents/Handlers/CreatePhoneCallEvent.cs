@@ -23,8 +23,23 @@ public static class CreatePhoneCallEvent
     {
         var route = await EventRoute.ResolveAsync(context, access, UapiError.PcetTypeInvalid);
         using var body = await UapiBody.ReadJsonAsync(context.Request, context.RequestAborted);
-        var input = PhoneCallEventInput.Parse(body.RootElement);
+        var pce = await CreateAsync(route, PhoneCallEventInput.Parse(body.RootElement), context.Caller().ClientId,
+            sql, writes, destinations, options.Value, clock, context.RequestAborted);
+        var result = pce.ToOut(route, context.Request);
+        context.Response.Headers.Location = result.Links!.Self;
+        return TypedResults.Ok(new[] { result });
+    }
 
+    /// <summary>
+    /// The create itself, on a resolved route, for every path that creates (the API above, the
+    /// console): the fields checked in the documented order, then the one guarded insert.
+    /// <paramref name="clientId"/> is the app the event is registered by (its signing secret signs
+    /// the deliveries); null for none (the console's: Web/Console/ConsoleSession.cs says why).
+    /// </summary>
+    public static async Task<PhoneCallEvent> CreateAsync(EventRoute route, PhoneCallEventInput input, string? clientId,
+        PreparedSql sql, WriteBatches writes, DestinationPolicy destinations, PhoneCallEventsOptions options, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
         var type = (route.Type, input.Type) switch
         {
             _ when input.IsMalformed("type") => throw UapiError.PcetTypeInvalid.Exception(),
@@ -34,7 +49,7 @@ public static class CreatePhoneCallEvent
             _ => throw UapiError.PcetTypeInvalid.Exception(),
         };
         var method = input.Method ?? throw UapiError.PceMethodInvalid.Exception();
-        var url = await UrlRules.ValidateAsync(input.Url, destinations, context.RequestAborted);
+        var url = await UrlRules.ValidateAsync(input.Url, destinations, cancellationToken);
         if (input.IsMalformed("status"))
         {
             throw UapiError.PceStatusInvalid.Exception();
@@ -53,11 +68,11 @@ public static class CreatePhoneCallEvent
             Url = url,
             Status = input.Status ?? 1,
             Note = input.Note,
-            AppClientId = context.Caller().ClientId,
+            AppClientId = clientId,
             Modified = PhoneCallEvent.FormatModified(clock.GetUtcNow()),
         };
 
-        var limit = options.Value.MaxPerExtension;
+        var limit = options.MaxPerExtension;
         await writes.RunAsync(async lease =>
         {
             object?[] values = [pce.Id, pce.ExtensionId, pce.Type, pce.Method, pce.Url, pce.Status, pce.Note, pce.AppClientId, pce.Modified, limit];
@@ -71,10 +86,7 @@ public static class CreatePhoneCallEvent
             }
             return inserted;
         });
-
-        var result = pce.ToOut(route, context.Request);
-        context.Response.Headers.Location = result.Links!.Self;
-        return TypedResults.Ok(new[] { result });
+        return pce;
     }
 
     // SQLite: the limit check and the insert are one statement, and writes run one at a time
