@@ -8,9 +8,6 @@ public sealed class BrowserFactAttribute : FactAttribute
 {
     public BrowserFactAttribute()
     {
-        if (!Chromium.IsInstalled && !Chromium.IsRequired)
-        {
-            Skip = $"needs a browser: {Chromium.MissingMessage} (.ci/run installs it and sets {Chromium.RequireVariable}=1)";
-        }
+        Skip = Chromium.SkipReason;
     }
 }

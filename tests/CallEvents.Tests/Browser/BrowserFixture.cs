@@ -13,7 +13,7 @@ public sealed class BrowserFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // Skipped tests still get their collection's fixture: start nothing for them.
-        if (!Chromium.IsInstalled && !Chromium.IsRequired)
+        if (Chromium.SkipReason is not null)
         {
             return;
         }

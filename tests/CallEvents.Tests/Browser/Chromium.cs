@@ -1,3 +1,5 @@
+using CallEvents.Tests.Infrastructure;
+
 namespace CallEvents.Tests.Browser;
 
 /// <summary>
@@ -37,6 +39,19 @@ public static class Chromium
         "--disable-default-apps",
         "--disable-features=Translate,OptimizationHints,MediaRouter",
     ];
+
+    /// <summary>
+    /// Why the browser tests do not run here, or null when they do. They run in the SQLite pass of
+    /// .ci/run only: what they test happens in the browser (pages, scripts, the policy, the flow),
+    /// and the data paths under the pages are the API's, which the rest of the suite runs on both
+    /// providers; twice would double the slowest tests for nothing new.
+    /// </summary>
+    public static string? SkipReason =>
+        TestDatabase.IsPostgres
+            ? "the browser tests run in the SQLite pass only: the data paths under the pages are the API's, tested on both providers"
+            : !IsInstalled && !IsRequired
+                ? $"needs a browser: {MissingMessage} (.ci/run installs it and sets {RequireVariable}=1)"
+                : null;
 
     public static string MissingMessage =>
         $"no Chromium at {ExecutablePath}: install Debian's package (apt-get install chromium) or set {PathVariable}";
