@@ -13,6 +13,7 @@ using CallEvents.Storage;
 using CallEvents.Storage.Sqlite;
 using CallEvents.Uapi;
 using CallEvents.Web;
+using CallEvents.Web.Console;
 
 namespace CallEvents;
 
@@ -42,6 +43,7 @@ public static class Program
         builder.Services.AddUapiRateLimiting();                    // 429 per app (Uapi/RateLimiting.cs)
         builder.Services.AddApiReference();                        // OpenAPI 3.1 from the endpoints
         builder.Services.AddWebPages();                            // server-rendered pages (Web/)
+        builder.Services.AddConsole();                             // the web console: an OAuth client of this server (Web/Console)
         builder.AddObservability();                                // health checks, metrics, traces (Observability/)
         return builder;
     }
@@ -56,7 +58,7 @@ public static class Program
         app.UseMiddleware<QueryTokenMiddleware>();                 // ?accessRequestToken=Bearer%20…
         // OpenIddict's handlers run a pipeline of their own on every request the authentication
         // middleware sees (bench/README.md): only its own paths; UAPI tokens are checked below.
-        app.UseAuthenticationOnlyFor(OAuthSetup.IsOAuthPath);      // lets OpenIddict see /oauth/token (Hosting/BranchedAuthentication.cs)
+        app.UseAuthenticationOnlyFor(c => OAuthSetup.IsOAuthPath(c) || ConsoleSetup.IsSignInCallback(c)); // OpenIddict's paths, the console's sign-in callback (Hosting/BranchedAuthentication.cs)
         app.UseCachedTokenAuthentication();                        // the caller as HttpContext.User, through a short cache
         app.UseBearerFailureLimit();                               // refused tokens: 429 per address after a budget (Limits/)
         app.UseRateLimiter();                                      // per app, by the token's client id
@@ -67,6 +69,7 @@ public static class Program
         app.MapDispatch();                                         // /pbx/callEvents, …/deliveries, /uapi/apps/@me/signingSecret
         app.MapApiReference();                                     // /openapi/v1.json and /docs (Scalar, served offline)
         app.MapWebPages();                                         // every @page component (Web/)
+        app.MapConsole();                                          // /console (Web/Console)
         app.MapGet("/health", () => TypedResults.Ok(new { status = "ok" })).ExcludeFromDescription();
         return app;
     }

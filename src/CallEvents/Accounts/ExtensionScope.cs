@@ -98,19 +98,44 @@ public readonly struct ExtensionScope
         {
             var p = firstParameter;
             var number = $"e.number = @p{p++}";
-            // The order of the parameters here is the order ExtensionParameters gives their values.
-            var inScope = AllowedTypes + InContext(context, "e", ref p) + (namesUser ? $" AND e.owner_id = @p{p++}" : "");
-            var manageable = (context == Context.User ? $"e.owner_id = @p{p++} AND " : "") + NotDenied;
-            return compose(new Sql(PathToExtension, number, $"({inScope})", $"({manageable})"));
+            return compose(Conditions(context, namesUser, number, ref p));
         });
 
     /// <summary>The values of an <see cref="ExtensionStatement"/>'s parameters: <paramref name="leading"/>, then the scope's for the extension numbered <paramref name="number"/>.</summary>
-    public object?[] ExtensionParameters(string number, params ReadOnlySpan<object?> leading)
+    public object?[] ExtensionParameters(string number, params ReadOnlySpan<object?> leading) => Parameters(number, leading);
+
+    /// <summary>
+    /// A statement over every extension of the scope (the console's list of what a person may
+    /// manage): <see cref="Sql.Number"/> is TRUE, and the scope's parameters start at
+    /// <c>@p{firstParameter}</c>, valued by <see cref="EveryExtensionParameters"/>.
+    /// </summary>
+    public static Func<ExtensionScope, string> EveryExtensionStatement(int firstParameter, Func<Sql, string> compose) =>
+        PerShape((context, namesUser) =>
+        {
+            var p = firstParameter;
+            return compose(Conditions(context, namesUser, "TRUE", ref p));
+        });
+
+    /// <summary>The values of an <see cref="EveryExtensionStatement"/>'s parameters: <paramref name="leading"/>, then the scope's.</summary>
+    public object?[] EveryExtensionParameters(params ReadOnlySpan<object?> leading) => Parameters(null, leading);
+
+    private static Sql Conditions(Context context, bool namesUser, string number, ref int p)
     {
-        var values = new object?[leading.Length + 1 + (_context == Context.Global ? 0 : 1) + (_namedUserId is null ? 0 : 1) + (_context == Context.User ? 1 : 0)];
+        // The order of the parameters here is the order Parameters gives their values.
+        var inScope = AllowedTypes + InContext(context, "e", ref p) + (namesUser ? $" AND e.owner_id = @p{p++}" : "");
+        var manageable = (context == Context.User ? $"e.owner_id = @p{p++} AND " : "") + NotDenied;
+        return new Sql(PathToExtension, number, $"({inScope})", $"({manageable})");
+    }
+
+    private object?[] Parameters(string? number, ReadOnlySpan<object?> leading)
+    {
+        var values = new object?[leading.Length + (number is null ? 0 : 1) + (_context == Context.Global ? 0 : 1) + (_namedUserId is null ? 0 : 1) + (_context == Context.User ? 1 : 0)];
         leading.CopyTo(values);
         var i = leading.Length;
-        values[i++] = number;
+        if (number is not null)
+        {
+            values[i++] = number;
+        }
         if (_context != Context.Global)
         {
             values[i++] = _caller.OrganizationId;

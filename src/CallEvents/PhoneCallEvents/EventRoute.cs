@@ -10,23 +10,34 @@ namespace CallEvents.PhoneCallEvents;
 public sealed record EventRoute(ManagedExtension Extension, int? Type, string? EventId, string UserId)
 {
     /// <summary>Resolves the route; a bad type is <paramref name="typeError"/>: pcet_type_invalid on Create (as documented there), pce_type_invalid elsewhere.</summary>
-    public static async Task<EventRoute> ResolveAsync(HttpContext context, ExtensionAccess access, UapiError? typeError = null)
+    public static Task<EventRoute> ResolveAsync(HttpContext context, ExtensionAccess access, UapiError? typeError = null)
     {
         var values = context.Request.RouteValues;
-        var userId = values["userId"] as string ?? "";
-        var extension = await access.ResolveAsync(context.Caller(), userId, values["extension"] as string ?? "", context.RequestAborted);
+        return ResolveAsync(context.Caller(), values["userId"] as string ?? "", values["extension"] as string ?? "",
+            values.TryGetValue("eventType", out var type) ? type as string ?? "" : null,
+            values.TryGetValue("eventId", out var id) ? id as string ?? "" : null,
+            access, context.RequestAborted, typeError);
+    }
 
+    /// <summary>
+    /// The same resolution for a caller known otherwise (the console's session: Web/Console):
+    /// <paramref name="eventType"/> and <paramref name="eventId"/> are null when the URI has no
+    /// such segment.
+    /// </summary>
+    public static async Task<EventRoute> ResolveAsync(Caller caller, string userId, string extension, string? eventType, string? eventId,
+        ExtensionAccess access, CancellationToken cancellationToken, UapiError? typeError = null)
+    {
+        var managed = await access.ResolveAsync(caller, userId, extension, cancellationToken);
         int? type = null;
-        if (values.TryGetValue("eventType", out var typeValue))
+        if (eventType is not null)
         {
-            type = EventTypes.TryParse(typeValue as string, out var parsed) ? parsed : throw (typeError ?? UapiError.PceTypeInvalid).Exception();
+            type = EventTypes.TryParse(eventType, out var parsed) ? parsed : throw (typeError ?? UapiError.PceTypeInvalid).Exception();
         }
-        string? eventId = null;
-        if (values.TryGetValue("eventId", out var idValue))
+        if (eventId is not null && !ObjectIds.IsEventId(eventId))
         {
-            eventId = ObjectIds.IsEventId(idValue as string) ? (string)idValue! : throw UapiError.PceIdInvalid.Exception();
+            throw UapiError.PceIdInvalid.Exception();
         }
-        return new EventRoute(extension, type, eventId, userId);
+        return new EventRoute(managed, type, eventId, userId);
     }
 
     /// <summary><c>links.self</c>: repeats the userId form the request used (contract §6).</summary>

@@ -37,11 +37,14 @@ public static class DeliveryLogApi
         return group;
     }
 
-    private static async Task<string> ResolveEventAsync(HttpContext context, ExtensionAccess access, CallEventsDb db)
+    private static async Task<string> ResolveEventAsync(HttpContext context, ExtensionAccess access, CallEventsDb db) =>
+        await EventOfAsync(await EventRoute.ResolveAsync(context, access), db, context.RequestAborted);
+
+    /// <summary>The event a resolved route names, when it exists there (else pce_id_invalid): the API's and the console's check.</summary>
+    public static async Task<string> EventOfAsync(EventRoute route, CallEventsDb db, CancellationToken cancellationToken)
     {
-        var route = await EventRoute.ResolveAsync(context, access);
-        var exists = await db.PhoneCallEvents.AnyAsync(
-            e => e.Id == route.EventId && e.ExtensionId == route.Extension.Id && e.Type == route.Type, context.RequestAborted);
+        var exists = route.EventId is not null && await db.PhoneCallEvents.AnyAsync(
+            e => e.Id == route.EventId && e.ExtensionId == route.Extension.Id && e.Type == route.Type, cancellationToken);
         return exists ? route.EventId! : throw UapiError.PceIdInvalid.Exception();
     }
 
@@ -49,22 +52,40 @@ public static class DeliveryLogApi
     {
         var eventId = await ResolveEventAsync(context, access, db);
         var page = PageRequest.From(context.Request.Query);
+        var (entries, total) = await PageAsync(eventId, db, page.StartIndex, page.Count, afterSeq: null, context.RequestAborted);
+        return TypedResults.Ok(new UapiCollection<DeliveryAttemptOut>([.. entries.Select(e => e.Out)], total, page.Count, page.StartIndex, page.LinksFor(context.Request, total)));
+    }
+
+    /// <summary>An entry of the log with its place in it (the console's live view asks for the entries after the last it has).</summary>
+    public sealed record LoggedAttempt(long Seq, DeliveryAttemptOut Out);
+
+    /// <summary>
+    /// A page of the event's log, newest first, and how many entries it has; only entries after
+    /// <paramref name="afterSeq"/> when given. The event must have been checked (<see cref="EventOfAsync"/>).
+    /// </summary>
+    public static async Task<(List<LoggedAttempt> Entries, int Total)> PageAsync(
+        string eventId, CallEventsDb db, int startIndex, int count, long? afterSeq, CancellationToken cancellationToken)
+    {
         var attempts = db.DeliveryAttempts.AsNoTracking().Where(a => a.EventId == eventId);
-        var total = await attempts.CountAsync(context.RequestAborted);
+        if (afterSeq is { } after)
+        {
+            attempts = attempts.Where(a => a.Seq > after);
+        }
+        var total = await attempts.CountAsync(cancellationToken);
         var rows = await (
             from attempt in attempts
             join delivery in db.Deliveries on attempt.DeliverySeq equals delivery.Seq
             orderby attempt.Seq descending
             select new { attempt, delivery.Id, delivery.CallId, delivery.Kind })
-            .Skip(page.StartIndex).Take(page.Count).ToListAsync(context.RequestAborted);
-        var entries = rows.Select(r => new DeliveryAttemptOut(
+            .Skip(startIndex).Take(count).ToListAsync(cancellationToken);
+        var entries = rows.Select(r => new LoggedAttempt(r.attempt.Seq, new DeliveryAttemptOut(
             r.Id, r.CallId, r.Kind, Text(r.attempt.Attempt),
             PhoneCallEvent.FormatModified(DateTimeOffset.FromUnixTimeMilliseconds(r.attempt.AttemptedAt)),
             r.attempt.HttpStatus is { } status ? Text(status) : null,
             r.attempt.Error,
             Text(r.attempt.LatencyMs),
-            r.attempt.Outcome.ToString().ToLowerInvariant())).ToArray();
-        return TypedResults.Ok(new UapiCollection<DeliveryAttemptOut>(entries, total, page.Count, page.StartIndex, page.LinksFor(context.Request, total)));
+            r.attempt.Outcome.ToString().ToLowerInvariant()))).ToList();
+        return (entries, total);
     }
 
     /// <summary><c>POST …/deliveries/{deliveryId}/replay</c>: queue a recorded delivery again, due now, with the same webhook-id.</summary>
@@ -73,9 +94,17 @@ public static class DeliveryLogApi
     {
         var eventId = await ResolveEventAsync(context, access, db);
         var deliveryId = context.Request.RouteValues["deliveryId"] as string ?? "";
+        await ReplayAsync(eventId, deliveryId, db, gate, signal, clock, context.RequestAborted);
+        return TypedResults.Accepted((string?)null, new[] { new ReplayedId(deliveryId) });
+    }
+
+    /// <summary>Queues the recorded delivery <paramref name="deliveryId"/> of a checked event (<see cref="EventOfAsync"/>) again, due now; else delivery_id_invalid.</summary>
+    public static async Task ReplayAsync(string eventId, string deliveryId, CallEventsDb db, WriteGate gate, DeliverySignal signal, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         int updated;
-        using (await gate.EnterAsync(context.RequestAborted))
+        using (await gate.EnterAsync(cancellationToken))
         {
             updated = await DeliveryQueue.RequeueAsync(db.Deliveries.Where(d => d.Id == deliveryId && d.EventId == eventId), now);
         }
@@ -84,7 +113,6 @@ public static class DeliveryLogApi
             throw DeliveryIdInvalid.Exception();
         }
         signal.Wake();
-        return TypedResults.Accepted((string?)null, new[] { new ReplayedId(deliveryId) });
     }
 
     /// <summary><c>POST …/deliveries/replay?since=…</c>: queue again every failed delivery of the event that finished since then.</summary>

@@ -34,6 +34,19 @@ public static class CallEventIntake
         using var body = await UapiBody.ReadJsonAsync(context.Request, context.RequestAborted);
         var reports = CallEventReport.ParseBody(body.RootElement, options.Value.MaxEventsPerReport);
 
+        var queued = await QueueReportsAsync(reports, db, gate, signal, clock, context.RequestAborted);
+        IntakeTelemetry.Accepted(activity, reports, queued);
+        return TypedResults.Accepted((string?)null, new IntakeAccepted(reports.Count, queued));
+    }
+
+    /// <summary>
+    /// Queues the deliveries of validated reports in one transaction and wakes the sender; how
+    /// many. The intake's path for every source of reports: the PBX above, and the console's test
+    /// call (Web/Console), which checks first that the person may manage the extension.
+    /// </summary>
+    public static async Task<int> QueueReportsAsync(List<CallEventReport> reports, CallEventsDb db, WriteGate gate, DeliverySignal signal,
+        TimeProvider clock, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow();
         // Per event and call, deliveries go out in intake order: order the report by when things happened.
         var ordered = reports.Select((r, i) => (Report: r, Index: i))
@@ -41,7 +54,7 @@ public static class CallEventIntake
         var numbers = ordered.Select(r => r.Extension).Distinct().ToList();
 
         int queued;
-        using (await gate.EnterAsync(context.RequestAborted))
+        using (await gate.EnterAsync(cancellationToken))
         {
             // On PostgreSQL a PhoneCallEvent deleted between the read and the insert fails the
             // insert's foreign key; the whole intake is then simply done again without it.
@@ -58,12 +71,11 @@ public static class CallEventIntake
                 }
             }
         }
-        IntakeTelemetry.Accepted(activity, reports, queued);
         if (queued > 0)
         {
             signal.Wake();
         }
-        return TypedResults.Accepted((string?)null, new IntakeAccepted(reports.Count, queued));
+        return queued;
     }
 
     private static async Task<int> QueueAsync(CallEventsDb db, List<CallEventReport> ordered, List<string> numbers, long now)

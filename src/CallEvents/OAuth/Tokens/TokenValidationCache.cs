@@ -63,29 +63,58 @@ public sealed class TokenValidationCache(TimeProvider clock, IOptions<OAuthOptio
     private async Task<Caller?> ValidateAsync(HttpContext http)
     {
         var authorization = http.Request.Headers.Authorization.ToString();
-        var key = authorization.Length > 0 && _lifetime > TimeSpan.Zero ? KeyOf(authorization) : (TokenKey?)null;
-        var now = clock.GetUtcNow();
-        if (key is { } hit && _entries.TryGetValue(hit, out var entry))
+        var key = KeyOrNull(authorization);
+        if (Cached(key) is { } entry)
         {
-            if (entry.ValidUntil > now)
-            {
-                http.User = entry.Principal;
-                return entry.Caller;
-            }
-            _entries.TryRemove(new KeyValuePair<TokenKey, Entry>(hit, entry));
+            http.User = entry.Principal;
+            return entry.Caller;
         }
-
         var (token, fromHeader) = await TokenOfAsync(http);
-        var principal = token is null ? null : await ValidateOrNullAsync(token, http.RequestAborted);
-        var caller = principal is null ? null : Caller.FromPrincipal(principal);
+        // Cached under the Authorization header only when the token came from it: a header that
+        // is not the token (another scheme) must never stand for one found in the query.
+        var (caller, principal) = await ValidateAndCacheAsync(token, fromHeader ? key : null, http.RequestAborted);
         if (caller is not null)
         {
             http.User = principal!;
         }
-        // Cached under the Authorization header only when the token came from it: a header that
-        // is not the token (another scheme) must never stand for one found in the query.
-        if (caller is not null && fromHeader && key is { } miss)
+        return caller;
+    }
+
+    /// <summary>
+    /// The caller <paramref name="token"/> stands for, validated and cached exactly as a UAPI
+    /// request's bearer token (under the same key): for a token held elsewhere than a request's
+    /// header, as the console's session cookie holds the access token of its sign-in (Web/Console).
+    /// </summary>
+    public async Task<Caller?> ValidateTokenAsync(string token, CancellationToken cancellationToken)
+    {
+        var key = KeyOrNull("Bearer " + token);
+        return Cached(key) is { } entry ? entry.Caller : (await ValidateAndCacheAsync(NullIfEmpty(token), key, cancellationToken)).Caller;
+    }
+
+    private TokenKey? KeyOrNull(string authorization) =>
+        authorization.Length > 0 && _lifetime > TimeSpan.Zero ? KeyOf(authorization) : null;
+
+    private Entry? Cached(TokenKey? key)
+    {
+        if (key is { } hit && _entries.TryGetValue(hit, out var entry))
         {
+            if (entry.ValidUntil > clock.GetUtcNow())
+            {
+                return entry;
+            }
+            _entries.TryRemove(new KeyValuePair<TokenKey, Entry>(hit, entry));
+        }
+        return null;
+    }
+
+    private async Task<(Caller? Caller, System.Security.Claims.ClaimsPrincipal? Principal)> ValidateAndCacheAsync(
+        string? token, TokenKey? key, CancellationToken cancellationToken)
+    {
+        var principal = token is null ? null : await ValidateOrNullAsync(token, cancellationToken);
+        var caller = principal is null ? null : Caller.FromPrincipal(principal);
+        if (caller is not null && key is { } miss)
+        {
+            var now = clock.GetUtcNow();
             var expires = principal!.GetExpirationDate() ?? now;
             var until = now + _lifetime < expires ? now + _lifetime : expires;
             if (_entries.Count >= MaxEntries)
@@ -94,7 +123,7 @@ public sealed class TokenValidationCache(TimeProvider clock, IOptions<OAuthOptio
             }
             _entries[miss] = new Entry(caller, principal!, until);
         }
-        return caller;
+        return (caller, principal);
     }
 
     /// <summary>

@@ -21,8 +21,23 @@ public static class CreatePhoneCallEvent
     {
         var route = await EventRoute.ResolveAsync(context, access, UapiError.PcetTypeInvalid);
         using var body = await UapiBody.ReadJsonAsync(context.Request, context.RequestAborted);
-        var input = PhoneCallEventInput.Parse(body.RootElement);
+        var pce = await CreateAsync(route, PhoneCallEventInput.Parse(body.RootElement), context.Caller().ClientId,
+            sql, writes, destinations, options.Value, clock, context.RequestAborted);
+        var result = pce.ToOut(route, context.Request);
+        context.Response.Headers.Location = result.Links!.Self;
+        return TypedResults.Ok(new[] { result });
+    }
 
+    /// <summary>
+    /// The create itself, on a resolved route, for every path that creates (the API above, the
+    /// console): the fields checked in the documented order, then the one guarded insert.
+    /// <paramref name="clientId"/> is the app the event is registered by (its signing secret signs
+    /// the deliveries); null for none (the console's: Web/Console/ConsoleSession.cs says why).
+    /// </summary>
+    public static async Task<PhoneCallEvent> CreateAsync(EventRoute route, PhoneCallEventInput input, string? clientId,
+        PreparedSql sql, WriteBatches writes, DestinationPolicy destinations, PhoneCallEventsOptions options, TimeProvider clock,
+        CancellationToken cancellationToken)
+    {
         var type = (route.Type, input.Type) switch
         {
             _ when input.IsMalformed("type") => throw UapiError.PcetTypeInvalid.Exception(),
@@ -32,7 +47,7 @@ public static class CreatePhoneCallEvent
             _ => throw UapiError.PcetTypeInvalid.Exception(),
         };
         var method = input.Method ?? throw UapiError.PceMethodInvalid.Exception();
-        var url = await UrlRules.ValidateAsync(input.Url, destinations, context.RequestAborted);
+        var url = await UrlRules.ValidateAsync(input.Url, destinations, cancellationToken);
         if (input.IsMalformed("status"))
         {
             throw UapiError.PceStatusInvalid.Exception();
@@ -51,12 +66,12 @@ public static class CreatePhoneCallEvent
             Url = url,
             Status = input.Status ?? 1,
             Note = input.Note,
-            AppClientId = context.Caller().ClientId,
+            AppClientId = clientId,
             Modified = PhoneCallEvent.FormatModified(clock.GetUtcNow()),
         };
 
         var insert = sql.IsSqlite ? InsertSqlite : InsertPostgres;
-        var limit = options.Value.MaxPerExtension;
+        var limit = options.MaxPerExtension;
         await writes.RunAsync(async lease =>
         {
             var inserted = await lease.Command(insert,
@@ -69,10 +84,7 @@ public static class CreatePhoneCallEvent
             }
             return inserted;
         });
-
-        var result = pce.ToOut(route, context.Request);
-        context.Response.Headers.Location = result.Links!.Self;
-        return TypedResults.Ok(new[] { result });
+        return pce;
     }
 
     // The limit check and the insert are one statement, so two racing creates cannot both see

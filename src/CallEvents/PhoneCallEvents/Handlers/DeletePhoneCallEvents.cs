@@ -24,7 +24,16 @@ public static class DeletePhoneCallEvents
             return TypedResults.Ok(new[] { new DeletedId(id) });
         }
         var route = await EventRoute.ResolveAsync(context, access);
+        var deleted = await DeleteAsync(route, writes);
+        return deleted.Count == 0 ? TypedResults.NoContent() : TypedResults.Ok(deleted.Select(id => new DeletedId(id)).ToArray());
+    }
 
+    /// <summary>
+    /// The delete itself on a resolved route (the API's full path, the console): the ids that are
+    /// gone; none for a type or extension without events; pce_id_invalid for one event that is not there.
+    /// </summary>
+    public static async Task<List<string>> DeleteAsync(EventRoute route, WriteBatches writes)
+    {
         var delete = "DELETE FROM phone_call_events WHERE extension_id = @p0"
             + (route.Type is null ? "" : " AND type = @p1")
             + (route.EventId is null ? "" : " AND id = @p2")
@@ -34,20 +43,19 @@ public static class DeletePhoneCallEvents
             : [route.Extension.Id];
         var deleted = await writes.RunAsync(async lease =>
         {
-            var ids = new List<DeletedId>();
+            var ids = new List<string>();
             await using var reader = await lease.Command(delete, values).ExecuteReaderAsync(CancellationToken.None);
             while (await reader.ReadAsync(CancellationToken.None))
             {
-                ids.Add(new DeletedId(reader.GetString(0)));
+                ids.Add(reader.GetString(0));
             }
             return ids;
         });
-
         if (route.EventId is not null && deleted.Count == 0)
         {
             throw UapiError.PceIdInvalid.Exception();
         }
-        return deleted.Count == 0 ? TypedResults.NoContent() : TypedResults.Ok(deleted.ToArray());
+        return deleted;
     }
 
     /// <summary>The one-round-trip single delete (<see cref="SingleDelete"/>): the id when it deleted the event, else null.</summary>

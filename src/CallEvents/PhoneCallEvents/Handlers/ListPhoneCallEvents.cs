@@ -19,8 +19,15 @@ public static class ListPhoneCallEvents
     {
         var route = await EventRoute.ResolveAsync(context, access);
         var query = ListQuery.From(context.Request.Query);
-        var cancellationToken = context.RequestAborted;
+        var (events, total) = await ListAsync(route, query, sql, context.RequestAborted);
+        var entries = events.Select(pce => pce.ToOut(route, context.Request, query.Fields)).ToList();
+        return TypedResults.Ok(new UapiCollection<PhoneCallEventOut>(
+            entries, total, query.Page.Count, query.Page.StartIndex, query.Page.LinksFor(context.Request, total)));
+    }
 
+    /// <summary>The page of events and totalResults on a resolved route (the API above, the console).</summary>
+    public static async Task<(List<PhoneCallEvent> Events, int Total)> ListAsync(EventRoute route, ListQuery query, PreparedSql sql, CancellationToken cancellationToken)
+    {
         var where = new StringBuilder("extension_id = @p0");
         var values = new List<object?> { route.Extension.Id };
         if (route.Type is { } type)
@@ -43,7 +50,7 @@ public static class ListPhoneCallEvents
         }
 
         await using var lease = await sql.OpenAsync(cancellationToken);
-        var entries = new List<PhoneCallEventOut>();
+        var entries = new List<PhoneCallEvent>();
         int total;
         if (route.EventId is not null)
         {
@@ -53,7 +60,7 @@ public static class ListPhoneCallEvents
                 total = await reader.ReadAsync(cancellationToken) ? 1 : 0;
                 if (total == 1 && query.Page.StartIndex == 0)
                 {
-                    entries.Add(PhoneCallEventRows.Read(reader).ToOut(route, context.Request, query.Fields));
+                    entries.Add(PhoneCallEventRows.Read(reader));
                 }
             }
             if (total == 0 && (!query.Filters || !await ExistsAsync(lease, route, cancellationToken)))
@@ -75,12 +82,11 @@ public static class ListPhoneCallEvents
                 await using var reader = await lease.Command(page, [.. values]).ExecuteReaderAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
-                    entries.Add(PhoneCallEventRows.Read(reader).ToOut(route, context.Request, query.Fields));
+                    entries.Add(PhoneCallEventRows.Read(reader));
                 }
             }
         }
-        return TypedResults.Ok(new UapiCollection<PhoneCallEventOut>(
-            entries, total, query.Page.Count, query.Page.StartIndex, query.Page.LinksFor(context.Request, total)));
+        return (entries, total);
     }
 
     /// <summary>Whether the named event exists at all (a filter that excludes it is an empty page, not pce_id_invalid).</summary>

@@ -19,8 +19,14 @@ public static class UpdatePhoneCallEvent
     {
         var route = await EventRoute.ResolveAsync(context, access);
         using var body = await UapiBody.ReadJsonAsync(context.Request, context.RequestAborted);
-        var input = PhoneCallEventInput.Parse(body.RootElement);
+        var pce = await UpdateAsync(route, PhoneCallEventInput.Parse(body.RootElement), writes, destinations, clock, context.RequestAborted);
+        return TypedResults.Ok(new[] { pce.ToOut(route, context.Request) });
+    }
 
+    /// <summary>The update itself, on a resolved route, for every path that updates (the API above, the console).</summary>
+    public static async Task<PhoneCallEvent> UpdateAsync(EventRoute route, PhoneCallEventInput input, WriteBatches writes,
+        DestinationPolicy destinations, TimeProvider clock, CancellationToken cancellationToken)
+    {
         if (input.HasType && (input.IsMalformed("type") || input.Type != route.Type))
         {
             throw UapiError.PceTypeInvalid.Exception();
@@ -29,7 +35,7 @@ public static class UpdatePhoneCallEvent
         {
             throw UapiError.PceMethodInvalid.Exception();
         }
-        var url = input.HasUrl ? await UrlRules.ValidateAsync(input.Url, destinations, context.RequestAborted) : null;
+        var url = input.HasUrl ? await UrlRules.ValidateAsync(input.Url, destinations, cancellationToken) : null;
         if (input.HasStatus && input.Status is null)
         {
             throw UapiError.PceStatusInvalid.Exception();
@@ -64,13 +70,12 @@ public static class UpdatePhoneCallEvent
         }
         var update = $"UPDATE phone_call_events SET {set} WHERE id = @p0 AND extension_id = @p1 AND type = @p2 RETURNING {PhoneCallEventRows.Columns}";
 
-        var pce = await writes.RunAsync(async lease =>
+        return await writes.RunAsync(async lease =>
         {
             await using var reader = await lease.Command(update, [.. values]).ExecuteReaderAsync(CancellationToken.None);
             return await reader.ReadAsync(CancellationToken.None)
                 ? PhoneCallEventRows.Read(reader)
                 : throw UapiError.PceIdInvalid.Exception();
         });
-        return TypedResults.Ok(new[] { pce.ToOut(route, context.Request) });
     }
 }

@@ -53,6 +53,14 @@ public sealed class SecretsKey(IConfiguration configuration, IServiceScopeFactor
     }
 
     /// <summary>
+    /// A secret for <paramref name="purpose"/> derived from the key (HMAC-SHA256, base64url): the
+    /// same on every node that holds the key and never stored, so there is nothing to seal or
+    /// leak; a new key derives a new one. The console's OAuth client secret (Web/Console).
+    /// </summary>
+    public string Derive(string purpose) =>
+        System.Buffers.Text.Base64Url.EncodeToString(HMACSHA256.HashData(Key, Encoding.UTF8.GetBytes("callevents.derived:" + purpose)));
+
+    /// <summary>
     /// The plaintext of a stored value: opened when sealed, as it is when an earlier version stored
     /// it in the clear. A sealed value this key does not open (another key, or altered, or moved
     /// from another row) is a <see cref="SecretsKeyException"/>, never a value.

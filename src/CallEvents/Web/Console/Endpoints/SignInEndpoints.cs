@@ -1,0 +1,40 @@
+using CallEvents.Web.Console.Pages;
+using CallEvents.Web.Console.Session;
+using Microsoft.AspNetCore.Authentication;
+
+namespace CallEvents.Web.Console.Endpoints;
+
+/// <summary>The landing page, the sign-in (a challenge of the OAuth handler: off to /oauth/authorize and back), and the sign-out.</summary>
+public static class SignInEndpoints
+{
+    public static void Map(RouteGroupBuilder console)
+    {
+        console.MapGet("", async (HttpContext http) =>
+        {
+            if (await ConsoleSession.OfAsync(http) is not null)
+            {
+                return Results.Redirect(ConsoleLinks.Extensions());
+            }
+            string? message = http.Request.Query["signin"] == "failed" ? "The sign-in did not complete, so you are not signed in. Try again."
+                : http.Request.Query["signedout"].Count > 0 ? "You are signed out." : null;
+            return ConsolePage.Show<LandingPage>(http, "Sign in", new LandingPage.View(message));
+        });
+        console.MapGet("/signin", (HttpContext http) =>
+            Results.Challenge(new AuthenticationProperties { RedirectUri = LocalReturn(http.Request.Query["returnUrl"].ToString()) }, [ConsoleSetup.OAuthScheme]));
+        console.MapPost("/signout", async (HttpContext http) =>
+        {
+            await http.SignOutAsync(ConsoleSetup.CookieScheme);
+            return Results.Redirect(ConsoleSetup.Path + "?signedout=1", permanent: false, preserveMethod: false);
+        });
+    }
+
+    public static string SignInLink(string returnUrl) => "/console/signin?returnUrl=" + Uri.EscapeDataString(returnUrl);
+
+    /// <summary>Where a sign-in may come back to: a console page of this server, never another site (no open redirect).</summary>
+    public static string LocalReturn(string? returnUrl) =>
+        returnUrl is { Length: > 0 and < 2048 } url && url.StartsWith("/console", StringComparison.Ordinal)
+            && !url.Contains('\\', StringComparison.Ordinal) && !url.StartsWith("/console/signin", StringComparison.Ordinal)
+            && Uri.TryCreate(url, UriKind.Relative, out _)
+            ? url
+            : ConsoleLinks.Extensions();
+}
