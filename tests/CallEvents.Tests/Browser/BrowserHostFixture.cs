@@ -15,7 +15,7 @@ public class BrowserHostFixture : IAsyncLifetime
     /// <summary>Extra configuration of this class's server, as <c>Section:Key=value</c>.</summary>
     protected virtual IEnumerable<string> Settings => [];
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         if (Chromium.SkipReason is null)
         {
@@ -23,7 +23,7 @@ public class BrowserHostFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_host is not null)
         {
