@@ -6,6 +6,7 @@ using CallEvents.Hosting;
 using CallEvents.Hosting.Startup;
 using CallEvents.Limits;
 using CallEvents.OAuth;
+using CallEvents.OAuth.Authorization;
 using CallEvents.OAuth.Tokens;
 using CallEvents.Observability;
 using CallEvents.PhoneCallEvents;
@@ -65,6 +66,7 @@ public static class Program
         app.UseWebPages();                                         // page headers (CSP), embedded assets, antiforgery
         app.UseMiddleware<EmptySegmentMiddleware>();               // `…/@me//phoneCallEvents`: extension_invalid, not 501
         app.MapTokenEndpoint();                                    // POST /oauth/token(.php)
+        app.MapAuthorizationEndpoint();                            // /oauth/authorize(.php): sign-in, consent, code
         app.MapPhoneCallEvents();                                  // /uapi/extensions/{userId}/{extension}/phoneCallEvents
         app.MapDispatch();                                         // /pbx/callEvents, …/deliveries, /uapi/apps/@me/signingSecret
         app.MapApiReference();                                     // /openapi/v1.json and /docs (Scalar, served offline)

@@ -21,4 +21,10 @@ public sealed class Account
     public bool PhoneCallEventsDenied { get; set; }
 
     public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>
+    /// The sign-in password's hash (ASP.NET Core Identity's PasswordHasher: PBKDF2 with a salt),
+    /// or null when the account cannot sign in (AccountPasswords.cs). Never leaves the server.
+    /// </summary>
+    public string? PasswordHash { get; set; }
 }

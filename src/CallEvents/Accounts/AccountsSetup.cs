@@ -6,6 +6,7 @@ public static class AccountsSetup
     {
         services.AddSingleton<ExtensionAccess>();
         services.AddScoped<AccountRegistry>();
+        services.AddScoped<AccountPasswords>();
         services.AddSingleton<ManageableExtensions>(); // the console's list (Web/Console)
         return services;
     }

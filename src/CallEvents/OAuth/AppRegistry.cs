@@ -14,8 +14,29 @@ namespace CallEvents.OAuth;
 public sealed class AppRegistry(CallEventsDb db, IOpenIddictApplicationManager applications, IOpenIddictTokenManager tokens, TimeProvider clock,
     TokenValidationCache validatedTokens, SigningSecrets signingSecrets, AppAccounts appAccounts)
 {
-    public async Task<IssuedCredentials> AddAsync(string accountId, string name, bool trusted, CancellationToken cancellationToken)
+    public Task<IssuedCredentials> AddAsync(string accountId, string name, bool trusted, CancellationToken cancellationToken) =>
+        AddAsync(accountId, name, trusted, redirectUris: [], firstParty: false, cancellationToken);
+
+    /// <summary>
+    /// Registers an app. With <paramref name="redirectUris"/> it may also act as a person who signs
+    /// in and consents (the authorization-code flow with PKCE, and refresh tokens: OAuth/Authorization),
+    /// sent back to exactly one of those URIs; <paramref name="firstParty"/> (the operator vouches for
+    /// it, as for the console) skips the consent page: its consents are implicit, still recorded.
+    /// </summary>
+    public async Task<IssuedCredentials> AddAsync(string accountId, string name, bool trusted, IReadOnlyList<Uri> redirectUris, bool firstParty,
+        CancellationToken cancellationToken)
     {
+        foreach (var uri in redirectUris)
+        {
+            if (!uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
+            {
+                throw new ArgumentException($"A redirect URI is an absolute http:// or https:// URL without a fragment or user info; '{uri.OriginalString}' is not.");
+            }
+        }
+        if (firstParty && redirectUris.Count == 0)
+        {
+            throw new ArgumentException("Only an app with a redirect URI (--redirect-uri) signs people in, so only such an app can be first-party.");
+        }
         var account = await db.Accounts.AsNoTracking().FirstOrDefaultAsync(a => a.Id == accountId, cancellationToken)
             ?? throw new InvalidOperationException($"No account '{accountId}'.");
         if (account.Kind == AccountKind.ServiceProvider)
@@ -32,7 +53,15 @@ public sealed class AppRegistry(CallEventsDb db, IOpenIddictApplicationManager a
             ClientType = ClientTypes.Confidential,
             DisplayName = name,
             Permissions = { Permissions.Endpoints.Token },
+            ConsentType = firstParty ? ConsentTypes.Implicit : ConsentTypes.Explicit,
         };
+        if (redirectUris.Count > 0)
+        {
+            descriptor.Permissions.UnionWith([
+                Permissions.Endpoints.Authorization, Permissions.GrantTypes.AuthorizationCode, Permissions.GrantTypes.RefreshToken, Permissions.ResponseTypes.Code]);
+            descriptor.Requirements.Add(Requirements.Features.ProofKeyForCodeExchange);
+            descriptor.RedirectUris.UnionWith(redirectUris);
+        }
         if (trusted)
         {
             descriptor.Permissions.Add(Permissions.GrantTypes.ClientCredentials);
@@ -70,8 +99,9 @@ public sealed class AppRegistry(CallEventsDb db, IOpenIddictApplicationManager a
     }
 
     /// <summary>
-    /// Whether the app may use the client-credentials grant (contract §2), which is the only way
-    /// to a token. Untrusting it refuses its next token request (<c>unauthorized_client</c>) and
+    /// Whether the app may use the client-credentials grant (contract §2), its way to a token as the
+    /// account it is registered to (an app with redirect URIs has the authorization-code way too,
+    /// untouched by this). Untrusting it refuses its next token request (<c>unauthorized_client</c>) and
     /// ends the tokens it holds on every node within <c>OAuth:ValidatedTokenCacheSeconds</c> (at
     /// once in this process): the update gives the app a new secret stamp, and validation also
     /// checks the trusted flag itself (SecretStamp.cs). Its hooks keep firing, signed as before.

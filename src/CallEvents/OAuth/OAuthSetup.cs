@@ -1,5 +1,7 @@
 using CallEvents.Hosting.Settings;
 using CallEvents.Limits;
+using CallEvents.OAuth.Authorization;
+using CallEvents.OAuth.Consents;
 using CallEvents.OAuth.OpenIddict;
 using CallEvents.OAuth.Tokens;
 using Microsoft.Extensions.Options;
@@ -7,15 +9,22 @@ using OpenIddict.EntityFrameworkCore.Models;
 using OpenIddict.Server;
 using OpenIddict.Validation;
 
+using static OpenIddict.Abstractions.OpenIddictConstants;
+
 namespace CallEvents.OAuth;
 
 public static class OAuthSetup
 {
     public static readonly TimeSpan AccessTokenLifetime = TimeSpan.FromHours(1);
 
-    /// <summary>OpenIddict's own paths (the token endpoint; discovery, were it enabled): the only ones its handlers see.</summary>
-    public static bool IsOAuthPath(HttpContext context) =>
-        context.Request.Path.StartsWithSegments("/oauth") || context.Request.Path.StartsWithSegments("/.well-known");
+    /// <summary>A code is redeemed within this, once (RFC 6749 §4.1.2 recommends at most 10 minutes).</summary>
+    public static readonly TimeSpan AuthorizationCodeLifetime = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// The paths the authentication middleware sees (Hosting/BranchedAuthentication.cs): OpenIddict's
+    /// endpoints (token, authorization) and the sign-in page, whose session cookie is sent to /oauth only.
+    /// </summary>
+    public static bool IsOAuthPath(HttpContext context) => context.Request.Path.StartsWithSegments("/oauth");
 
     /// <summary>
     /// OpenIddict as the OAuth 2.0 server (token endpoint, client credentials) and as the
@@ -36,7 +45,17 @@ public static class OAuthSetup
             .AddServer(server =>
             {
                 server.SetTokenEndpointUris("/oauth/token.php", "/oauth/token");
+                server.SetAuthorizationEndpointUris(AuthorizeUrl.PhpPath, AuthorizeUrl.Path);
                 server.AllowClientCredentialsFlow();
+                // Apps that act as a person who signed in and consented (OAuth/Authorization): PKCE
+                // with S256 only, codes of 10 minutes, refresh tokens that rotate on every use and
+                // whose reuse, once spent, revokes every token of the consent (no reuse leeway).
+                server.AllowAuthorizationCodeFlow().AllowRefreshTokenFlow();
+                server.RequireProofKeyForCodeExchange();
+                server.Configure(options => options.CodeChallengeMethods.Remove(CodeChallengeMethods.Plain));
+                server.SetAuthorizationCodeLifetime(AuthorizationCodeLifetime);
+                server.SetRefreshTokenReuseLeeway(null);
+                server.AddEventHandler(UnpermittedGrantTypes.Descriptor);
                 // No discovery document or key set: clients are configured with the token URL, the
                 // validation reads the local server's keys, and nothing else needs them (docs/api.md).
                 server.SetConfigurationEndpointUris(Array.Empty<Uri>());
@@ -58,6 +77,8 @@ public static class OAuthSetup
                 server.DisableScopeValidation();
                 server.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()
+                    .EnableAuthorizationEndpointPassthrough()
+                    .EnableErrorPassthrough() // an authorization request that cannot go back to its app: our HTML page
                     .DisableTransportSecurityRequirement();
             })
             .AddValidation(validation =>
@@ -93,10 +114,12 @@ public static class OAuthSetup
         // No default scheme: UAPI requests authenticate in RequireCaller() through a short cache
         // (TokenValidationCache.cs) instead of a full validation by the middleware on every request;
         // the middleware runs on OpenIddict's paths only (Program.cs, UseAuthenticationOnlyFor).
-        services.AddAuthentication();
+        services.AddAuthentication().AddSignInSession();
         services.AddScoped<AppRegistry>();
         services.AddSingleton<TokenValidationCache>();
         services.AddSingleton<AppAccounts>();
+        services.AddScoped<ConsentRegistry>();
+        services.AddSingleton<FailedSignIns>();
         services.AddHostedService<TokenEntryPruning>();
         return services;
     }

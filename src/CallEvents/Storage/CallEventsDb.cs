@@ -39,6 +39,7 @@ public abstract class CallEventsDb(DbContextOptions options) : DbContext(options
             account.Property(a => a.OrganizationId).HasMaxLength(64);
             account.Property(a => a.Name).HasMaxLength(200);
             account.Property(a => a.OrganizationCode).HasMaxLength(4);
+            account.Property(a => a.PasswordHash).HasMaxLength(200);
             account.HasIndex(a => a.OrganizationCode).IsUnique();
             account.HasIndex(a => a.ParentId);
             account.HasOne<Account>().WithMany().HasForeignKey(a => a.ParentId).OnDelete(DeleteBehavior.Restrict);

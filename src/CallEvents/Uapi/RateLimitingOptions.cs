@@ -18,6 +18,12 @@ public sealed class RateLimitingOptions : ISettings
     /// <summary>Failed authentications (invalid_client, refused bearer tokens) from one address per <see cref="FailureWindow"/>; 0 turns it off.</summary>
     public int FailedAuthenticationsPerAddress { get; set; } = 30;
 
+    /// <summary>Wrong passwords for one account on the sign-in page (from any address) per <see cref="FailureWindow"/>; 0 turns it off.</summary>
+    public int FailedSignInsPerAccount { get; set; } = 5;
+
+    /// <summary>Wrong passwords on the sign-in page from one address (for any accounts) per <see cref="FailureWindow"/>; 0 turns it off.</summary>
+    public int FailedSignInsPerAddress { get; set; } = 20;
+
     public TimeSpan FailureWindow { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>The most sources (addresses, client ids at an address) whose failures are remembered at once.</summary>
@@ -29,6 +35,8 @@ public sealed class RateLimitingOptions : ISettings
         check.Positive(Window);
         check.AtLeast(FailedClientAuthenticationsPerClient, 0);
         check.AtLeast(FailedAuthenticationsPerAddress, 0);
+        check.AtLeast(FailedSignInsPerAccount, 0);
+        check.AtLeast(FailedSignInsPerAddress, 0);
         check.Positive(FailureWindow, TimeSpan.FromDays(1));
         check.AtLeast(MaxTrackedFailureSources, 1);
     }

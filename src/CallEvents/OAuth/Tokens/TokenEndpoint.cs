@@ -1,9 +1,9 @@
 using System.Security.Claims;
-using CallEvents.Accounts;
 using CallEvents.Storage;
 using CallEvents.Uapi;
 using CallEvents.Uapi.Declarations;
 using Microsoft.AspNetCore;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.Features;
 using OpenIddict.Abstractions;
 using OpenIddict.Server;
@@ -16,8 +16,10 @@ namespace CallEvents.OAuth.Tokens;
 /// <summary>
 /// <c>POST /oauth/token.php</c> and <c>/oauth/token</c>. OpenIddict has already parsed the
 /// request, authenticated the client and checked that it may use the grant; this decides what
-/// the token says: the account the app is registered to, its kind and organization.
-/// Clients' extra parameters (type, redirect_uri, state) are ignored.
+/// the token says: the account the app is registered to, its kind and organization (client
+/// credentials), or the account that signed in and consented (authorization code, refresh token:
+/// OAuth/Authorization). Clients' extra parameters (type, redirect_uri, state) are ignored by the
+/// client-credentials grant.
 /// </summary>
 public static class TokenEndpoint
 {
@@ -39,6 +41,10 @@ public static class TokenEndpoint
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("The OpenIddict server request is missing.");
+        if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
+        {
+            return await RenewAsync(context, db);
+        }
         if (!request.IsClientCredentialsGrantType())
         {
             return Forbid(Errors.UnsupportedGrantType, "Only the client_credentials grant is supported.");
@@ -59,19 +65,31 @@ public static class TokenEndpoint
         }
 
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
-        identity.SetClaim(Claims.Subject, account.Id);
-        identity.SetClaim(Caller.KindClaim, account.Kind.ToString());
+        TokenClaims.Write(identity, account);
         identity.SetClaim(SecretStamp.Claim, stamp);
-        if (account.OrganizationId is not null)
-        {
-            identity.SetClaim(Caller.OrganizationClaim, account.OrganizationId);
-        }
-        if (account.OrganizationCode is not null)
-        {
-            identity.SetClaim(Caller.OrganizationCodeClaim, account.OrganizationCode);
-        }
         identity.SetDestinations(_ => [Destinations.AccessToken]);
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>
+    /// An authorization code or a refresh token, which OpenIddict has already checked (its entry
+    /// unspent and unrevoked, the consent it came from still valid, the PKCE verifier, the
+    /// redirect URI): new tokens of the same family (the consent: OpenIddict's authorization), for
+    /// the person who consented, with the account's claims read now (an account removed since is
+    /// refused). These tokens carry no secret stamp: each has a token entry instead, which is what
+    /// revoking the consent or reusing a spent refresh token revokes (docs/api.md).
+    /// </summary>
+    private static async Task<IResult> RenewAsync(HttpContext context, CallEventsDb db)
+    {
+        var principal = (await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme)).Principal;
+        var account = principal?.GetClaim(Claims.Subject) is { } subject ? await TokenClaims.ReadAsync(db, subject, context.RequestAborted) : null;
+        if (principal?.Identity is not ClaimsIdentity identity || account is null)
+        {
+            return Forbid(Errors.InvalidGrant, "The account that consented is gone.");
+        }
+        TokenClaims.Write(identity, account);
+        identity.SetDestinations(_ => [Destinations.AccessToken]);
+        return Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
     /// <summary>
@@ -163,7 +181,7 @@ public static class TokenEndpoint
 
     private static IResult Forbid(string error, string description) =>
         Results.Forbid(
-            new Microsoft.AspNetCore.Authentication.AuthenticationProperties(new Dictionary<string, string?>
+            new AuthenticationProperties(new Dictionary<string, string?>
             {
                 [OpenIddictServerAspNetCoreConstants.Properties.Error] = error,
                 [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,

@@ -52,11 +52,6 @@ public static class ConsoleSetup
                 options.SignInScheme = CookieScheme;
                 options.CorrelationCookie.SameSite = SameSiteMode.Lax;
                 options.CorrelationCookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
-                options.Events.OnRedirectToAuthorizationEndpoint = async context =>
-                {
-                    await context.HttpContext.RequestServices.GetRequiredService<ConsoleClient>().EnsureRegisteredAsync(context.HttpContext.RequestAborted);
-                    context.Response.Redirect(context.RedirectUri);
-                };
                 options.Events.OnCreatingTicket = SignedInAsync;
                 options.Events.OnRemoteFailure = context =>
                 {

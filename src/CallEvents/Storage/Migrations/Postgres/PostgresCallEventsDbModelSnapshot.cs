@@ -58,6 +58,11 @@ namespace CallEvents.Storage.Migrations.Postgres
                         .HasColumnType("character varying(64)")
                         .HasColumnName("parent_id");
 
+                    b.Property<string>("PasswordHash")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("password_hash");
+
                     b.Property<bool>("PhoneCallEventsDenied")
                         .HasColumnType("boolean")
                         .HasColumnName("phone_call_events_denied");

@@ -53,6 +53,11 @@ namespace CallEvents.Storage.Migrations.Sqlite
                         .HasColumnType("TEXT")
                         .HasColumnName("parent_id");
 
+                    b.Property<string>("PasswordHash")
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT")
+                        .HasColumnName("password_hash");
+
                     b.Property<bool>("PhoneCallEventsDenied")
                         .HasColumnType("INTEGER")
                         .HasColumnName("phone_call_events_denied");

@@ -19,8 +19,11 @@ public static class SignInEndpoints
                 : http.Request.Query["signedout"].Count > 0 ? "You are signed out." : null;
             return ConsolePage.Show<LandingPage>(http, "Sign in", new LandingPage.View(message));
         });
-        console.MapGet("/signin", (HttpContext http) =>
-            Results.Challenge(new AuthenticationProperties { RedirectUri = LocalReturn(http.Request.Query["returnUrl"].ToString()) }, [ConsoleSetup.OAuthScheme]));
+        console.MapGet("/signin", async (HttpContext http, ConsoleClient client) =>
+            await client.EnsureRegisteredAsync(http.RequestAborted)
+                ? Results.Challenge(new AuthenticationProperties { RedirectUri = LocalReturn(http.Request.Query["returnUrl"].ToString()) }, [ConsoleSetup.OAuthScheme])
+                : ConsoleErrors.Page(http, StatusCodes.Status503ServiceUnavailable, "The console is not set up",
+                    "The console is registered to the Admin account, and this server has none yet: create it with callevents accounts add, or the demo tenant with callevents demo."));
         console.MapPost("/signout", async (HttpContext http) =>
         {
             await http.SignOutAsync(ConsoleSetup.CookieScheme);

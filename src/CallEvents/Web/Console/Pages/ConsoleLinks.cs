@@ -57,4 +57,6 @@ public static class ConsoleLinks
     public static string Delete(string number) => Extension(number) + "/delete";
 
     public static string Consents => "/console/consents";
+
+    public static string RevokeConsent(string clientId) => $"{Consents}/{Uri.EscapeDataString(clientId)}/revoke";
 }
