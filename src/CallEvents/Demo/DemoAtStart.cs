@@ -9,7 +9,8 @@ namespace CallEvents.Demo;
 /// It seeds the tenant (a trusted Admin app among it) only into an embedded SQLite database
 /// that this very start created, the README's one-command first run, and only under
 /// <c>Demo:Seed=Auto</c>: never into PostgreSQL or an existing file, which is where real
-/// tenants live; <c>callevents demo</c> seeds it anywhere, on purpose.
+/// tenants live; <c>callevents demo</c> seeds it anywhere, on purpose. Only this seeding gives the
+/// demo accounts their documented passwords (DemoTenant.Logins).
 /// </summary>
 public sealed record DemoAtStart(DemoTenantOut? Created, DemoClientIds? Existing, bool NoAccounts)
 {
@@ -24,6 +25,7 @@ public sealed record DemoAtStart(DemoTenantOut? Created, DemoClientIds? Existing
         var tenant = scope.ServiceProvider.GetRequiredService<DemoTenant>();
         if (ShouldSeed(seed, provider, newDatabase) && await tenant.EnsureAsync(cancellationToken) is { Created: true } created)
         {
+            await tenant.SetDemoPasswordsAsync(cancellationToken);
             return new DemoAtStart(created, null, false);
         }
         if (await tenant.ClientIdsAsync(cancellationToken) is { } existing)
@@ -36,7 +38,7 @@ public sealed record DemoAtStart(DemoTenantOut? Created, DemoClientIds? Existing
 
     /// <summary>What to print once listening on <paramref name="baseUrl"/>; null when there is nothing to say.</summary>
     public string? Banner(string baseUrl) =>
-        Created is not null ? DemoBanner.Credentials(Created, baseUrl) + DemoBanner.CurlSequence()
+        Created is not null ? DemoBanner.Credentials(Created, baseUrl) + DemoBanner.SignIns(DemoTenant.Logins) + DemoBanner.CurlSequence()
         : Existing is not null ? DemoBanner.Existing(Existing)
         : NoAccounts ? DemoBanner.NoAccounts
         : null;

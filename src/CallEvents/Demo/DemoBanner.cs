@@ -40,6 +40,11 @@ public static class DemoBanner
         return text.ToString();
     }
 
+    /// <summary>The demo accounts' sign-ins (documented, not secret), for the sign-in page and the console.</summary>
+    public static string SignIns(IEnumerable<DemoLogin> logins) =>
+        Environment.NewLine + "  sign-in (account / password) at /oauth/authorize and the console: "
+        + string.Join(", ", logins.Select(l => $"{l.AccountId} / {l.Password}")) + Environment.NewLine;
+
     /// <summary>Token, create, list, delete as the user app; it stops with a message when no token came back.</summary>
     public static string CurlSequence()
     {

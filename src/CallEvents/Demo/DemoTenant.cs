@@ -10,7 +10,7 @@ namespace CallEvents.Demo;
 /// organization 0004 to show isolation, and one trusted app each for the Admin, organization
 /// 0003 and its first user. Created once; secrets are shown only then.
 /// </summary>
-public sealed class DemoTenant(CallEventsDb db, AccountRegistry accounts, AppRegistry apps)
+public sealed class DemoTenant(CallEventsDb db, AccountRegistry accounts, AppRegistry apps, AccountPasswords passwords)
 {
     public static readonly DemoAccounts Ids = new("admin", "sp-demo", "org-0003", "user-0003-ana", "user-0003-ben", "org-0004", "user-0004-cam");
 
@@ -24,6 +24,21 @@ public sealed class DemoTenant(CallEventsDb db, AccountRegistry accounts, AppReg
     ];
 
     private const string AdminAppName = "Demo admin app", OrganizationAppName = "Demo organization app", UserAppName = "Demo user app";
+
+    /// <summary>
+    /// The demo accounts' documented passwords (README.md). Set only where the demo tenant seeds
+    /// itself into a new embedded database (DemoAtStart): a password everyone knows has no place in
+    /// a database that real tenants may share, where <c>callevents demo</c> may also be run.
+    /// </summary>
+    public static readonly DemoLogin[] Logins =
+    [
+        new(Ids.Admin, "demo-admin"),
+        new(Ids.Organization, "demo-org-0003"),
+        new(Ids.User, "demo-ana"),
+        new(Ids.Colleague, "demo-ben"),
+        new(Ids.OtherOrganization, "demo-org-0004"),
+        new(Ids.OtherUser, "demo-cam"),
+    ];
 
     public static DemoExtension[] Extensions =>
         [.. ExtensionPlan.Select(e => new DemoExtension(e.Number, e.Type.ToString(), e.Owner))];
@@ -54,6 +69,15 @@ public sealed class DemoTenant(CallEventsDb db, AccountRegistry accounts, AppReg
             await apps.AddAsync(Ids.User, UserAppName, trusted: true, cancellationToken));
         await transaction.CommitAsync(cancellationToken);
         return new DemoTenantOut(true, issued, Ids with { Admin = admin.Id }, Extensions);
+    }
+
+    /// <summary>Gives the demo accounts their documented passwords (<see cref="Logins"/>).</summary>
+    public async Task SetDemoPasswordsAsync(CancellationToken cancellationToken)
+    {
+        foreach (var login in Logins)
+        {
+            await passwords.SetAsync(login.AccountId, login.Password, cancellationToken);
+        }
     }
 
     /// <summary>The demo apps' client ids (no secrets: those are shown once), or null when there is no demo tenant.</summary>

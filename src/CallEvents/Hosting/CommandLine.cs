@@ -132,6 +132,7 @@ public static partial class CommandLine
         root.Subcommands.Add(ProvisioningCommands.Accounts(Json));
         root.Subcommands.Add(ProvisioningCommands.Extensions(Json));
         root.Subcommands.Add(DispatchCommands.WithSigningSecrets(ProvisioningCommands.Apps(Json), Json));
+        root.Subcommands.Add(ProvisioningCommands.Consents(Json));
         root.Subcommands.Add(LoginCommands.Login());
         root.Subcommands.Add(LoginCommands.Logout());
         root.Subcommands.Add(PceCommands.Create());
@@ -152,9 +153,13 @@ public static partial class CommandLine
         Find("migrate").WithExamples("callevents migrate --Database:Provider=Postgres --Database:ConnectionString='Host=…'");
         Find("demo").WithExamples("callevents demo --json --DataDirectory=/var/lib/callevents");
         Find("accounts", "add").WithExamples("callevents accounts add --kind Organization --name 'Org 7' --id org7 --parent sp-demo --code 0007");
+        Find("accounts", "set-password").WithExamples("callevents accounts set-password uma.7", "printf '%s\\n' \"$PASSWORD\" | callevents accounts set-password uma.7 --password-stdin");
+        Find("consents", "list").WithExamples("callevents consents list --account uma.7 --json");
+        Find("consents", "revoke").WithExamples("callevents consents revoke --account uma.7 --client-id app_…");
         Find("accounts", "deny").WithExamples("callevents accounts deny --account org7");
         Find("extensions", "add").WithExamples("callevents extensions add --number 0007*300 --type PhoneTerminal --owner uma.7");
-        Find("apps", "add").WithExamples("callevents apps add --account uma.7 --trusted --name CRM --json");
+        Find("apps", "add").WithExamples("callevents apps add --account uma.7 --trusted --name CRM --json",
+            "callevents apps add --account org7 --name 'CRM Connect' --redirect-uri https://crm.example.com/oauth/callback");
         Find("apps", "regenerate-secret").WithExamples("callevents apps regenerate-secret --client-id app_…");
         Find("apps", "signing-secret").WithExamples("callevents apps signing-secret --client-id app_…");
         Find("listen").WithExamples("callevents listen --port 9000 --secret whsec_…", "callevents listen --port 9000 --status 503");

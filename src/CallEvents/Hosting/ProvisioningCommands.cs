@@ -1,6 +1,7 @@
 using System.CommandLine;
 using CallEvents.Accounts;
 using CallEvents.OAuth;
+using CallEvents.OAuth.Consents;
 
 namespace CallEvents.Hosting;
 
@@ -39,7 +40,21 @@ public static class ProvisioningCommands
             Console.WriteLine($"Phone call events are allowed on {parse.GetValue(account)}.");
             return 0;
         }, ct));
-        return Group("accounts", "Manage the account hierarchy.", add, deny, allow);
+        var login = new Argument<string>("account") { Description = "The account id (what its person types on the sign-in page)." };
+        var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password from the first line of standard input (for scripts)." };
+        var setPassword = new Command("set-password", "Set the password an account signs in with (the authorization endpoint, the console).") { login, passwordStdin };
+        setPassword.SetAction((parse, ct) =>
+        {
+            // Read before the host starts, so a prompt is not interleaved with its output; never from argv.
+            var password = ReadPassword(parse.GetValue(passwordStdin));
+            return CommandLine.WithServices(parse, async services =>
+            {
+                await services.GetRequiredService<AccountPasswords>().SetAsync(parse.GetValue(login)!, password, ct);
+                Console.WriteLine($"The password of {parse.GetValue(login)} is set; it signs in at /oauth/authorize.");
+                return 0;
+            }, ct);
+        });
+        return Group("accounts", "Manage the account hierarchy.", add, deny, allow, setPassword);
     }
 
     public static Command Extensions(Option<bool> json)
@@ -66,11 +81,22 @@ public static class ProvisioningCommands
         var account = new Option<string>("--account") { Description = "The Admin, Organization or User account the app acts as.", Required = true };
         var name = new Option<string?>("--name") { Description = "Display name." };
         var trusted = new Option<bool>("--trusted") { Description = "May use the client-credentials grant." };
-        var add = new Command("add", "Register an app; prints its client id and secret once.") { account, name, trusted, json };
+        var redirectUri = new Option<string[]>("--redirect-uri")
+        {
+            Description = "Where the authorization endpoint sends a person back (exact match; repeatable): the app may then act as people who sign in and consent.",
+            AllowMultipleArgumentsPerToken = false,
+        };
+        var firstParty = new Option<bool>("--first-party") { Description = "An app the operator vouches for (the console): no consent page, its consents are implicit." };
+        var add = new Command("add", "Register an app; prints its client id and secret once.") { account, name, trusted, redirectUri, firstParty, json };
         add.SetAction((parse, ct) => CommandLine.WithServices(parse, async services =>
         {
+            var uris = new List<Uri>();
+            foreach (var text in parse.GetValue(redirectUri) ?? [])
+            {
+                uris.Add(Uri.TryCreate(text, UriKind.Absolute, out var uri) ? uri : throw CommandException.Usage($"--redirect-uri '{text}' is not an absolute URL."));
+            }
             var issued = await services.GetRequiredService<AppRegistry>().AddAsync(
-                parse.GetValue(account)!, parse.GetValue(name) ?? "App", parse.GetValue(trusted), ct);
+                parse.GetValue(account)!, parse.GetValue(name) ?? "App", parse.GetValue(trusted), uris, parse.GetValue(firstParty), ct);
             Report(parse, json, issued, $"client_id={issued.ClientId}\nclient_secret={issued.ClientSecret}\n(the secret is shown only this once)");
             return 0;
         }, ct));
@@ -96,6 +122,54 @@ public static class ProvisioningCommands
             return 0;
         }, ct));
         return Group("apps", "Manage apps (OAuth clients).", add, regenerate, trust, untrust, remove);
+    }
+
+    public static Command Consents(Option<bool> json)
+    {
+        var account = new Option<string>("--account") { Description = "The account that consented.", Required = true };
+        var list = new Command("list", "List the apps an account has let act as it.") { account, json };
+        list.SetAction((parse, ct) => CommandLine.WithServices(parse, async services =>
+        {
+            var consents = await services.GetRequiredService<ConsentRegistry>().ListAsync(parse.GetValue(account)!, ct);
+            Report(parse, json, consents, consents.Count == 0
+                ? $"{parse.GetValue(account)} has consented to no app."
+                : string.Join('\n', consents.Select(c => $"{c.ClientId}  {c.AppName}  since {c.GrantedAt:u}")));
+            return 0;
+        }, ct));
+        var clientId = new Option<string>("--client-id") { Description = "The app's client id.", Required = true };
+        var revoke = new Command("revoke", "Revoke an account's consent to an app; the app's tokens for it stop working.") { account, clientId, json };
+        revoke.SetAction((parse, ct) => CommandLine.WithServices(parse, async services =>
+        {
+            var (who, app) = (parse.GetValue(account)!, parse.GetValue(clientId)!);
+            if (!await services.GetRequiredService<ConsentRegistry>().RevokeAsync(who, app, ct))
+            {
+                throw new InvalidOperationException($"{who} has no consent to app '{app}' ('callevents consents list --account {who}').");
+            }
+            Report(parse, json, new { AccountId = who, ClientId = app, Revoked = true }, $"Revoked {who}'s consent to {app}; its tokens for {who} no longer work.");
+            return 0;
+        }, ct));
+        return Group("consents", "List and revoke the consents accounts gave apps (authorization code).", list, revoke);
+    }
+
+    /// <summary>
+    /// The password of <c>set-password</c>: typed at a prompt that does not echo it (twice), or the
+    /// first line of standard input with <c>--password-stdin</c>; never an argument, which other
+    /// users of the machine can read in the process list and which shells keep in their history.
+    /// </summary>
+    private static string ReadPassword(bool fromStdin)
+    {
+        if (fromStdin)
+        {
+            return Console.In.ReadLine()?.TrimEnd('\r') is { Length: > 0 } line
+                ? line
+                : throw CommandException.Usage("--password-stdin: standard input has no password line.");
+        }
+        if (!Cli.Terminal.CanAsk)
+        {
+            throw CommandException.Usage("No terminal to ask for the password: pass it on standard input with --password-stdin.");
+        }
+        var password = Cli.Terminal.AskSecret("New password:");
+        return password == Cli.Terminal.AskSecret("Again:") ? password : throw CommandException.Usage("The two passwords differ: nothing changed.");
     }
 
     private static Task<int> SetTrustedAsync(ParseResult parse, Option<bool> json, Option<string> clientId, bool trusted, CancellationToken ct) =>
