@@ -1,9 +1,11 @@
+using CallEvents.Demo;
 using CallEvents.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace CallEvents.Tests.Browser;
 
 /// <summary>
-/// The server under a browser test class: the real one with the demo tenant, started only when
+/// The server under a browser test class: the real one with the demo tenant and its demo logins, started only when
 /// the browser tests run (a skipped class still gets its fixtures).
 /// </summary>
 public class BrowserHostFixture : IAsyncLifetime
@@ -20,6 +22,9 @@ public class BrowserHostFixture : IAsyncLifetime
         if (Chromium.SkipReason is null)
         {
             _host = await CallEventsHost.StartAsync(Settings);
+            // As `serve` does when it seeds a new embedded database: the demo logins' documented passwords.
+            await using var scope = _host.Services.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<DemoTenant>().SetDemoPasswordsAsync(CancellationToken.None);
         }
     }
 

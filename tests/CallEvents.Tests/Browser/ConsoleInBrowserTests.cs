@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using CallEvents.Demo;
 using CallEvents.Tests.Infrastructure;
 using Microsoft.Playwright;
 using Xunit.Abstractions;
@@ -38,7 +39,7 @@ public sealed partial class ConsoleInBrowserTests(ConsoleHostFixture fixture, Br
     {
         await using var session = await BrowserSession.OpenAsync(browser, Host.BaseAddress, output);
         var page = session.Page;
-        await SignInAsync(session, DemoLogin.Account, DemoLogin.Password);
+        await SignInAsync(session, "user-0003-ana");
 
         // The extensions the demo user may manage, and no one else's.
         await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Extensions", Level = 1 })).ToBeVisibleAsync();
@@ -74,8 +75,7 @@ public sealed partial class ConsoleInBrowserTests(ConsoleHostFixture fixture, Br
         await Expect(log.Locator("tbody tr")).ToHaveCountAsync(0);
         await Accessibility.AssertNoSeriousFindingsAsync(page, output);
 
-        var caller = await session.Context.NewPageAsync();
-        WatchErrors(session, caller);
+        var caller = await session.NewPageAsync();
         await caller.GotoAsync("/console/extensions/0003*210");
         await caller.GetByLabel("How the call ends").SelectOptionAsync("ANSWER");
         await caller.GetByRole(AriaRole.Button, new() { Name = "Place a test call" }).ClickAsync();
@@ -84,7 +84,7 @@ public sealed partial class ConsoleInBrowserTests(ConsoleHostFixture fixture, Br
         var delivered = await fixture.Receiver.NextAsync(seconds: 30);
         Assert.Equal("POST", delivered.Method);
         Assert.Equal("/hooks/console-flow", delivered.RawTarget);
-        var callId = Uri.UnescapeDataString(delivered.Parameter("callId"));
+        var callId = Uri.UnescapeDataString(delivered.Parameter("CallID"));
         var row = log.Locator("tbody tr").Filter(new() { HasText = callId });
         await Expect(row).ToHaveCountAsync(1, new() { Timeout = 30_000 });
         await Expect(row).ToContainTextAsync("succeeded");
@@ -106,7 +106,9 @@ public sealed partial class ConsoleInBrowserTests(ConsoleHostFixture fixture, Br
         // Signed out, the console's pages send the browser back to the sign-in.
         await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).ClickAsync();
         await Expect(page.GetByText("You are signed out.")).ToBeVisibleAsync();
+        // Signed out of the server too: a console page asks for the password again.
         await session.GoAsync("/console/extensions/0003*210");
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in", Level = 1 })).ToBeVisibleAsync();
         Assert.DoesNotMatch(ConsolePage(), new Uri(page.Url).AbsolutePath);
         session.AssertClean();
     }
@@ -116,7 +118,7 @@ public sealed partial class ConsoleInBrowserTests(ConsoleHostFixture fixture, Br
     {
         await using var session = await BrowserSession.OpenAsync(browser, Host.BaseAddress, output);
         var page = session.Page;
-        await SignInAsync(session, DemoLogin.OtherTenantAccount, DemoLogin.OtherTenantPassword);
+        await SignInAsync(session, "user-0004-cam");
 
         var extensions = page.GetByRole(AriaRole.Table);
         await Expect(extensions.GetByRole(AriaRole.Link, new() { Name = "0004*210" })).ToBeVisibleAsync();
@@ -132,22 +134,42 @@ public sealed partial class ConsoleInBrowserTests(ConsoleHostFixture fixture, Br
         session.AssertClean();
     }
 
-    private static void WatchErrors(BrowserSession session, IPage page) =>
-        page.Console += (_, message) =>
-        {
-            if (message.Type == "error")
-            {
-                session.ConsoleErrors.Enqueue($"{message.Location}: {message.Text}");
-            }
-        };
+    [BrowserFact]
+    public async Task AWrongPasswordAndAnUnknownAccountGetTheSameErrorOnAnAccessibleSignInPage()
+    {
+        await using var session = await BrowserSession.OpenAsync(browser, Host.BaseAddress, output);
+        var page = session.Page;
+        await session.GoAsync("/console");
+        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
+        await Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Sign in", Level = 1 })).ToBeVisibleAsync();
+        await session.ScreenshotAsync("signin");
+        await Accessibility.AssertNoSeriousFindingsAsync(page, output);
 
-    /// <summary>From the console's landing page through the server's sign-in to the extensions.</summary>
-    private static async Task SignInAsync(BrowserSession session, string account, string password)
+        var answers = new List<(int Status, string Alert)>();
+        foreach (var account in new[] { "user-0003-ana", "user-0003-nobody" })
+        {
+            var answer = page.WaitForResponseAsync(r => r.Request.Method == "POST" && r.Url.Contains("/oauth/signin", StringComparison.Ordinal));
+            await SignInPage.FillAsync(page, account, "not-the-password");
+            var status = (await answer).Status;
+            var alert = page.GetByRole(AriaRole.Alert);
+            await Expect(alert).ToBeVisibleAsync();
+            answers.Add((status, (await alert.TextContentAsync())!.Trim()));
+            Assert.DoesNotContain(account, await page.Locator("main").TextContentAsync() ?? "", StringComparison.Ordinal);
+        }
+        Assert.Equal(401, answers[0].Status);
+        Assert.Equal(answers[0], answers[1]);
+        await session.ScreenshotAsync("signin-refused");
+        await Accessibility.AssertNoSeriousFindingsAsync(page, output);
+        session.AssertClean();
+    }
+
+    /// <summary>From the console's landing page through the server's sign-in, with the account's documented demo password, to the extensions.</summary>
+    private static async Task SignInAsync(BrowserSession session, string account)
     {
         var page = session.Page;
         await session.GoAsync("/console");
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
-        await SignInPage.FillAsync(page, account, password);
+        await SignInPage.FillAsync(page, account, DemoTenant.Logins.Single(l => l.AccountId == account).Password);
         await page.WaitForURLAsync(ConsolePage());
     }
 

@@ -1,3 +1,4 @@
+using CallEvents.OAuth.Authorization;
 using CallEvents.Web.Console.Pages;
 using CallEvents.Web.Console.Session;
 using Microsoft.AspNetCore.Authentication;
@@ -27,6 +28,8 @@ public static class SignInEndpoints
         console.MapPost("/signout", async (HttpContext http) =>
         {
             await http.SignOutAsync(ConsoleSetup.CookieScheme);
+            // The server's own sign-in too: else the next console page signs the person straight back in, no password asked.
+            await http.SignOutAsync(SignInSession.Scheme);
             return Results.Redirect(ConsoleSetup.Path + "?signedout=1", permanent: false, preserveMethod: false);
         });
     }
