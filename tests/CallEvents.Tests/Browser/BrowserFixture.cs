@@ -22,7 +22,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             throw new InvalidOperationException($"{Chromium.RequireVariable}=1 and {Chromium.MissingMessage}");
         }
         // A loaded two-core machine: waits for what a page shows are generous, never a measure.
-        Assertions.SetDefaultExpectTimeout(15_000);
+        Assertions.SetDefaultExpectTimeout(30_000);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -38,7 +38,7 @@ public sealed partial class BrowserSession : IAsyncDisposable
             ViewportSize = new ViewportSize { Width = 1280, Height = 800 },
             Locale = "en-US",
         });
-        context.SetDefaultTimeout(15_000);
+        context.SetDefaultTimeout(30_000);
         var page = await context.NewPageAsync();
         var session = new BrowserSession(context, page, baseAddress, output);
         await context.RouteAsync("**/*", async route =>

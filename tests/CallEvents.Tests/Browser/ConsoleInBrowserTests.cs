@@ -170,7 +170,8 @@ public sealed partial class ConsoleInBrowserTests(ConsoleHostFixture fixture, Br
         await session.GoAsync("/console");
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
         await SignInPage.FillAsync(page, account, DemoTenant.Logins.Single(l => l.AccountId == account).Password);
-        await page.WaitForURLAsync(ConsolePage());
+        // A password hash, a code and a token exchange: on a loaded two-core machine, a bounded wait of a minute.
+        await page.WaitForURLAsync(ConsolePage(), new() { Timeout = 60_000 });
     }
 
     [GeneratedRegex("/console/extensions")]
