@@ -70,10 +70,10 @@ public static class OAuthSetup
                 // and the only claims are the caller's own account ids. The characters are
                 // base64url and '.', as the contract requires.
                 server.DisableAccessTokenEncryption();
-                // OpenIddict requires an encryption key even though no token is encrypted here.
-                // A symmetric one: the default (RSA-2048) is generated on the first request, which
-                // cost 0.1-1.5 s of CPU before the first 200 after every start (bench/README.md).
-                server.AddEphemeralEncryptionKey(Microsoft.IdentityModel.Tokens.SecurityAlgorithms.Aes256KW);
+                // Codes and refresh tokens are encrypted (OpenIddict always does) with a key derived
+                // from the stored signing key (SigningKeyStore.cs): the same on every node and after a
+                // restart. A symmetric one: the default (RSA-2048) is generated on the first request,
+                // which cost 0.1-1.5 s of CPU before the first 200 after every start (bench/README.md).
                 server.DisableScopeValidation();
                 server.UseAspNetCore()
                     .EnableTokenEndpointPassthrough()
@@ -98,7 +98,9 @@ public static class OAuthSetup
             // Never the request's Host: Hosting:PublicBaseUrl when OAuth:Issuer is not set.
             options.Issuer = provider.GetRequiredService<IOptions<OAuthOptions>>().Value
                 .IssuerFor(provider.GetRequiredService<IOptions<Hosting.HostingOptions>>().Value);
-            options.SigningCredentials.Add(provider.GetRequiredService<SigningKeys>().Signing);
+            var keys = provider.GetRequiredService<SigningKeys>();
+            options.SigningCredentials.Add(keys.Signing);
+            options.EncryptionCredentials.Add(keys.Encrypting);
         });
         // Keys that only verify (an RSA key from an earlier version): known to the validation,
         // never to the server, which signs with its first signing credential.

@@ -21,17 +21,23 @@ public sealed partial class AuthorizationFlow : IDisposable
 {
     public const string RedirectUri = "https://crm.example.com/oauth/callback";
 
-    private readonly CallEventsHost _host;
+    private readonly Uri _server;
+    private readonly HttpClient _app;
 
     public CookieContainer Cookies { get; } = new();
     public HttpClient Browser { get; }
     public string Verifier { get; } = Base64Url(RandomNumberGenerator.GetBytes(32));
     public string Challenge => Base64Url(SHA256.HashData(Encoding.ASCII.GetBytes(Verifier)));
 
-    public AuthorizationFlow(CallEventsHost host)
+    public AuthorizationFlow(CallEventsHost host) : this(host.BaseAddress)
     {
-        _host = host;
-        Browser = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = host.BaseAddress };
+    }
+
+    public AuthorizationFlow(Uri server)
+    {
+        _server = server;
+        Browser = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false, UseCookies = true }) { BaseAddress = server };
+        _app = new HttpClient { BaseAddress = server }; // the app's own requests (token endpoint): not the browser's cookies
     }
 
     /// <summary>Registers an app with <see cref="RedirectUri"/> on <paramref name="accountId"/>, in process, as <c>apps add --redirect-uri</c> does.</summary>
@@ -111,7 +117,7 @@ public sealed partial class AuthorizationFlow : IDisposable
         QueryHelpers.ParseQuery(redirect.Query).ToDictionary(p => p.Key, p => (string?)p.Value.ToString());
 
     public Task<HttpResponseMessage> RedeemAsync(IssuedCredentials app, string code, string? verifier = null, string redirectUri = RedirectUri) =>
-        _host.Http.PostAsync("/oauth/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        _app.PostAsync("/oauth/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "authorization_code",
             ["code"] = code,
@@ -122,7 +128,7 @@ public sealed partial class AuthorizationFlow : IDisposable
         }));
 
     public Task<HttpResponseMessage> RefreshAsync(IssuedCredentials app, string refreshToken) =>
-        _host.Http.PostAsync("/oauth/token.php", new FormUrlEncodedContent(new Dictionary<string, string>
+        _app.PostAsync("/oauth/token.php", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "refresh_token",
             ["refresh_token"] = refreshToken,
@@ -149,7 +155,7 @@ public sealed partial class AuthorizationFlow : IDisposable
 
     public HttpClient ApiAs(string accessToken)
     {
-        var client = new HttpClient { BaseAddress = _host.BaseAddress };
+        var client = new HttpClient { BaseAddress = _server };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
         return client;
     }
@@ -189,5 +195,9 @@ public sealed partial class AuthorizationFlow : IDisposable
     [GeneratedRegex("<form[^>]*>")]
     private static partial Regex Form();
 
-    public void Dispose() => Browser.Dispose();
+    public void Dispose()
+    {
+        Browser.Dispose();
+        _app.Dispose();
+    }
 }

@@ -19,11 +19,16 @@ public static class Cli
     public static Task<CliResult> RunAsync(string dataDirectory, params string[] args) =>
         RunProcessAsync(dataDirectory, [.. args, $"--DataDirectory={dataDirectory}"], environment: null);
 
+    /// <summary>As <see cref="RunAsync"/>, with <paramref name="input"/> on its standard input.</summary>
+    public static Task<CliResult> RunWithInputAsync(string dataDirectory, string input, params string[] args) =>
+        RunProcessAsync(dataDirectory, [.. args, $"--DataDirectory={dataDirectory}"], environment: null, input);
+
     /// <summary>
     /// Runs <c>callevents</c> with exactly <paramref name="args"/>, in <paramref name="workingDirectory"/>,
     /// with <paramref name="environment"/> set on top of this process's (a null value removes a variable).
     /// </summary>
-    public static async Task<CliResult> RunProcessAsync(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment)
+    public static async Task<CliResult> RunProcessAsync(string workingDirectory, IEnumerable<string> args, IReadOnlyDictionary<string, string?>? environment,
+        string? input = null)
     {
         var assembly = typeof(Program).Assembly.Location; // callevents.dll, next to the tests
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
@@ -51,6 +56,10 @@ public static class Cli
             }
         }
         using var process = Process.Start(start)!;
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+        }
         process.StandardInput.Close();
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -49,7 +49,21 @@ public static class SigningKeyStore
             rsa.ImportFromPem(secrets.Open(legacy.Material, SealedValues.ServerKey(legacy.Id)));
             verifyOnly.Add(new RsaSecurityKey(rsa) { KeyId = LegacyRsaKeyId });
         }
-        return new SigningKeys(signing, verifyOnly);
+        return new SigningKeys(signing, verifyOnly, EncryptingFrom(ecdsa));
+    }
+
+    /// <summary>
+    /// The key of authorization codes and refresh tokens, derived (HKDF-SHA256) from the signing
+    /// key's private scalar: the same on every node and after every restart, so a refresh token
+    /// issued by one node is read by another, a month later, without a second stored key to keep.
+    /// </summary>
+    private static EncryptingCredentials EncryptingFrom(ECDsa signing)
+    {
+        var d = signing.ExportParameters(includePrivateParameters: true).D!;
+        var key = HKDF.DeriveKey(HashAlgorithmName.SHA256, d, 32, salt: [], info: "callevents-token-encryption-1"u8.ToArray());
+        CryptographicOperations.ZeroMemory(d);
+        return new EncryptingCredentials(new SymmetricSecurityKey(key) { KeyId = "token-encryption-1" },
+            SecurityAlgorithms.Aes256KW, SecurityAlgorithms.Aes256CbcHmacSha512);
     }
 
     private static ServerKey Create(CallEventsDb db, SecretsKey secrets)

@@ -99,6 +99,7 @@ public static class ConsoleSetup
         ExtensionEndpoints.Map(signedIn);
         EventEndpoints.Map(signedIn);
         DeliveryEndpoints.Map(signedIn);
+        ConsentEndpoints.Map(signedIn);
         console.MapFallback(ConsoleErrors.NotFound);
     }
 

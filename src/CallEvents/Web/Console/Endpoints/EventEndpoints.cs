@@ -94,7 +94,7 @@ public static class EventEndpoints
     private static async Task<IResult> ConfirmDeleteAsync(HttpContext http, string number, ExtensionAccess access, PreparedSql sql)
     {
         var (type, id) = (NullIfEmpty(http.Request.Query["type"]), NullIfEmpty(http.Request.Query["id"]));
-        var route = await ExtensionEndpoints.RouteAsync(http, access, number, type, id is null ? null : type ?? "");
+        var route = await ExtensionEndpoints.RouteAsync(http, access, number, id is null ? type : type ?? "", id);
         var (events, total) = await ExtensionEndpoints.EventsAsync(route, sql, http.RequestAborted);
         if (route.EventId is not null && total == 0)
         {
@@ -115,7 +115,7 @@ public static class EventEndpoints
     {
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
         var (type, id) = (NullIfEmpty(ConsoleForms.Field(form, "type")), NullIfEmpty(ConsoleForms.Field(form, "id")));
-        var route = await ExtensionEndpoints.RouteAsync(http, access, number, type, id is null ? null : type ?? "");
+        var route = await ExtensionEndpoints.RouteAsync(http, access, number, id is null ? type : type ?? "", id);
         var deleted = await DeletePhoneCallEvents.DeleteAsync(route, writes);
         return Results.Redirect(ConsoleLinks.Extension(route.Extension.Number) + $"?done=deleted&n={deleted.Count}");
     }
