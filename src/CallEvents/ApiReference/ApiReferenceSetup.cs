@@ -1,3 +1,4 @@
+using CallEvents.Web;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
 
@@ -14,6 +15,18 @@ public static class ApiReferenceSetup
 {
     public const string DocumentName = "v1";
     public const string DocumentPath = "/openapi/v1.json";
+
+    /// <summary>
+    /// The reference page's Content-Security-Policy. Scalar writes its configuration as an inline
+    /// module script and styles its components at run time, so the pages' policy would leave it
+    /// blank: inline script and style are allowed here (the page reflects nothing of the request
+    /// but its own path, encoded), and everything else is as strict as the pages': every script,
+    /// style, font and connection from this server only, so a pasted client secret can be sent
+    /// nowhere else.
+    /// </summary>
+    public const string ReferencePolicy =
+        "default-src 'none'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
+        "connect-src 'self'; font-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'";
 
     public static IServiceCollection AddApiReference(this IServiceCollection services) =>
         services.AddOpenApi(DocumentName, options =>
@@ -36,7 +49,8 @@ public static class ApiReferenceSetup
             .DisableAgent()
             .DisableMcp()
             .AddPreferredSecuritySchemes(UapiDocumentTransformer.OAuthScheme)
-            .AddClientCredentialsFlow(UapiDocumentTransformer.OAuthScheme, flow => flow.WithTokenUrl("/oauth/token.php")));
+            .AddClientCredentialsFlow(UapiDocumentTransformer.OAuthScheme, flow => flow.WithTokenUrl("/oauth/token.php")))
+            .WithMetadata(new PagePolicy(ReferencePolicy));
         return routes;
     }
 }

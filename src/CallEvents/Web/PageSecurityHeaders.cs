@@ -4,7 +4,8 @@ namespace CallEvents.Web;
 /// Headers that make the server's pages hard to abuse from another site: a strict
 /// Content-Security-Policy (only this server's own stylesheet, scripts and connections; no inline
 /// script or style, no framing, forms post only here), no MIME sniffing, no referrer beyond the
-/// origin. Set on HTML answers only, so the API's JSON answers stay as they are.
+/// origin. Set on HTML answers only, so the API's JSON answers stay as they are; an endpoint
+/// whose HTML a library writes may carry a policy of its own (<see cref="PagePolicy"/>).
 /// </summary>
 public sealed class PageSecurityHeaders(RequestDelegate next)
 {
@@ -30,9 +31,11 @@ public sealed class PageSecurityHeaders(RequestDelegate next)
             var response = context.Response;
             if (response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true)
             {
-                var policy = context.Items[ExtraFormActionKey] is string origin
-                    ? Policy.Replace("form-action 'self'", $"form-action 'self' {origin}", StringComparison.Ordinal)
-                    : Policy;
+                var policy = context.GetEndpoint()?.Metadata.GetMetadata<PagePolicy>()?.Value ?? Policy;
+                if (context.Items[ExtraFormActionKey] is string origin)
+                {
+                    policy = policy.Replace("form-action 'self'", $"form-action 'self' {origin}", StringComparison.Ordinal);
+                }
                 response.Headers.ContentSecurityPolicy = policy;
                 response.Headers.XFrameOptions = "DENY";
                 response.Headers["Referrer-Policy"] = "same-origin";

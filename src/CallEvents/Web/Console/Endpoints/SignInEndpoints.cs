@@ -1,3 +1,4 @@
+using CallEvents.OAuth.Authorization;
 using CallEvents.OAuth.Tokens;
 using CallEvents.Web.Console.Pages;
 using CallEvents.Web.Console.Session;
@@ -34,6 +35,8 @@ public static class SignInEndpoints
                 await RevokeAsync(session.AccessToken, validation, tokens, validated, http.RequestAborted);
             }
             await http.SignOutAsync(ConsoleSetup.CookieScheme);
+            // The server's own sign-in too: else the next console page signs the person straight back in, no password asked.
+            await http.SignOutAsync(SignInSession.Scheme);
             return Results.Redirect(ConsoleSetup.Path + "?signedout=1", permanent: false, preserveMethod: false);
         });
     }
