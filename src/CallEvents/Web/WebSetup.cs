@@ -38,6 +38,7 @@ public static class WebSetup
             // The file names carry no version: a day's cache, revalidated by ETag after that.
             OnPrepareResponse = asset => asset.Context.Response.Headers.CacheControl = "public, max-age=86400",
         });
+        app.UseMiddleware<SignIn.RefusedSignInForm>();  // outside antiforgery: it sees its bare 400
         app.UseAntiforgery();
     }
 

@@ -67,6 +67,10 @@ public sealed class SignInTests(HostFixture fixture) : IClassFixture<HostFixture
         }));
         Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         Assert.DoesNotContain(flow.Cookies.GetCookies(Host.BaseAddress), c => c.Name == "callevents.signin");
+        // A page that says what happened (it was a blank 400), under the pages' policy.
+        Assert.Equal("text/html", forged.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("<h1 id=\"title\">Sign-in form refused</h1>", await forged.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.True(forged.Headers.Contains("Content-Security-Policy"));
 
         // Signed in for real, a consent posted without the page's token is refused too.
         using var signedIn = await flow.SignInAsync(flow.AuthorizeUrl(app.ClientId), ana, "ana-password-2");

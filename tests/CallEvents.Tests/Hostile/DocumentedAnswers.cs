@@ -50,6 +50,7 @@ public static class DocumentedAnswers
         {
             RouteKind.Uapi => CheckUapi(response),
             RouteKind.Token => CheckToken(response),
+            RouteKind.Page => CheckPage(response),
             _ => bare && response.Status is 404 or 405 ? null : CheckJsonOrEmpty(response),
         };
     }
@@ -104,6 +105,20 @@ public static class DocumentedAnswers
         return TokenErrors.TryGetValue(error.GetString()!, out var status) && status == response.Status
             ? null
             : $"error {error.GetString()} is not documented with status {response.Status}";
+    }
+
+    /// <summary>What a page may answer: its HTML (or nothing), with a status a browser knows what to do with.</summary>
+    public static readonly int[] PageStatuses = [200, 204, 302, 303, 400, 401, 403, 404, 405, 413, 415, 429];
+
+    private static string? CheckPage(RawHttp.Response response)
+    {
+        if (!PageStatuses.Contains(response.Status))
+        {
+            return $"a {response.Status} from a page";
+        }
+        return response.Body.Length == 0 || response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true
+            ? null
+            : $"a page's body of type '{response.ContentType}', not HTML";
     }
 
     private static string? CheckJsonOrEmpty(RawHttp.Response response)

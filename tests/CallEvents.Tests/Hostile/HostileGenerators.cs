@@ -86,6 +86,17 @@ public sealed class HostileGenerators(HostileFixture fixture)
     private static readonly string[] EventSuffixes =
         ["", "/{t}", "/{t}/{id}", "/{t}/{id}/deliveries", "/{t}/{id}/deliveries/replay", "/{t}/{id}/deliveries/{d}/replay", "/{t}/{id}/more", "/", "/{t}/"];
 
+    /// <summary>The pages: the authorization endpoint and its sign-in, the console's (with generated segments).</summary>
+    private static readonly string[] PageRoutes =
+    [
+        "/oauth/authorize", "/oauth/authorize.php", "/oauth/signin", "/oauth/signout", "/console", "/console/", "/console/signin", "/console/signout",
+        "/console/extensions", "/console/extensions/{x}", "/console/extensions/{x}/test-call", "/console/extensions/{x}/events", "/console/extensions/{x}/events/new",
+        "/console/extensions/{x}/events/{t}/{id}", "/console/extensions/{x}/events/{t}/{id}/edit", "/console/extensions/{x}/events/{t}/{id}/status",
+        "/console/extensions/{x}/events/{t}/{id}/deliveries", "/console/extensions/{x}/events/{t}/{id}/deliveries/live",
+        "/console/extensions/{x}/events/{t}/{id}/deliveries/{d}/replay", "/console/extensions/{x}/delete", "/console/consents",
+        "/console/consents/{d}/revoke", "/console/x",
+    ];
+
     /// <summary>A path on every route of the API (and some beside it), each segment generated.</summary>
     private Gen<(RouteKind Kind, string Path)> Paths => Gen.Frequency(
         (8, Gen.Select(Segment(UserIds), Segment(Extensions), Segment(Types), Segment(EventIds), Segment(DeliveryIds), Gen.OneOf(EventSuffixes))
@@ -95,6 +106,9 @@ public sealed class HostileGenerators(HostileFixture fixture)
                 "/uapi/extensions", "/uapi/extensions/{u}", "/pbx/callEvents", "/pbx/callEvents/", "/pbx", "/pbx/callEvents/{u}"), Segment(UserIds), Gen.Bool)
             .Select((path, u, mangled) => (RouteKind.Uapi, path.Replace("{u}", mangled ? u : "@me", StringComparison.Ordinal)))),
         (2, Gen.OneOf("/oauth/token.php", "/oauth/token").Select(path => (RouteKind.Token, path))),
+        (2, Gen.Select(Gen.OneOf(PageRoutes), Segment(Extensions), Segment(Types), Segment(EventIds), Segment(DeliveryIds))
+            .Select((path, x, t, id, d) => (RouteKind.Page, path.Replace("{x}", x, StringComparison.Ordinal).Replace("{t}", t, StringComparison.Ordinal)
+                .Replace("{id}", id, StringComparison.Ordinal).Replace("{d}", d, StringComparison.Ordinal)))),
         (1, Gen.OneOf("/", "/health", "/oauth", "/oauth/x", "/oauth/token.php/x", "/.well-known/openid-configuration", "/favicon.ico", "/uapi/../health", "/uapi/%2E%2E/health")
             .Select(path => (RouteKind.Other, path))));
 

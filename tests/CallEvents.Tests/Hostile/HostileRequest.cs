@@ -11,6 +11,12 @@ public enum RouteKind
     /// <summary><c>/oauth/token(.php)</c>: RFC 6749 JSON.</summary>
     Token,
 
+    /// <summary>
+    /// The server's pages (the authorization endpoint, its sign-in, the console): an HTML page or
+    /// an empty answer, with a page's status (a redirect, a refusal, a throttle), never a 5xx.
+    /// </summary>
+    Page,
+
     /// <summary>Anything else: no 500; a bare 404 or 405 is allowed there.</summary>
     Other,
 }

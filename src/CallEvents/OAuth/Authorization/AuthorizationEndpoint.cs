@@ -136,7 +136,7 @@ public static class AuthorizationEndpoint
             [OpenIddictServerAspNetCoreConstants.Properties.ErrorDescription] = description,
         }), [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
 
-    private static RazorComponentResult<AuthorizationErrorPage> ErrorPage(int status, string title, string message, string? code) =>
+    internal static RazorComponentResult<AuthorizationErrorPage> ErrorPage(int status, string title, string message, string? code) =>
         new(new Dictionary<string, object?>
         {
             [nameof(AuthorizationErrorPage.Title)] = title,
