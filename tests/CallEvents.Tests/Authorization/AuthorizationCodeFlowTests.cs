@@ -188,7 +188,7 @@ public sealed class AuthorizationCodeFlowTests(HostFixture fixture) : IClassFixt
         var app = await AppForAnaAsync("Revoked app");
         using var flow = new AuthorizationFlow(Host);
         var (access, refresh) = await flow.TokensForAsync(app, Ana, Password);
-        string[] database = [.. TestDatabase.Settings(Host.DataDirectory)];
+        var database = Host.DatabaseArguments; // the server's own database (Settings would create another)
 
         var listed = await Cli.Cli.RunAsync(Host.DataDirectory, ["consents", "list", "--account", Ana, "--json", .. database]);
         Assert.True(listed.ExitCode == 0, listed.Stderr);

@@ -22,6 +22,18 @@ public sealed class CallEventsHost : IAsyncDisposable
     public HttpClient Http { get; }
     public DemoTenantOut Demo { get; }
     public string DataDirectory { get; }
+
+    /// <summary>The database settings a CLI command needs to work on this server's database (its provider; on PostgreSQL its connection string).</summary>
+    public string[] DatabaseArguments
+    {
+        get
+        {
+            var configuration = Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>();
+            return configuration["Database:ConnectionString"] is { Length: > 0 } connectionString
+                ? ["--Database:Provider=" + configuration["Database:Provider"], "--Database:ConnectionString=" + connectionString]
+                : ["--Database:Provider=" + configuration["Database:Provider"]];
+        }
+    }
     public IServiceProvider Services => _app.Services;
 
     private CallEventsHost(WebApplication app, Uri baseAddress, DemoTenantOut demo, string dataDirectory)

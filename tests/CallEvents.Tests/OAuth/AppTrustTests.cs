@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using CallEvents.OAuth;
 using CallEvents.Tests.Infrastructure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CallEvents.Tests.OAuth;
@@ -104,7 +103,7 @@ public sealed class AppTrustTests
         Assert.Contains(kept, ids);
         Assert.DoesNotContain(removedWithIt, ids);
 
-        var again = await global::CallEvents.Tests.Cli.Cli.RunAsync(host.DataDirectory, ["apps", "remove", "--client-id", app.ClientId, "--json", .. DatabaseArgs(host)]);
+        var again = await global::CallEvents.Tests.Cli.Cli.RunAsync(host.DataDirectory, ["apps", "remove", "--client-id", app.ClientId, "--json", .. host.DatabaseArguments]);
         Assert.Equal(2, again.ExitCode);
         Assert.Contains($"No app '{app.ClientId}'", again.Stderr, StringComparison.Ordinal);
     }
@@ -143,17 +142,9 @@ public sealed class AppTrustTests
     /// <summary>A CLI command as its own process on the host's database; its JSON answer.</summary>
     private static async Task<JsonElement> CliJsonAsync(CallEventsHost host, params string[] args)
     {
-        var result = await global::CallEvents.Tests.Cli.Cli.RunAsync(host.DataDirectory, [.. args, "--json", .. DatabaseArgs(host)]);
+        var result = await global::CallEvents.Tests.Cli.Cli.RunAsync(host.DataDirectory, [.. args, "--json", .. host.DatabaseArguments]);
         Assert.True(result.ExitCode == 0, result.Stderr);
         using var json = JsonDocument.Parse(result.Stdout);
         return json.RootElement.Clone();
-    }
-
-    private static string[] DatabaseArgs(CallEventsHost host)
-    {
-        var configuration = host.Services.GetRequiredService<IConfiguration>();
-        return configuration["Database:ConnectionString"] is { Length: > 0 } connectionString
-            ? ["--Database:Provider=" + configuration["Database:Provider"], "--Database:ConnectionString=" + connectionString]
-            : ["--Database:Provider=" + configuration["Database:Provider"]];
     }
 }
