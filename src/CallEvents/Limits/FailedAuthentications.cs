@@ -19,10 +19,8 @@ public sealed class FailedAuthentications
     public FailedAuthentications(IOptions<RateLimitingOptions> settings, TimeProvider clock)
     {
         var options = settings.Value;
-        _perClient = options.FailedClientAuthenticationsPerClient == 0 ? null
-            : new FailureBudget(options.FailedClientAuthenticationsPerClient, options.FailureWindow, options.MaxTrackedFailureSources, clock);
-        _perAddress = options.FailedAuthenticationsPerAddress == 0 ? null
-            : new FailureBudget(options.FailedAuthenticationsPerAddress, options.FailureWindow, options.MaxTrackedFailureSources, clock);
+        _perClient = FailureBudget.Of(options.FailedClientAuthenticationsPerClient, options, clock);
+        _perAddress = FailureBudget.Of(options.FailedAuthenticationsPerAddress, options, clock);
     }
 
     /// <summary>How long a token request for <paramref name="clientId"/> from this address is refused, or null.</summary>

@@ -19,10 +19,8 @@ public sealed class FailedSignIns
     public FailedSignIns(IOptions<RateLimitingOptions> settings, TimeProvider clock)
     {
         var options = settings.Value;
-        _perLogin = options.FailedSignInsPerAccount == 0 ? null
-            : new FailureBudget(options.FailedSignInsPerAccount, options.FailureWindow, options.MaxTrackedFailureSources, clock);
-        _perAddress = options.FailedSignInsPerAddress == 0 ? null
-            : new FailureBudget(options.FailedSignInsPerAddress, options.FailureWindow, options.MaxTrackedFailureSources, clock);
+        _perLogin = FailureBudget.Of(options.FailedSignInsPerAccount, options, clock);
+        _perAddress = FailureBudget.Of(options.FailedSignInsPerAddress, options, clock);
     }
 
     /// <summary>How long a sign-in as <paramref name="login"/> from this address is refused, or null.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using CallEvents.Uapi;
 
 namespace CallEvents.Limits;
 
@@ -13,6 +14,10 @@ namespace CallEvents.Limits;
 public sealed class FailureBudget(int limit, TimeSpan window, int maxKeys, TimeProvider clock)
 {
     private const string Overflow = "\0overflow";
+
+    /// <summary>A budget of <paramref name="limit"/> failures per window of the shared settings, or none when the setting is 0 (off).</summary>
+    public static FailureBudget? Of(int limit, RateLimitingOptions options, TimeProvider clock) =>
+        limit == 0 ? null : new FailureBudget(limit, options.FailureWindow, options.MaxTrackedFailureSources, clock);
 
     private readonly ConcurrentDictionary<string, Counter> _counters = new(StringComparer.Ordinal);
 
