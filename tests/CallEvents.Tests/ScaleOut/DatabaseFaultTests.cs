@@ -204,11 +204,20 @@ public sealed class DatabaseFaultTests
             var setup = new FaultSetup { _root = Path.Combine(Path.GetTempPath(), "callevents-tests", "faults-" + Guid.NewGuid().ToString("N")) };
             string[] settings = ["--Database:Provider=Postgres", $"--Database:ConnectionString={cluster.ConnectionString}",
                 $"--Secrets:KeyFile={Path.Combine(setup._root, "secrets.key")}"]; // the node's and the CLI's
-            setup.Node = await NodeProcess.ServeAsync("F", Path.Combine(setup._root, "node"), [.. settings, "--PhoneCallEvents:MaxPerExtension=5000"], migrate: true);
-            await NodeProcess.CliJsonAsync(Path.Combine(setup._root, "cli"), settings, "demo"); // serve never seeds PostgreSQL
-            (setup.ClientId, setup.Secret) = await NodeProcess.AddAppAsync(Path.Combine(setup._root, "cli"), settings, "user-0003-ana");
-            setup.Client = TwoNodesFixture.ClientWith(setup.Node, await TwoNodesFixture.TokenAsync(setup.Node, setup.ClientId, setup.Secret));
-            return setup;
+            try
+            {
+                setup.Node = await NodeProcess.ServeAsync("F", Path.Combine(setup._root, "node"), [.. settings, "--PhoneCallEvents:MaxPerExtension=5000"], migrate: true);
+                await NodeProcess.CliJsonAsync(Path.Combine(setup._root, "cli"), settings, "demo"); // serve never seeds PostgreSQL
+                (setup.ClientId, setup.Secret) = await NodeProcess.AddAppAsync(Path.Combine(setup._root, "cli"), settings, "user-0003-ana");
+                setup.Client = TwoNodesFixture.ClientWith(setup.Node, await TwoNodesFixture.TokenAsync(setup.Node, setup.ClientId, setup.Secret));
+                return setup;
+            }
+            catch
+            {
+                // A half-made setup is never returned to be disposed: its node would outlive the test.
+                await setup.DisposeAsync();
+                throw;
+            }
         }
 
         public async ValueTask DisposeAsync()

@@ -52,13 +52,20 @@ public sealed partial class NodeProcess : IAsyncDisposable
             new InvalidOperationException($"node {name} exited before serving:\n{node.Output}"));
         node._process.BeginOutputReadLine();
         node._process.BeginErrorReadLine();
-        if (waitUntilServing)
+        if (!waitUntilServing)
+        {
+            node.UseAddress(new Uri($"http://127.0.0.1:{port}"));
+            return node;
+        }
+        try
         {
             await node.WaitUntilServingAsync();
         }
-        else
+        catch
         {
-            node.UseAddress(new Uri($"http://127.0.0.1:{port}"));
+            // The caller never gets the node, so nobody else would kill a process that is still starting.
+            await node.DisposeAsync();
+            throw;
         }
         return node;
     }
