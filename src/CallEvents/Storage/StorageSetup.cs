@@ -111,10 +111,15 @@ public static class StorageSetup
         var options = ReadOptions(configuration);
         services.AddSingleton(options);
         services.AddSecretsAtRest(configuration, options);
+        // Each provider's model is compiled ahead (Storage/CompiledModels, `dotnet ef dbcontext
+        // optimize`, which eng/add-migration.sh reruns): building it from OnModelCreating was a
+        // third of every start's and every CLI command's CPU (bench/README.md, Start and memory).
+        // CompiledModelTests fails when it no longer matches what OnModelCreating builds.
         if (options.Provider == DatabaseProvider.Sqlite)
         {
             MakeSqliteFilesPrivate(options.ConnectionString!);
             services.AddDbContextPool<CallEventsDb, SqliteCallEventsDb>((provider, db) => db
+                .UseModel(CompiledModels.Sqlite.SqliteCallEventsDbModel.Instance)
                 .UseSqlite(options.ConnectionString, sqlite => sqlite.MigrationsHistoryTable("ef_migrations_history"))
                 .AddInterceptors(provider.GetRequiredService<SqlitePragmas>(), provider.GetRequiredService<GatedSaveChanges>())
                 .UseOpenIddict());
@@ -125,6 +130,7 @@ public static class StorageSetup
             // could apply twice, and it refuses the explicit transactions the app uses. A
             // failure is answered 503 + Retry-After instead, and the client retries.
             services.AddDbContextPool<CallEventsDb, PostgresCallEventsDb>(db => db
+                .UseModel(CompiledModels.Postgres.PostgresCallEventsDbModel.Instance)
                 .UseNpgsql(PostgresConnectionString(options.ConnectionString!), npgsql => npgsql.MigrationsHistoryTable("ef_migrations_history"))
                 .UseOpenIddict());
         }
