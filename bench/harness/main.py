@@ -157,14 +157,23 @@ def probe(ctx, spec, port):
     return len(data)
 
 
-def measure(ctx, process, spec, bytes_header=None, warmup_factor=1):
+def measure(ctx, process, spec, bytes_header=None, warmup_factor=1, database=False):
+    """One scenario's load on `process`; with its CPU time per request (and, with `database`, the
+    database's counts per request: the figures the machine's load moves least)."""
     args = ctx.args
     if args.warmup > 0:
         load.run(process.port, spec, args.warmup * warmup_factor, args.threads, args.connections, warmup=True,
                  bytes_header=bytes_header)
     process.reset_peak_rss()
+    counters = ctx.store.counters() if database else {}
+    cpu = process.cpu_seconds()
     result = load.run(process.port, spec, args.seconds, args.threads, args.connections, bytes_header=bytes_header)
+    cpu = process.cpu_seconds() - cpu
+    after = ctx.store.counters() if database else {}
     result["rss_mb"] = process.peak_rss_mb()
+    requests = max(result["requests"], 1)
+    result["per_request"] = {"cpu_us": cpu / requests * 1e6,
+                             **{name: (after[name] - value) / requests for name, value in counters.items()}}
     return result
 
 
@@ -182,7 +191,7 @@ def run_http(ctx, server, baseline, durability, results):
         # shared 2-core machine), and OpenIddict's server pipeline is the slowest code to tier up.
         factor = (2 if scenario.key == "token" else 1) + (1 if first else 0)
         first = False
-        result = measure(ctx, server, spec, warmup_factor=factor)
+        result = measure(ctx, server, spec, warmup_factor=factor, database=True)
         base = measure(ctx, baseline, spec, bytes_header=size)
         results["http"].append({"key": scenario.key, "title": scenario.title, "durability": durability,
                                 "target": POSTGRES_TARGETS.get(scenario.key) if ctx.store.name == "postgres"

@@ -94,6 +94,22 @@ def render(args, results, server_env):
         lines.append(f"\nBaseline (bench/Baseline: bare Kestrel, same routes and body sizes, measured right after each row): peak RSS {peak:.0f} MB. "
                      f"Peak RSS = VmHWM under the measured load (reset before it); RSS ratio = the server's ÷ the baseline's under the "
                      f"same requests (issue 12's target: ≤ 1.3×). Errors = socket errors + non-2xx answers (must be 0).")
+    costs = [r for r in results["http"] if r.get("per_request")]
+    if costs:
+        database = "statements" in costs[0]["per_request"]
+        lines += ["", "| scenario | durability | server CPU µs/request | baseline CPU µs/request |"
+                  + (" statements/request | transactions/request | WAL flushes/request | PostgreSQL CPU µs/request |" if database else ""),
+                  "|---|---|---:|---:|" + ("---:|---:|---:|---:|" if database else "")]
+        for r in costs:
+            c, base = r["per_request"], (r["baseline"] or {}).get("per_request") or {}
+            lines.append(f"| {r['title']} | {r['durability']} | {c['cpu_us']:.0f} | "
+                         + (f"{base['cpu_us']:.0f} |" if base else "– |")
+                         + (f" {c['statements']:.2f} | {c['transactions']:.2f} | {c['wal_flushes']:.2f} | {c['db_cpu_s'] * 1e6:.0f} |"
+                            if database else ""))
+        lines.append("\nPer request over the measured run (the figures the machine's load moves least): CPU time (user + "
+                     "system, /proc) of the server and of the baseline under the same requests"
+                     + ("; PostgreSQL's statements (pg_stat_statements), transactions ended, WAL flushes (pg_stat_wal) "
+                        "and its processes' CPU time" if database else "") + ".")
     if results["bulk"]:
         cli = "sqlite3" if results["provider"] == "sqlite" else "psql"
         lines += ["", f"| bulk delete | durability | events | API wall ms | {cli} CLI ms | ratio | API µs/event | peak RSS MB |",

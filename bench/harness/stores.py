@@ -33,6 +33,10 @@ class SqliteStore:
     def stop(self):
         pass
 
+    def counters(self):
+        """The database's own counts to divide by a scenario's requests (PostgresStore.counters); none here."""
+        return {}
+
     def __init__(self, data_dir):
         self.data_dir = data_dir
         self.path = os.path.join(data_dir, "callevents.db")
@@ -126,12 +130,45 @@ class PostgresStore:
         pgdata = os.path.join(self.cluster, "data")
         subprocess.run(self._as_pg([os.path.join(self.bin, "initdb"), "-D", pgdata, "-U", "postgres", "--auth=trust",
                                     "-E", "UTF8", "--no-sync"]), check=True, stdout=subprocess.DEVNULL)
-        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.cluster} -c max_connections=300"
+        # pg_stat_statements counts the statements per request (counters()); its cost per statement
+        # is a hash lookup, small beside a loopback round trip.
+        options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.cluster} -c max_connections=300"
+                   " -c shared_preload_libraries=pg_stat_statements")
         subprocess.run(self._as_pg([os.path.join(self.bin, "pg_ctl"), "-D", pgdata, "-l",
                                     os.path.join(self.cluster, "server.log"), "-w", "-o", options, "start"]),
                        check=True, stdout=subprocess.DEVNULL)
         self.started = True
+        self.psql("CREATE EXTENSION IF NOT EXISTS pg_stat_statements")
         return self
+
+    def counters(self):
+        """Load-independent costs of the requests between two calls (bench/README.md, PostgreSQL
+        (session 4)): statements run (pg_stat_statements, this query's own excluded), transactions
+        ended (commits + rollbacks), WAL flushes (pg_stat_wal's wal_sync: an acknowledged write
+        waits for one, maybe shared) and the cluster's CPU seconds (every process of the cluster:
+        its backends, WAL writer, checkpointer; from /proc, as for the server)."""
+        out = self.psql("SELECT (SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_%'), "
+                        "(SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'postgres'), "
+                        "(SELECT wal_sync FROM pg_stat_wal)")
+        statements, transactions, flushes = (int(x) for x in out.split("|"))
+        return {"statements": statements, "transactions": transactions, "wal_flushes": flushes,
+                "db_cpu_s": self._cluster_cpu_seconds()}
+
+    def _cluster_cpu_seconds(self):
+        with open(os.path.join(self.cluster, "data", "postmaster.pid")) as f:
+            postmaster = int(f.readline())
+        total = 0
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # ended meanwhile
+            if int(entry) == postmaster or int(fields[1]) == postmaster:
+                total += int(fields[11]) + int(fields[12])
+        return total / os.sysconf("SC_CLK_TCK")
 
     def stop(self):
         if self.started:

@@ -60,6 +60,42 @@ public sealed class ExtensionAccess(PreparedSql sql)
         return new ManagedExtension(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4));
     }
 
+    /// <summary>
+    /// PostgreSQL's one-round-trip form of the check (bench/README.md, PostgreSQL (session 4)): a
+    /// <c>WITH x AS (…)</c> clause for the plain case (<see cref="ExtensionScope.TryPlain"/>) that
+    /// the caller's statement follows in the same text, so that the check and the work are one
+    /// statement instead of two round trips. <c>x</c> is at most one row, the extension with the
+    /// number given, with <see cref="CheckedColumns"/> columns: <c>id</c>, <c>number</c>,
+    /// <c>owner_id</c>, <c>organization_id</c>, <c>events</c>, and <c>allowed</c>, true only when it
+    /// is in scope and manageable (§4 steps 3 and 4). The caller selects <c>x.*</c> first and
+    /// touches events only of <c>(SELECT id FROM x WHERE allowed)</c>, so nothing of an extension
+    /// the caller may not manage is read or written; the scope's parameters are the statement's
+    /// first ones (<see cref="ExtensionScope.ExtensionParameters"/>), its own follow.
+    /// MATERIALIZED: computed once, not inlined into each row the statement reads (inlined, the
+    /// event count's subquery ran once per row of a page: EXPLAIN ANALYZE, loops=20).
+    /// </summary>
+    public static string CheckedExtension(ExtensionScope scope) => CheckedExtensionPostgres(scope);
+
+    /// <summary>The columns of <see cref="CheckedExtension"/>'s <c>x</c>: a statement's own columns start at this ordinal.</summary>
+    public const int CheckedColumns = 6;
+
+    /// <summary>
+    /// The extension of a <see cref="CheckedExtension"/> statement's current row when the caller may
+    /// manage it; null when the statement found none or one it may not manage: the caller then
+    /// runs the full path (<see cref="ResolveAsync"/>), which finds the documented error in order.
+    /// </summary>
+    public static ManagedExtension? Allowed(DbDataReader reader) =>
+        IsTrue(reader, 5) ? new ManagedExtension(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4)) : null;
+
+    private static readonly Func<ExtensionScope, string> CheckedExtensionPostgres = ExtensionScope.ExtensionStatement(0, scope => $"""
+        WITH x AS MATERIALIZED (
+            SELECT e.id, e.number, e.owner_id, e.organization_id, {EventCountTriggers.CountSql("e", postgres: true)} AS events,
+                COALESCE({scope.InScope} AND {scope.Manageable}, FALSE) AS allowed
+            FROM {scope.Extensions}
+            WHERE {scope.Number})
+
+        """);
+
     private async Task<NamedUser?> FindVisibleUserAsync(ExtensionScope scope, string userId, CancellationToken cancellationToken)
     {
         await using var lease = await sql.OpenAsync(cancellationToken);

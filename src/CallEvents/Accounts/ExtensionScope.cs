@@ -62,6 +62,30 @@ public readonly struct ExtensionScope
         return ObjectIds.IsObjectId(userId);
     }
 
+    /// <summary>
+    /// The plain case of a URI's <c>{userId}/{extension}</c>, for the one-round-trip paths (the
+    /// single delete, PostgreSQL's <see cref="ExtensionAccess.CheckedExtension"/>): the scope and
+    /// the extended number, when one statement can find the extension. False when the full path
+    /// (<see cref="ExtensionAccess.ResolveAsync"/>) must run: a malformed userId or number, a
+    /// short number it cannot extend here (one with a named user resolves in that user's
+    /// organization, which the full path looks up), or a scope that cannot match (the full path
+    /// says which error). A statement over this scope that finds the extension in scope and
+    /// manageable means every check of the full path would have passed.
+    /// </summary>
+    public static bool TryPlain(Caller caller, string userId, string extension, out ExtensionScope scope, out string extended)
+    {
+        scope = default;
+        extended = "";
+        if (!TryParseUserId(userId, out var namedUserId) || !ExtensionNumber.TryParse(extension, out var number)
+            || (number.IsShort && (namedUserId is not null || caller.OrganizationCode is null)))
+        {
+            return false;
+        }
+        scope = For(caller, namedUserId);
+        extended = number.IsShort ? number.Extended(caller.OrganizationCode!) : extension;
+        return scope.CanMatch;
+    }
+
     /// <summary>The scope of <paramref name="caller"/> through a userId that names <paramref name="namedUserId"/> (null: @me, @viewer, @owner).</summary>
     public static ExtensionScope For(Caller caller, string? namedUserId) => new(caller, namedUserId);
 

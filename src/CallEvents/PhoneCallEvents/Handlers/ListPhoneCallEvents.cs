@@ -17,12 +17,20 @@ public static class ListPhoneCallEvents
     /// </summary>
     public static async Task<Ok<UapiCollection<PhoneCallEventOut>>> HandleAsync(HttpContext context, ExtensionAccess access, PreparedSql sql)
     {
-        var route = await EventRoute.ResolveAsync(context, access);
-        var query = ListQuery.From(context.Request.Query);
-        var (events, total) = await ListAsync(route, query, sql, context.RequestAborted);
+        var (route, query, events, total) = !sql.IsSqlite && await PostgresReads.TryListAsync(context, sql) is { } done ? done
+            : await FullAsync(context, access, sql);
         var entries = events.Select(pce => pce.ToOut(route, context.Request, query.Fields)).ToList();
         return TypedResults.Ok(new UapiCollection<PhoneCallEventOut>(
             entries, total, query.Page.Count, query.Page.StartIndex, query.Page.LinksFor(context.Request, total)));
+    }
+
+    /// <summary>Every check in the documented order, then the page: every request on SQLite, and on PostgreSQL what <see cref="PostgresReads"/> leaves.</summary>
+    private static async Task<(EventRoute, ListQuery, List<PhoneCallEvent>, int)> FullAsync(HttpContext context, ExtensionAccess access, PreparedSql sql)
+    {
+        var route = await EventRoute.ResolveAsync(context, access);
+        var query = ListQuery.From(context.Request.Query);
+        var (events, total) = await ListAsync(route, query, sql, context.RequestAborted);
+        return (route, query, events, total);
     }
 
     /// <summary>The page of events and totalResults on a resolved route (the API above, the console).</summary>

@@ -25,22 +25,10 @@ public static class SingleDelete
         if (values["userId"] is not string userId || values["extension"] is not string extension
             || !EventTypes.TryParse(values["eventType"] as string, out var type)
             || values["eventId"] is not string eventId || !ObjectIds.IsEventId(eventId)
-            || !ExtensionNumber.TryParse(extension, out var number)
-            || !ExtensionScope.TryParseUserId(userId, out var namedUserId))
+            || !ExtensionScope.TryPlain(caller, userId, extension, out var scope, out var extended))
         {
             return false;
         }
-        // A short number with a named user resolves in that user's organization: the full path looks it up.
-        if (number.IsShort && (namedUserId is not null || caller.OrganizationCode is null))
-        {
-            return false;
-        }
-        var scope = ExtensionScope.For(caller, namedUserId);
-        if (!scope.CanMatch)
-        {
-            return false; // e.g. a User naming a colleague: an error, and the full path says which
-        }
-        var extended = number.IsShort ? number.Extended(caller.OrganizationCode!) : extension;
         sql = Delete(scope);
         parameters = scope.ExtensionParameters(extended, eventId, type);
         return true;

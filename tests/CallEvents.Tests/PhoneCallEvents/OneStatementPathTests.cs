@@ -1,0 +1,102 @@
+using System.Net;
+using System.Text;
+using CallEvents.Tests.Infrastructure;
+
+namespace CallEvents.Tests.PhoneCallEvents;
+
+/// <summary>
+/// On PostgreSQL, get one, the first page of a list and an update run the extension check and the
+/// work as one statement (PhoneCallEvents/Handlers/PostgresReads.cs, UpdatePhoneCallEvent.cs);
+/// every other case, and every refusal, goes to the full path. These pin what that must not
+/// change, on either provider: an update reads its body before the check there, yet the route's
+/// error still comes before the body's, and nothing of another tenant's extension is answered.
+/// </summary>
+public sealed class OneStatementPathTests
+{
+    private const string Own = "0003*211";
+    private const string OtherTenants = "0004*210";
+
+    [Fact]
+    public async Task AnUpdateOfAnotherTenantsEventAnswersExtensionInvalidWhateverItsBodyAndChangesNothing()
+    {
+        await using var host = await CallEventsHost.StartAsync();
+        using var admin = host.ClientWith(await host.TokenAsync(a => a.Admin));
+        using var user = host.ClientWith(await host.TokenAsync(a => a.User));
+        var theirs = await UapiCalls.CreateAsync(admin, "@owner", OtherTenants, type: 2, url: "https://crm.example.com/theirs");
+
+        foreach (var body in new[] { """{"note":"changed"}""", """{"status":"x"}""", """{"note":""", "[]" })
+        {
+            using var response = await user.PutAsync(UapiCalls.Events("@me", OtherTenants, "2", theirs), new StringContent(body, Encoding.UTF8, "application/json"));
+            await UapiCalls.AssertErrorAsync(response, HttpStatusCode.BadRequest, "extension_invalid");
+        }
+        using var read = await admin.GetAsync(UapiCalls.Events("@owner", OtherTenants, "2", theirs));
+        var entry = (await UapiCalls.ReadJsonAsync(read)).GetProperty("entry")[0];
+        Assert.False(entry.TryGetProperty("note", out _), "a refused update changed another tenant's event");
+    }
+
+    [Fact]
+    public async Task AnUpdateOnTheCallersOwnExtensionAnswersTheBodysErrorThenTheMissingEventThenTheUpdate()
+    {
+        await using var host = await CallEventsHost.StartAsync();
+        using var user = host.ClientWith(await host.TokenAsync(a => a.User));
+        var id = await UapiCalls.CreateAsync(user, "@me", Own, type: 2, url: "https://crm.example.com/own");
+
+        using (var badStatus = await user.PutAsync(UapiCalls.Events("@me", Own, "2", id), UapiCalls.Json("""{"status":"x"}""")))
+        {
+            await UapiCalls.AssertErrorAsync(badStatus, HttpStatusCode.BadRequest, "pce_status_invalid");
+        }
+        using (var otherType = await user.PutAsync(UapiCalls.Events("@me", Own, "1", id), UapiCalls.Json("""{"note":"changed"}""")))
+        {
+            await UapiCalls.AssertErrorAsync(otherType, HttpStatusCode.BadRequest, "pce_id_invalid");
+        }
+        using (var updated = await user.PutAsync(UapiCalls.Events("@me", Own, "2", id), UapiCalls.Json("""{"note":"changed","status":"0"}""")))
+        {
+            Assert.Equal(HttpStatusCode.OK, updated.StatusCode);
+            var entry = (await UapiCalls.ReadJsonAsync(updated))[0];
+            Assert.Equal("changed", entry.GetProperty("note").GetString());
+            Assert.Equal(id, entry.GetProperty("id").GetString());
+        }
+        using var read = await user.GetAsync(UapiCalls.Events("@me", Own, "2", id));
+        Assert.Equal("changed", (await UapiCalls.ReadJsonAsync(read)).GetProperty("entry")[0].GetProperty("note").GetString());
+    }
+
+    [Fact]
+    public async Task GetAndListAnswerTheFirstPageAndLaterOnesAlikeAndAnotherTenantsExtensionAsMissing()
+    {
+        await using var host = await CallEventsHost.StartAsync();
+        using var admin = host.ClientWith(await host.TokenAsync(a => a.Admin));
+        using var user = host.ClientWith(await host.TokenAsync(a => a.User));
+        var ids = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            ids.Add(await UapiCalls.CreateAsync(user, "@me", Own, type: 1, url: $"https://crm.example.com/p/{i}"));
+        }
+        var theirs = await UapiCalls.CreateAsync(admin, "@owner", OtherTenants, type: 1, url: "https://crm.example.com/theirs");
+
+        using (var first = await user.GetAsync(UapiCalls.Events("@me", Own) + "?count=2"))
+        using (var second = await user.GetAsync(UapiCalls.Events("@me", Own) + "?count=2&startIndex=2"))
+        {
+            var page1 = await UapiCalls.ReadJsonAsync(first);
+            var page2 = await UapiCalls.ReadJsonAsync(second);
+            Assert.Equal(5, page1.GetProperty("totalResults").GetInt32());
+            Assert.Equal(5, page2.GetProperty("totalResults").GetInt32());
+            var listed = (await UapiCalls.IdsAsync(first)).Concat(await UapiCalls.IdsAsync(second)).ToList();
+            Assert.Equal(4, listed.Distinct().Count());
+            Assert.All(listed, id => Assert.Contains(id, ids));
+        }
+        using (var one = await user.GetAsync(UapiCalls.Events("@me", Own, "1", ids[3])))
+        {
+            Assert.Equal([ids[3]], await UapiCalls.IdsAsync(one));
+        }
+        using (var wrongType = await user.GetAsync(UapiCalls.Events("@me", Own, "2", ids[3])))
+        {
+            await UapiCalls.AssertErrorAsync(wrongType, HttpStatusCode.BadRequest, "pce_id_invalid");
+        }
+        using (var theirList = await user.GetAsync(UapiCalls.Events("@me", OtherTenants)))
+        {
+            await UapiCalls.AssertErrorAsync(theirList, HttpStatusCode.BadRequest, "extension_invalid");
+        }
+        using var theirOne = await user.GetAsync(UapiCalls.Events("@me", OtherTenants, "1", theirs));
+        await UapiCalls.AssertErrorAsync(theirOne, HttpStatusCode.BadRequest, "extension_invalid");
+    }
+}
