@@ -55,6 +55,10 @@ def _delivery(d):
     return lines
 
 
+def _cpu(result):
+    return f"{result['cpu_us']:.0f}" if result.get("cpu_us") is not None else "–"
+
+
 def _rss(server_mb, base):
     """The baseline's peak RSS under the same load, and the server's as a multiple of it."""
     if not base.get("rss_mb"):
@@ -73,8 +77,8 @@ def render(args, results, server_env):
         + (f"; server arguments: {' '.join(args.server_arg)}" if args.server_arg else "")
         + f"; server environment: {' '.join(f'{k}={v}' for k, v in server_env.items())}",
         "",
-        "| scenario | durability | req/s | p50 ms | p99 ms | baseline req/s | ratio | target | peak RSS MB | baseline peak RSS MB | RSS ratio (≤ 1.3×) | errors |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| scenario | durability | req/s | p50 ms | p99 ms | baseline req/s | ratio | target | peak RSS MB | baseline peak RSS MB | RSS ratio (≤ 1.3×) | errors | CPU µs/request (baseline) |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     if not results["http"]:
         lines = lines[:-3]
@@ -85,10 +89,10 @@ def render(args, results, server_env):
         met = "" if not r["target"] or ratio is None else (" ✓" if ratio >= r["target"] else " ✗")
         lines.append(
             f"| {r['title']} | {r['durability']} | {r['rps']:,.0f} | {_ms(r['p50_us'])} | {_ms(r['p99_us'])} | "
-            f"{base['rps']:,.0f} | {ratio:.2f}×{met} | {target} | {r['rss_mb']:.0f} | {_rss(r['rss_mb'], base)} | {r['errors']} |"
+            f"{base['rps']:,.0f} | {ratio:.2f}×{met} | {target} | {r['rss_mb']:.0f} | {_rss(r['rss_mb'], base)} | {r['errors']} | {_cpu(r)} ({_cpu(base)}) |"
             if base else
             f"| {r['title']} | {r['durability']} | {r['rps']:,.0f} | {_ms(r['p50_us'])} | {_ms(r['p99_us'])} | – | – | "
-            f"{target} | {r['rss_mb']:.0f} | – | – | {r['errors']} |")
+            f"{target} | {r['rss_mb']:.0f} | – | – | {r['errors']} | {_cpu(r)} |")
     if results["http"]:
         peak = max(r["baseline"]["rss_mb"] for r in results["http"])
         lines.append(f"\nBaseline (bench/Baseline: bare Kestrel, same routes and body sizes, measured right after each row): peak RSS {peak:.0f} MB. "
