@@ -20,7 +20,12 @@ public static class ListPhoneCallEvents
         var route = await EventRoute.ResolveAsync(context, access);
         var query = ListQuery.From(context.Request.Query);
         var (events, total) = await ListAsync(route, query, sql, context.RequestAborted);
-        var entries = events.Select(pce => pce.ToOut(route, context.Request, query.Fields)).ToList();
+        var linkBase = UapiLinks.Base(context.Request);
+        var entries = new List<PhoneCallEventOut>(events.Count);
+        foreach (var pce in events)
+        {
+            entries.Add(pce.ToOut(route, linkBase, query.Fields));
+        }
         return TypedResults.Ok(new UapiCollection<PhoneCallEventOut>(
             entries, total, query.Page.Count, query.Page.StartIndex, query.Page.LinksFor(context.Request, total)));
     }
