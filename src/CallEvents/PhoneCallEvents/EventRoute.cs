@@ -41,6 +41,9 @@ public sealed record EventRoute(ManagedExtension Extension, int? Type, string? E
     }
 
     /// <summary><c>links.self</c>: repeats the userId form the request used (contract §6).</summary>
-    public string SelfLink(HttpRequest request, int type, string id) =>
-        $"{UapiLinks.Base(request)}/uapi/extensions/{UserId}/{Extension.Number}/phoneCallEvents/{type}/{id}";
+    public string SelfLink(HttpRequest request, int type, string id) => SelfLink(UapiLinks.Base(request), type, id);
+
+    /// <summary><c>links.self</c> on a base already found for this request (<see cref="UapiLinks.Base"/>: a page of events has one).</summary>
+    public string SelfLink(string linkBase, int type, string id) =>
+        $"{linkBase}/uapi/extensions/{UserId}/{Extension.Number}/phoneCallEvents/{type}/{id}";
 }

@@ -19,7 +19,12 @@ public static class ListPhoneCallEvents
     {
         var (route, query, events, total) = !sql.IsSqlite && await PostgresReads.TryListAsync(context, sql) is { } done ? done
             : await FullAsync(context, access, sql);
-        var entries = events.Select(pce => pce.ToOut(route, context.Request, query.Fields)).ToList();
+        var linkBase = UapiLinks.Base(context.Request);
+        var entries = new List<PhoneCallEventOut>(events.Count);
+        foreach (var pce in events)
+        {
+            entries.Add(pce.ToOut(route, linkBase, query.Fields));
+        }
         return TypedResults.Ok(new UapiCollection<PhoneCallEventOut>(
             entries, total, query.Page.Count, query.Page.StartIndex, query.Page.LinksFor(context.Request, total)));
     }
