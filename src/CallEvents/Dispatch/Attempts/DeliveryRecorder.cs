@@ -1,12 +1,10 @@
 using System.Data;
-using System.Data.Common;
 using System.Text;
 using CallEvents.Dispatch.Queue;
 using CallEvents.PhoneCallEvents;
 using CallEvents.Storage;
 using CallEvents.Storage.Sql;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace CallEvents.Dispatch.Attempts;
 
@@ -111,7 +109,7 @@ public static class DeliveryRecorder
 
     private static async Task UpdateRowsAsync(CallEventsDb db, List<Planned> planned, HashSet<long> updated, CancellationToken cancellationToken)
     {
-        await using var command = NewCommand(db);
+        await using var command = db.NewCommand();
         var sql = new StringBuilder("WITH r(seq, owner, until, state, attempts, run_attempts, due_at, finished_at) AS (VALUES ");
         for (var i = 0; i < planned.Count; i++)
         {
@@ -198,7 +196,7 @@ public static class DeliveryRecorder
 
     private static async Task InsertChunkAsync(CallEventsDb db, List<DeliveryAttempt> log, CancellationToken cancellationToken)
     {
-        await using var command = NewCommand(db);
+        await using var command = db.NewCommand();
         var sql = new StringBuilder("INSERT INTO delivery_attempts (delivery_seq, event_id, attempt, attempted_at, http_status, error, latency_ms, outcome) VALUES ");
         for (var i = 0; i < log.Count; i++)
         {
@@ -215,13 +213,5 @@ public static class DeliveryRecorder
         }
         command.CommandText = sql.ToString();
         await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>A command on the context's connection, in its transaction (the caller began one, so the connection is open).</summary>
-    private static DbCommand NewCommand(CallEventsDb db)
-    {
-        var command = db.Database.GetDbConnection().CreateCommand();
-        command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
-        return command;
     }
 }

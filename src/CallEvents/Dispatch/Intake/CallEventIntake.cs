@@ -9,7 +9,6 @@ using CallEvents.Storage.Sqlite;
 using CallEvents.Uapi;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace CallEvents.Dispatch.Intake;
@@ -53,7 +52,7 @@ public static class CallEventIntake
             .OrderBy(x => x.Report.OccurredAt ?? now).ThenBy(x => x.Index).Select(x => x.Report).ToList();
         var numbers = ordered.Select(r => r.Extension).Distinct().ToList();
 
-        int queued;
+        (int Count, HashSet<string> Tenants) queued;
         using (await gate.EnterAsync(cancellationToken))
         {
             // On PostgreSQL a PhoneCallEvent deleted between the read and the insert fails the
@@ -71,18 +70,19 @@ public static class CallEventIntake
                 }
             }
         }
-        if (queued > 0)
+        if (queued.Count > 0)
         {
-            signal.Wake();
+            signal.Queued(queued.Tenants);
         }
-        return queued;
+        return queued.Count;
     }
 
-    private static async Task<int> QueueAsync(CallEventsDb db, List<CallEventReport> ordered, List<string> numbers, long now)
+    /// <summary>Queues the deliveries in one transaction; how many, and for which tenants (organization ids).</summary>
+    private static async Task<(int Count, HashSet<string> Tenants)> QueueAsync(CallEventsDb db, List<CallEventReport> ordered, List<string> numbers, long now)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
         var extensions = await db.Extensions.AsNoTracking().Where(e => numbers.Contains(e.Number))
-            .Select(e => new { e.Id, e.Number }).ToListAsync(CancellationToken.None);
+            .Select(e => new { e.Id, e.Number, e.OrganizationId }).ToListAsync(CancellationToken.None);
         if (extensions.Count != numbers.Count)
         {
             throw UapiError.ExtensionInvalid.Exception();
@@ -93,14 +93,17 @@ public static class CallEventIntake
             .OrderBy(p => p.Id)
             .Select(p => new { p.Id, p.ExtensionId, p.Type }).ToListAsync(CancellationToken.None);
         var byNumber = extensions.ToDictionary(e => e.Number, e => e.Id);
+        var tenantOf = extensions.ToDictionary(e => e.Id, e => e.OrganizationId);
 
         var rows = new List<Delivery>();
+        var tenants = new HashSet<string>(StringComparer.Ordinal);
         foreach (var report in ordered)
         {
             var type = CallEventKinds.EventType(report.Kind);
             var payload = report.Payload();
             foreach (var hook in hooks.Where(h => h.ExtensionId == byNumber[report.Extension] && h.Type == type))
             {
+                tenants.Add(tenantOf[hook.ExtensionId]);
                 rows.Add(new Delivery
                 {
                     Id = ObjectIds.NewId(24),
@@ -116,7 +119,7 @@ public static class CallEventIntake
         }
         var queued = await InsertAsync(db, rows);
         await transaction.CommitAsync(CancellationToken.None);
-        return queued;
+        return (queued, tenants);
     }
 
     /// <summary>
@@ -128,11 +131,9 @@ public static class CallEventIntake
     private static async Task<int> InsertAsync(CallEventsDb db, List<Delivery> rows)
     {
         const int perStatement = 50; // SQLite binds each named parameter by a linear search: keep statements small
-        var connection = db.Database.GetDbConnection();
         for (var offset = 0; offset < rows.Count; offset += perStatement)
         {
-            await using var command = connection.CreateCommand();
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            await using var command = db.NewCommand();
             var sql = new StringBuilder("INSERT INTO deliveries (id, event_id, call_id, kind, payload, state, due_at, created_at, attempts, run_attempts) VALUES ");
             var count = Math.Min(perStatement, rows.Count - offset);
             for (var i = 0; i < count; i++)

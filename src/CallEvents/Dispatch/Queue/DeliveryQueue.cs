@@ -2,7 +2,6 @@ using CallEvents.Dispatch.Attempts;
 using CallEvents.Storage;
 using CallEvents.Storage.Sql;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage;
 
 namespace CallEvents.Dispatch.Queue;
 
@@ -102,13 +101,10 @@ public static class DeliveryQueue
 
     private static async Task<List<DeliveryPipeline.Claimed>> ReadClaimsAsync(CallEventsDb db, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
-        var connection = db.Database.GetDbConnection();
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
         {
-            await using var command = connection.CreateCommand();
-            command.CommandText = sql;
-            command.Transaction = db.Database.CurrentTransaction?.GetDbTransaction();
+            await using var command = db.NewCommand(sql);
             foreach (var (name, value) in parameters)
             {
                 command.AddParameter(name, value);

@@ -163,9 +163,8 @@ public sealed class SenderSlots(DeliveryOptions options)
     /// <summary>
     /// A request is done; <paramref name="recording"/>: its result is now waiting to be written;
     /// <paramref name="answeredAt"/> (Unix ms): when the receiver answered it, if it did.
-    /// True when its tenant was full and is no more (a claim may take its rows again).
     /// </summary>
-    public bool EndRequest(DeliveryPipeline.Ready ready, bool recording, long? answeredAt)
+    public void EndRequest(DeliveryPipeline.Ready ready, bool recording, long? answeredAt)
     {
         lock (_lock)
         {
@@ -177,9 +176,7 @@ public sealed class SenderSlots(DeliveryOptions options)
             {
                 _answeredAt[ready.Hook.Tenant] = at;
             }
-            var wasFull = IsFull(_heldByTenant[ready.Hook.Tenant]);
             Forget(ready.Hook.Tenant);
-            return wasFull && !IsFull(_heldByTenant.GetValueOrDefault(ready.Hook.Tenant));
         }
     }
 
