@@ -10,7 +10,7 @@ namespace CallEvents.PhoneCallEvents.Handlers;
 /// is a loopback round trip, and the check then the page were two, each waking a backend and the
 /// server's thread pool (bench/README.md, PostgreSQL (session 4): CPU per request on both sides).
 /// Only the plain case comes here, and only a success is answered from here: anything else (a
-/// filter, a type without an id, a userId naming a user with a short number, an extension the
+/// filter, a type without an id, a later page, a userId naming a user with a short number, an extension the
 /// caller may not manage, a malformed query) returns null, and the full path
 /// (<see cref="ListPhoneCallEvents.ListAsync"/> after <see cref="EventRoute.ResolveAsync(HttpContext, ExtensionAccess, UapiError?)"/>)
 /// answers it, with its errors in the documented order.
