@@ -195,7 +195,9 @@ def run_http(ctx, server, baseline, durability, results):
         base = measure(ctx, baseline, spec, bytes_header=size)
         results["http"].append({"key": scenario.key, "title": scenario.title, "durability": durability,
                                 "target": POSTGRES_TARGETS.get(scenario.key) if ctx.store.name == "postgres"
-                                else scenario.targets.get(durability), "body_bytes": size, **result,
+                                else scenario.targets.get(durability),
+                                "p99_target_ms": None if ctx.store.name == "postgres" else scenario.p99_targets.get(durability),
+                                "body_bytes": size, **result,
                                 "baseline": base})
 
 

@@ -28,7 +28,10 @@ EVENTS_PER_EXTENSION = 100        # 100 × 100 × 100 = 1,000,000
 LIST_EVENTS = 10_000              # on LIST_EXTENSION, in both phases
 OTHER_EXTENSION = "0004*210"      # organization 0004's: the denied cross-organization request
 OTHER_EVENTS = 100
-DELETE_POOL = 150_000             # per phase: more than one phase's delete one can take
+# Delete one takes a different event per request; the pool per phase must outlast its warm-up
+# and its measured run: at most this many deletes per second (about twice what 2 cores do), a
+# third of the pool for the warm-up. Run out, every further request answers 404 (counted as errors).
+DELETE_RATE_BOUND = 25_000
 BULK_SIZES = [1_000, 10_000, 100_000]
 TARGET = 1.5
 CREATED = "2026-12-01 10:00:00.0000000+00:00"
@@ -90,7 +93,9 @@ def _specs(ctx, phase, tokens, list_rows, other_rows):
     ids = _lines(work, "scale-ids.txt", [f"{t}/{i}" for i, t in list_rows])
     for number in CREATE_EXTENSIONS:
         store.clear_events(store.extension_id(number))
-    pool = [(i, n % 4) for n, i in enumerate(event_ids(DELETE_POOL, seed=20 + phase))]
+    args = ctx.args
+    size = DELETE_RATE_BOUND * max(args.seconds, args.warmup * 2) * 3 // 2
+    pool = [(i, n % 4) for n, i in enumerate(event_ids(size, seed=20 + phase))]
     delete_extension = store.extension_id(DELETE_EXTENSION)
     store.clear_events(delete_extension)
     store.seed_events(delete_extension, pool)

@@ -23,9 +23,12 @@ DELETE_WARM = 40_000
 
 
 class HttpScenario:
-    def __init__(self, key, title, writes, target, prepare, target_full=None):
+    def __init__(self, key, title, writes, target, prepare, target_full=None, p99_ms=None):
         self.key, self.title, self.writes, self.prepare = key, title, writes, prepare
-        self.targets = {"Process": target, "Full": target_full}  # ratio to the baseline (issue 5)
+        # Issue 12's targets on SQLite: a ratio to the baseline, and for some a p99 at 32
+        # connections (with the first durability mode only).
+        self.targets = {"Process": target, "Full": target_full}
+        self.p99_targets = {"Process": p99_ms}
 
 
 def _write_lines(ctx, name, lines):
@@ -96,12 +99,12 @@ def prepare_delete(ctx, durability):
 
 
 HTTP_SCENARIOS = [
-    HttpScenario("token", "token issue", True, 0.3, prepare_token),
+    HttpScenario("token", "token issue", True, None, prepare_token, p99_ms=10),  # a client needs one token an hour
     HttpScenario("create", "create", True, 0.4, prepare_create),
     HttpScenario("list", "list 20 of 10k", False, 0.5, prepare_list),
-    HttpScenario("get", "get one", False, None, prepare_get),
-    HttpScenario("update", "update one", True, None, prepare_update),
-    HttpScenario("delete", "delete one", True, 0.5, prepare_delete, target_full=0.3),
+    HttpScenario("get", "get one", False, 0.5, prepare_get),
+    HttpScenario("update", "update one", True, 0.4, prepare_update),
+    HttpScenario("delete", "delete one", True, 0.5, prepare_delete, target_full=0.3, p99_ms=10),
 ]
 
 # Issue 12's targets on PostgreSQL, by scenario: ≥ 0.25× on reads (token issue writes nothing), ≥ 0.15× on writes.
