@@ -20,24 +20,11 @@ internal static class PostgresReads
     public static async Task<(EventRoute Route, ListQuery Query, List<PhoneCallEvent> Events, int Total)?> TryListAsync(
         HttpContext context, PreparedSql sql)
     {
-        var values = context.Request.RouteValues;
-        if (values["userId"] is not string userId || values["extension"] is not string extension
-            || !ExtensionScope.TryPlain(context.Caller(), userId, extension, out var scope, out var extended))
+        if (!PlainRoute.TryRead(context.Caller(), context.Request.RouteValues, out var plain))
         {
             return null;
         }
-        int? type = null;
-        string? eventId = null;
-        if (values.TryGetValue("eventType", out var typeValue))
-        {
-            // A type without an id needs a count of its own for totalResults: the full path's.
-            if (!EventTypes.TryParse(typeValue as string, out var parsed) || values["eventId"] is not string id || !ObjectIds.IsEventId(id))
-            {
-                return null;
-            }
-            type = parsed;
-            eventId = id;
-        }
+        var (userId, scope, extended, type, eventId) = plain;
         ListQuery query;
         try
         {

@@ -1,5 +1,4 @@
 using CallEvents.Accounts;
-using CallEvents.Uapi;
 
 namespace CallEvents.PhoneCallEvents.Handlers;
 
@@ -22,15 +21,12 @@ public static class SingleDelete
     {
         sql = "";
         parameters = [];
-        if (values["userId"] is not string userId || values["extension"] is not string extension
-            || !EventTypes.TryParse(values["eventType"] as string, out var type)
-            || values["eventId"] is not string eventId || !ObjectIds.IsEventId(eventId)
-            || !ExtensionScope.TryPlain(caller, userId, extension, out var scope, out var extended))
+        if (!PlainRoute.TryRead(caller, values, out var plain) || plain is not { Type: { } type, EventId: { } eventId })
         {
             return false;
         }
-        sql = Delete(scope);
-        parameters = scope.ExtensionParameters(extended, eventId, type);
+        sql = Delete(plain.Scope);
+        parameters = plain.Scope.ExtensionParameters(plain.Extended, eventId, type);
         return true;
     }
 }

@@ -111,14 +111,12 @@ public static class UpdatePhoneCallEvent
     private static async Task<(EventRoute, PhoneCallEvent)?> TryOneStatementAsync(
         HttpContext context, ExtensionAccess access, WriteBatches writes, DestinationPolicy destinations, TimeProvider clock)
     {
-        var routeValues = context.Request.RouteValues;
-        if (routeValues["userId"] is not string userId || routeValues["extension"] is not string extension
-            || !EventTypes.TryParse(routeValues["eventType"] as string, out var type)
-            || routeValues["eventId"] is not string eventId || !ObjectIds.IsEventId(eventId)
-            || !ExtensionScope.TryPlain(context.Caller(), userId, extension, out var scope, out var extended))
+        if (!PlainRoute.TryRead(context.Caller(), context.Request.RouteValues, out var plain)
+            || plain is not { Type: { } type, EventId: { } eventId })
         {
             return null;
         }
+        var (userId, scope, extended, _, _) = plain;
         JsonDocument body;
         try
         {
