@@ -27,9 +27,8 @@ public sealed class FailedAuthentications
     public TimeSpan? TokenRequestRetryAfter(string? clientId, IPAddress? address)
     {
         var source = AddressKey.Of(address);
-        var byAddress = _perAddress?.RetryAfter(source);
         var byClient = clientId is null ? null : _perClient?.RetryAfter(ClientKey(clientId, source));
-        return byAddress > byClient || byClient is null ? byAddress : byClient;
+        return FailureBudget.Longest(_perAddress?.RetryAfter(source), byClient);
     }
 
     /// <summary>A token request whose client authentication failed (invalid_client).</summary>

@@ -26,9 +26,7 @@ public sealed class FailedSignIns
     /// <summary>How long a sign-in as <paramref name="login"/> from this address is refused, or null.</summary>
     public TimeSpan? RetryAfter(string login, IPAddress? address)
     {
-        var byAddress = _perAddress?.RetryAfter(AddressKey.Of(address));
-        var byLogin = _perLogin?.RetryAfter(LoginKey(login));
-        return byAddress > byLogin || byLogin is null ? byAddress : byLogin;
+        return FailureBudget.Longest(_perAddress?.RetryAfter(AddressKey.Of(address)), _perLogin?.RetryAfter(LoginKey(login)));
     }
 
     public void Count(string login, IPAddress? address)

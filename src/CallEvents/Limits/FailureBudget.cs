@@ -29,6 +29,9 @@ public sealed class FailureBudget(int limit, TimeSpan window, int maxKeys, TimeP
 
     public int Keys => _counters.Count;
 
+    /// <summary>The later of two budgets' refusals (null when neither refuses): a request refused by either waits for both.</summary>
+    public static TimeSpan? Longest(TimeSpan? first, TimeSpan? second) => first > second || second is null ? first : second;
+
     /// <summary>How long <paramref name="key"/> is still refused, or null when it has budget left.</summary>
     public TimeSpan? RetryAfter(string key)
     {
