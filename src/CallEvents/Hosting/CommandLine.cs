@@ -223,7 +223,8 @@ public static partial class CommandLine
         // The server's configuration, settings checks, storage and registries, but not what only
         // serving uses (Kestrel, OpenIddict's server and validation, the pages, OpenAPI,
         // telemetry, the HTTP pipeline), which a command that does not serve never runs: building
-        // them was most of `apps add` (bench/README.md, Start and memory (session 5)).
+        // them cost `apps add` a sixth of its CPU, `migrate` a quarter (bench/README.md, Start and
+        // memory (session 5)).
         using var host = Program.CreateCommandBuilder(HostArgs(parse, quiet: true)).Build();
         SettingsReader.Validate(host.Services);
         var problem = await SchemaGate.CheckAsync(host.Services, migrate: false, LoggerOf(host), cancellationToken)
