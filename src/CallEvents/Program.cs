@@ -3,6 +3,7 @@ using CallEvents.ApiReference;
 using CallEvents.Demo;
 using CallEvents.Dispatch;
 using CallEvents.Hosting;
+using CallEvents.Hosting.Settings;
 using CallEvents.Hosting.Startup;
 using CallEvents.Limits;
 using CallEvents.OAuth;
@@ -29,16 +30,11 @@ public static class Program
 
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        // appsettings.json is read from beside the executable, wherever it is started from
-        // (the default, the working directory, loses it when `callevents` runs from elsewhere).
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        AddCommandServices(builder.Services, builder.Configuration); // what every command has: settings, storage, accounts, apps
         builder.ConfigureServing();                                // Kestrel: default URLs, HTTPS certificate, limits
         builder.Services.AddPublicAddress(builder.Configuration);  // allowed hosts, the base of every link
         builder.Services.AddTrustedProxies();                      // X-Forwarded-For/Proto from configured proxies only
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddStorage(builder.Configuration);        // EF Core on SQLite or PostgreSQL
-        builder.Services.AddAccounts();                            // hierarchy, extensions, contexts
-        builder.Services.AddDemo();                                // the demo tenant (`demo`, `serve --demo`)
         builder.Services.AddOAuth();                               // OpenIddict: token endpoint and validation
         builder.Services.AddPhoneCallEvents();                     // the resource
         builder.Services.AddDispatch(builder.Configuration);       // destinations, delivery
@@ -48,6 +44,34 @@ public static class Program
         builder.Services.AddConsole();                             // the web console: an OAuth client of this server (Web/Console)
         builder.AddObservability();                                // health checks, metrics, traces (Observability/)
         return builder;
+    }
+
+    /// <summary>
+    /// The host of a command that works on the database without serving (migrate, demo, accounts,
+    /// apps, consents): the server's configuration sources, with appsettings.json beside the
+    /// executable wherever it is started from (the default, the working directory, loses it), and
+    /// <see cref="AddCommandServices"/>; no Kestrel, OpenIddict server, pages, OpenAPI or telemetry.
+    /// </summary>
+    public static HostApplicationBuilder CreateCommandBuilder(string[] args)
+    {
+        var configuration = new ConfigurationManager();
+        configuration.AddEnvironmentVariables(prefix: "ASPNETCORE_"); // as WebApplication.CreateBuilder does (ASPNETCORE_ENVIRONMENT, _URLS)
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory, Configuration = configuration });
+        AddCommandServices(builder.Services, builder.Configuration);
+        return builder;
+    }
+
+    /// <summary>Every settings group, those only `serve` reads too: a bad value stops `apps add` as it stops the server.</summary>
+    private static void AddCommandServices(IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSettings<HostingOptions>().Services.AddSettings<PhoneCallEventsOptions>().Services.AddSettings<RateLimitingOptions>();
+        services.AddSettings<MetricsOptions>().Services.AddSettings<OpenTelemetryOptions>();
+        services.AddSingleton(TimeProvider.System);
+        services.AddStorage(configuration);                        // EF Core on SQLite or PostgreSQL
+        services.AddAccounts();                                    // hierarchy, extensions, contexts
+        services.AddDemo();                                        // the demo tenant (`demo`, `serve --demo`)
+        services.AddOAuthCore();                                   // OpenIddict's core: apps, secrets, consents
+        services.AddDispatchCore();                                // delivery settings, apps' signing secrets
     }
 
     public static WebApplication Build(WebApplicationBuilder builder)

@@ -13,16 +13,23 @@ namespace CallEvents.Dispatch;
 
 public static class DispatchSetup
 {
-    public static IServiceCollection AddDispatch(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>The delivery settings and apps' signing secrets: what the CLI's <c>apps</c> commands use too (Program.CreateCommandBuilder).</summary>
+    public static IServiceCollection AddDispatchCore(this IServiceCollection services)
     {
         services.AddSettings<DeliveryOptions>();
+        services.AddScoped<SigningSecrets>();
+        services.AddSingleton<SigningSecretCache>();
+        return services;
+    }
+
+    /// <summary>On top of <see cref="AddDispatchCore"/>, what <c>serve</c> adds: destinations, the sender and the purge.</summary>
+    public static IServiceCollection AddDispatch(this IServiceCollection services, IConfiguration configuration)
+    {
         services.AddSingleton<HostLookup>(Dns.GetHostAddressesAsync);
         services.AddSingleton<RegistrationDns>();
         services.AddSingleton<DestinationPolicy>();
         services.AddSingleton<DeliverySignal>();
         services.AddSingleton<DeliveryHttp>();
-        services.AddScoped<SigningSecrets>();
-        services.AddSingleton<SigningSecretCache>();
         services.AddSingleton<DeliveryPurge>();
         services.AddHostedService(provider => provider.GetRequiredService<DeliveryPurge>());
         if (SettingsReader.Read<DeliveryOptions>(configuration).SenderEnabled)

@@ -15,11 +15,12 @@ using Microsoft.AspNetCore.Connections;
 namespace CallEvents.Hosting;
 
 /// <summary>
-/// The command tree. Every command builds the same host as the server (same configuration,
-/// same database), so what the CLI provisions is exactly what the server sees. Tokens the
-/// parser does not know (e.g. <c>--Database:Provider=Postgres</c>) go on to the host's
-/// configuration. The client commands (<c>login</c>, <c>pce</c>, <c>deliveries</c>,
-/// <c>simulate</c>) talk to a running server over its public HTTP API instead (Cli/).
+/// The command tree. Every command that works on the database builds its host from the server's
+/// configuration, settings checks and storage (Program.CreateCommandBuilder: the server's own
+/// registrations, without what only serving uses), so what the CLI provisions is exactly what
+/// the server sees. Tokens the parser does not know (e.g. <c>--Database:Provider=Postgres</c>) go
+/// on to the host's configuration. The client commands (<c>login</c>, <c>pce</c>,
+/// <c>deliveries</c>, <c>simulate</c>) talk to a running server over its public HTTP API instead (Cli/).
 /// </summary>
 public static partial class CommandLine
 {
@@ -170,11 +171,11 @@ public static partial class CommandLine
         var command = new Command("migrate", "Apply the database migrations of this build.") { TreatUnmatchedTokensAsErrors = false };
         command.SetAction((parse, cancellationToken) => StopOnInvalidSettingsAsync(async () =>
         {
-            await using var app = Program.CreateBuilder(HostArgs(parse)).Build(); // no HTTP pipeline: see WithServicesAsync
-            SettingsReader.Validate(app.Services);
+            using var host = Program.CreateCommandBuilder(HostArgs(parse)).Build(); // not the server's: see WithServicesAsync
+            SettingsReader.Validate(host.Services);
             // The same gate as serve, told to migrate: it refuses a schema newer than this build
             // and reports an unreachable database as a message, not a stack trace.
-            var problem = await SchemaGate.CheckAsync(app.Services, migrate: true, app.Logger, cancellationToken);
+            var problem = await SchemaGate.CheckAsync(host.Services, migrate: true, LoggerOf(host), cancellationToken);
             if (problem is not null)
             {
                 await Console.Error.WriteLineAsync(problem);
@@ -219,21 +220,27 @@ public static partial class CommandLine
 
     private static async Task<int> WithServicesAsync(ParseResult parse, Func<IServiceProvider, Task<int>> action, CancellationToken cancellationToken)
     {
-        // The same services and configuration as the server, but not its HTTP pipeline
-        // (Program.Build: middleware, endpoints, the metrics endpoint), which a command that does
-        // not serve never runs: building it was a fifth of `apps add` (bench/README.md, CLI start).
-        await using var app = Program.CreateBuilder(HostArgs(parse, quiet: true)).Build();
-        SettingsReader.Validate(app.Services);
-        var problem = await SchemaGate.CheckAsync(app.Services, migrate: false, app.Logger, cancellationToken)
-            ?? await SecretsGate.CheckAsync(app.Services, serving: false, app.Logger, cancellationToken);
+        // The server's configuration, settings checks, storage and registries, but not what only
+        // serving uses (Kestrel, OpenIddict's server and validation, the pages, OpenAPI,
+        // telemetry, the HTTP pipeline), which a command that does not serve never runs: building
+        // them cost `apps add` a sixth of its CPU, `migrate` a quarter (bench/README.md, Start and
+        // memory (session 5)).
+        using var host = Program.CreateCommandBuilder(HostArgs(parse, quiet: true)).Build();
+        SettingsReader.Validate(host.Services);
+        var problem = await SchemaGate.CheckAsync(host.Services, migrate: false, LoggerOf(host), cancellationToken)
+            ?? await SecretsGate.CheckAsync(host.Services, serving: false, LoggerOf(host), cancellationToken);
         if (problem is not null)
         {
             await Console.Error.WriteLineAsync(problem);
             return 2;
         }
-        using var scope = app.Services.CreateScope();
+        using var scope = host.Services.CreateScope();
         return await action(scope.ServiceProvider); // refusals are reported by RunAsync
     }
+
+    /// <summary>The category the server's own lines are logged under (WebApplication.Logger's: the application's name).</summary>
+    private static ILogger LoggerOf(IHost host) =>
+        host.Services.GetRequiredService<ILoggerFactory>().CreateLogger(host.Services.GetRequiredService<IHostEnvironment>().ApplicationName);
 
     /// <summary>
     /// Runs a command that builds the host: a setting with a bad value (Hosting/Settings) stops it

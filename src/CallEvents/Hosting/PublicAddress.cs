@@ -1,4 +1,3 @@
-using CallEvents.Hosting.Settings;
 using CallEvents.Uapi;
 using Microsoft.AspNetCore.HostFiltering;
 using Microsoft.Extensions.Options;
@@ -21,7 +20,7 @@ public static class PublicAddress
 
     public static IServiceCollection AddPublicAddress(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSettings<HostingOptions>();
+        // HostingOptions is registered with every command's settings (Program.AddCommandServices).
         // Configure runs before the PostConfigure of ASP.NET Core's defaults, which fills in "*"
         // only when the list is still empty.
         services.AddOptions<HostFilteringOptions>().Configure<IOptions<HostingOptions>>((options, hosting) =>

@@ -10,9 +10,13 @@ using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace CallEvents.OAuth;
 
-/// <summary>Registers apps on accounts, regenerates their secrets, trusts, untrusts and removes them (contract §2).</summary>
+/// <summary>
+/// Registers apps on accounts, regenerates their secrets, trusts, untrusts and removes them (contract §2).
+/// <paramref name="validatedTokens"/> is null in a process that validates no tokens (a CLI
+/// command's host: Program.CreateCommandBuilder), which has none of an app's to forget.
+/// </summary>
 public sealed class AppRegistry(CallEventsDb db, IOpenIddictApplicationManager applications, IOpenIddictTokenManager tokens, TimeProvider clock,
-    TokenValidationCache validatedTokens, SigningSecrets signingSecrets, AppAccounts appAccounts)
+    SigningSecrets signingSecrets, AppAccounts appAccounts, TokenValidationCache? validatedTokens = null)
 {
     public Task<IssuedCredentials> AddAsync(string accountId, string name, bool trusted, CancellationToken cancellationToken) =>
         AddAsync(accountId, name, trusted, redirectUris: [], firstParty: false, cancellationToken);
@@ -94,7 +98,7 @@ public sealed class AppRegistry(CallEventsDb db, IOpenIddictApplicationManager a
         // The update above already changed the app's secret stamp; this also revokes the entries of
         // tokens issued before stamps (StampRevokingTokenManager.cs).
         await tokens.RevokeByApplicationIdAsync(applicationId!, cancellationToken);
-        validatedTokens.ForgetClient(clientId); // at once here; other processes within the cache's bound
+        validatedTokens?.ForgetClient(clientId); // at once here; other processes within the cache's bound
         return new IssuedCredentials(app.AccountId, clientId, secret);
     }
 
@@ -132,7 +136,7 @@ public sealed class AppRegistry(CallEventsDb db, IOpenIddictApplicationManager a
         app.Trusted = trusted;
         await db.SaveChangesAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
-        validatedTokens.ForgetClient(clientId);
+        validatedTokens?.ForgetClient(clientId);
     }
 
     /// <summary>
@@ -155,7 +159,7 @@ public sealed class AppRegistry(CallEventsDb db, IOpenIddictApplicationManager a
         }
         await db.Apps.Where(a => a.ClientId == clientId).ExecuteDeleteAsync(cancellationToken); // its signing secret by cascade
         await transaction.CommitAsync(cancellationToken);
-        validatedTokens.ForgetClient(clientId);
+        validatedTokens?.ForgetClient(clientId);
         appAccounts.Forget(clientId);
     }
 }

@@ -27,12 +27,12 @@ public static class OAuthSetup
     public static bool IsOAuthPath(HttpContext context) => context.Request.Path.StartsWithSegments("/oauth");
 
     /// <summary>
-    /// OpenIddict as the OAuth 2.0 server (token endpoint, client credentials) and as the
-    /// validator of every UAPI request. Access tokens carry a stamp of their app's secret instead
-    /// of a token entry row each (SecretStamp.cs), so that regenerating an app's secret revokes
-    /// its tokens on every node without a write per token issued.
+    /// Apps, their secrets and consents as every command sees them: OpenIddict's core (its managers
+    /// over our EF Core stores), the settings and the registries the CLI's provisioning commands use.
+    /// A command that does not serve builds only this (Program.CreateCommandBuilder), not
+    /// OpenIddict's server and validation (bench/README.md, Start and memory (session 5)).
     /// </summary>
-    public static IServiceCollection AddOAuth(this IServiceCollection services)
+    public static IServiceCollection AddOAuthCore(this IServiceCollection services)
     {
         services.AddOpenIddict()
             .AddCore(core =>
@@ -41,7 +41,24 @@ public static class OAuthSetup
                 core.ReplaceApplicationManager(typeof(FastSecretApplicationManager<>));
                 core.ReplaceApplicationStore<OpenIddictEntityFrameworkCoreApplication, CompiledApplicationStore>();
                 core.ReplaceTokenManager(typeof(StampRevokingTokenManager<>));
-            })
+            });
+        services.AddSettings<OAuthOptions>();
+        services.AddScoped<AppRegistry>();
+        services.AddSingleton<AppAccounts>();
+        services.AddScoped<ConsentRegistry>();
+        return services;
+    }
+
+    /// <summary>
+    /// On top of <see cref="AddOAuthCore"/>, what <c>serve</c> adds: OpenIddict as the OAuth 2.0
+    /// server (token endpoint, client credentials) and as the validator of every UAPI request.
+    /// Access tokens carry a stamp of their app's secret instead of a token entry row each
+    /// (SecretStamp.cs), so that regenerating an app's secret revokes its tokens on every node
+    /// without a write per token issued.
+    /// </summary>
+    public static IServiceCollection AddOAuth(this IServiceCollection services)
+    {
+        services.AddOpenIddict()
             .AddServer(server =>
             {
                 server.SetTokenEndpointUris("/oauth/token.php", "/oauth/token");
@@ -90,7 +107,6 @@ public static class OAuthSetup
                 validation.UseAspNetCore().DisableAccessTokenExtractionFromBodyForm();
             });
 
-        services.AddSettings<OAuthOptions>();
         services.AddOptions<OpenIddictServerOptions>().Configure<IServiceProvider>((options, provider) =>
         {
             // One issuer for every node, instead of each request's own host and port: a token
@@ -117,10 +133,7 @@ public static class OAuthSetup
         // (TokenValidationCache.cs) instead of a full validation by the middleware on every request;
         // the middleware runs on OpenIddict's paths only (Program.cs, UseAuthenticationOnlyFor).
         services.AddAuthentication().AddSignInSession();
-        services.AddScoped<AppRegistry>();
         services.AddSingleton<TokenValidationCache>();
-        services.AddSingleton<AppAccounts>();
-        services.AddScoped<ConsentRegistry>();
         services.AddSingleton<FailedSignIns>();
         services.AddHostedService<TokenEntryPruning>();
         return services;

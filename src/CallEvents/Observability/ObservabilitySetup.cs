@@ -25,9 +25,8 @@ public static class ObservabilitySetup
     {
         var services = builder.Services;
         var configuration = builder.Configuration;
+        // MetricsOptions and OpenTelemetryOptions are registered with every command's settings (Program.AddCommandServices).
         var metrics = SettingsReader.Read<MetricsOptions>(configuration); // decides what is registered
-        services.AddSettings<MetricsOptions>();
-        services.AddSettings<OpenTelemetryOptions>();
 
         // ASP.NET Core's own per-request lines print the query string, and UAPI clients may put the
         // access token there (?accessRequestToken=…): held at Warning whatever the configuration

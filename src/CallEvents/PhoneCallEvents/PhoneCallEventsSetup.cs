@@ -1,12 +1,10 @@
-using CallEvents.Hosting.Settings;
-
 namespace CallEvents.PhoneCallEvents;
 
 public static class PhoneCallEventsSetup
 {
     public static IServiceCollection AddPhoneCallEvents(this IServiceCollection services)
     {
-        services.AddSettings<PhoneCallEventsOptions>();
+        // PhoneCallEventsOptions is registered with every command's settings (Program.AddCommandServices).
         services.ConfigureHttpJsonOptions(json =>
         {
             json.SerializerOptions.DefaultIgnoreCondition = Uapi.UapiJson.Options.DefaultIgnoreCondition;

@@ -1,5 +1,4 @@
 using System.Threading.RateLimiting;
-using CallEvents.Hosting.Settings;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -16,7 +15,7 @@ public static class RateLimiting
 {
     public static IServiceCollection AddUapiRateLimiting(this IServiceCollection services)
     {
-        services.AddSettings<RateLimitingOptions>();
+        // RateLimitingOptions is registered with every command's settings (Program.AddCommandServices).
         services.AddSingleton<Limits.FailedAuthentications>(); // the failure budgets of authentication (Limits/)
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitingOptions>>((limiter, settings) =>

@@ -1,4 +1,6 @@
 using CallEvents.Hosting.Settings;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace CallEvents.Tests.Hosting;
 
@@ -77,6 +79,48 @@ public sealed class SettingsValidationTests
         Assert.DoesNotContain("listening", result.Stdout, StringComparison.Ordinal);
         Directory.Delete(data, recursive: true);
     }
+
+    [Theory]
+    [InlineData("--Metrics:AllowedNetworks:0=10.0.0.0/40", "Invalid setting: Metrics:AllowedNetworks:0 must be a network in CIDR notation (127.0.0.0/8, fd00::/8); it is 10.0.0.0/40.")]
+    [InlineData("--RateLimiting:PermitLimit=-5", "Invalid setting: RateLimiting:PermitLimit must be 0 or more; it is -5.")]
+    [InlineData("--Hosting:TrustedProxies:0=proxy.example.com", "Invalid setting: Hosting:TrustedProxies:0 must be a network in CIDR notation (127.0.0.0/8, fd00::/8); it is proxy.example.com.")]
+    public async Task ACommandThatDoesNotServeRefusesABadValueOfASettingOnlyServeReads(string setting, string line)
+    {
+        var data = Cli.Cli.NewDataDirectory();
+        var result = await Cli.Cli.RunAsync(data, "apps", "add", "--account", "admin", setting);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal(line, result.Stderr.Trim());
+        Assert.Equal("", result.Stdout.Trim());
+        Directory.Delete(data, recursive: true);
+    }
+
+    [Fact]
+    public void TheHostOfACommandThatDoesNotServeChecksEveryGroupTheServerChecks()
+    {
+        var data = Cli.Cli.NewDataDirectory();
+        string[] args = [$"--DataDirectory={data}", "--Database:Provider=Sqlite"];
+        try
+        {
+            var server = CheckedGroups(Program.CreateBuilder(args).Services);
+            var command = CheckedGroups(Program.CreateCommandBuilder(args).Services);
+
+            Assert.NotEmpty(server);
+            Assert.Equal(server, command);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    /// <summary>The settings groups whose check (SettingsReader.AddSettings) these services run at start.</summary>
+    private static string[] CheckedGroups(IServiceCollection services) =>
+        [.. services.Select(d => d.ServiceType)
+            .Where(t => t.IsGenericType && t.GetGenericTypeDefinition() == typeof(IValidateOptions<>)
+                && typeof(ISettings).IsAssignableFrom(t.GetGenericArguments()[0]))
+            .Select(t => t.GetGenericArguments()[0].Name)
+            .Order(StringComparer.Ordinal)];
 
     /// <summary>What the server started with these settings reports, as the command line prints it; empty if it started.</summary>
     private static async Task<IReadOnlyList<string>> ProblemsAtStartAsync(params string[] settings)

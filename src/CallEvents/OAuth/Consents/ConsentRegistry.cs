@@ -12,10 +12,11 @@ namespace CallEvents.OAuth.Consents;
 /// The consents accounts gave apps: OpenIddict's permanent authorizations, one per (account, app),
 /// which every authorization code and refresh token of that account and app belongs to (the token
 /// family). Remembered so the consent page is shown once; listed and revoked by the CLI
-/// (<c>consents list|revoke</c>) and the console, through this class only.
+/// (<c>consents list|revoke</c>) and the console, through this class only. <paramref name="validatedTokens"/>
+/// is null in a process that validates no tokens (a CLI command's host), as in AppRegistry.
 /// </summary>
 public sealed class ConsentRegistry(CallEventsDb db, IOpenIddictApplicationManager applications, IOpenIddictAuthorizationManager authorizations,
-    IOpenIddictTokenManager tokens, TokenValidationCache validatedTokens, TimeProvider clock)
+    IOpenIddictTokenManager tokens, TimeProvider clock, TokenValidationCache? validatedTokens = null)
 {
     /// <summary>The valid consent of <paramref name="accountId"/> to the app, or null.</summary>
     public async Task<object?> FindAsync(string accountId, object application, CancellationToken cancellationToken)
@@ -77,7 +78,7 @@ public sealed class ConsentRegistry(CallEventsDb db, IOpenIddictApplicationManag
             await tokens.RevokeByAuthorizationIdAsync((await authorizations.GetIdAsync(authorization, cancellationToken))!, cancellationToken);
             await authorizations.TryRevokeAsync(authorization, cancellationToken);
         }
-        validatedTokens.ForgetClient(clientId);
+        validatedTokens?.ForgetClient(clientId);
         return found.Count > 0;
     }
 }
