@@ -76,7 +76,7 @@ def render(args, results, server_env):
         f"command: `{os.environ.get('BENCH_COMMAND') or ' '.join(shlex.quote(a) for a in sys.argv)}`",
         f"load: wrk -t{args.threads} -c{args.connections}, {args.warmup} s warm-up then {args.seconds} s measured, loopback"
         + (f"; server arguments: {' '.join(args.server_arg)}" if args.server_arg else "")
-        + f"; server environment: {' '.join(f'{k}={v}' for k, v in server_env.items())}",
+        + f"; server environment: {' '.join(f'{k}={v}' for k, v in server_env.items()) or 'the build’s own runtime settings'}",
         "",
         "| scenario | durability | req/s | p50 ms | p99 ms | baseline req/s | ratio | target | peak RSS MB | baseline peak RSS MB | RSS ratio (≤ 1.3×) | errors |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",

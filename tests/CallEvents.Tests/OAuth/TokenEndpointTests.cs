@@ -58,6 +58,16 @@ public sealed class TokenEndpointTests(HostFixture fixture) : IClassFixture<Host
     }
 
     [Fact]
+    public async Task TheTokenAnswerIsCompactJsonAsTheContractWritesIt()
+    {
+        using var response = await Host.Http.PostAsync("/oauth/token.php", new FormUrlEncodedContent(Credentials(Host.Demo.Apps!.User)));
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Matches("^\\{\"access_token\":\"[A-Za-z0-9_.-]+\",\"token_type\":\"Bearer\",\"expires_in\":3600\\}$", text);
+    }
+
+    [Fact]
     public async Task EveryTokenIsDifferent()
     {
         var tokens = new HashSet<string>();

@@ -124,7 +124,7 @@ public static class AuthorizationEndpoint
         // every app of this flow gets one (the scope names nothing else here: docs/api.md).
         identity.SetScopes(request.GetScopes().Add(Scopes.OfflineAccess).Distinct());
         identity.SetAuthorizationId(await consents.IdAsync(consent, cancellationToken));
-        identity.SetDestinations(_ => [Destinations.AccessToken]);
+        AccessTokenOnly.Mark(identity);
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 

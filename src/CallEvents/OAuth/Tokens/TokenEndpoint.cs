@@ -67,7 +67,7 @@ public static class TokenEndpoint
         var identity = new ClaimsIdentity(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme, Claims.Name, Claims.Role);
         TokenClaims.Write(identity, account);
         identity.SetClaim(SecretStamp.Claim, stamp);
-        identity.SetDestinations(_ => [Destinations.AccessToken]);
+        AccessTokenOnly.Mark(identity);
         return Results.SignIn(new ClaimsPrincipal(identity), properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
@@ -88,7 +88,7 @@ public static class TokenEndpoint
             return Forbid(Errors.InvalidGrant, "The account that consented is gone.");
         }
         TokenClaims.Write(identity, account);
-        identity.SetDestinations(_ => [Destinations.AccessToken]);
+        AccessTokenOnly.Mark(identity);
         return Results.SignIn(principal, properties: null, OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
