@@ -1,8 +1,10 @@
 """Delivery scenarios: intake (POST /pbx/callEvents) → queue → sender → a real receiver on loopback.
 
-- deliveries: sustained deliveries per second. Two intake threads post 100-event reports (admin
-  token) for --delivery-seconds or until --delivery-cap deliveries are queued, while the sender
-  runs; the rate is arrivals / (last − first arrival), waiting (bounded) until the queue drains.
+- deliveries: sustained deliveries per second. After a warm-up (--delivery-warmup deliveries
+  queued and drained, not measured), two intake threads post 100-event reports (admin token) for
+  --delivery-seconds or until --delivery-cap deliveries are queued, while the sender runs; the
+  rate is arrivals / (last − first arrival), waiting (bounded) until the queue drains. CPU time
+  per delivery of the server and of the receiver over the same span.
 - delivery-latency: intake → arrival when not saturated: single-event reports paced at 20/s,
   latency = the receiver's arrival time − the time the harness had read the 202 (both
   CLOCK_MONOTONIC, so they subtract across processes).
@@ -109,13 +111,16 @@ def _intake(port, admin_token, stop_at, cap, counter, lock, errors, prefix):
         conn.close()
 
 
-def run_throughput(ctx, server, receiver, admin_token, seconds, cap, drain_timeout=120.0):
+def run_throughput(ctx, server, receiver, admin_token, seconds, cap, drain_timeout=120.0, tag="t"):
     request(receiver.port, "POST", "/__reset")
     server.reset_peak_rss()
     counter, lock, errors = {"deliveries": 0, "reports": 0}, threading.Lock(), []
+    # CPU time (user + system) per delivery, of the server (intake, claims, sending, recording)
+    # and of the receiver (it shares the cores: its cost is part of the machine's ceiling).
+    server_cpu, receiver_cpu = server.cpu_seconds(), receiver.cpu_seconds()
     started = time.monotonic()
     threads = [threading.Thread(target=_intake, args=(ctx.port, admin_token, started + seconds, cap, counter, lock,
-                                                      errors, f"t{t}")) for t in range(2)]
+                                                      errors, f"{tag}{t}")) for t in range(2)]
     for t in threads:
         t.start()
     for t in threads:
@@ -125,13 +130,15 @@ def run_throughput(ctx, server, receiver, admin_token, seconds, cap, drain_timeo
         raise RuntimeError(f"intake failed: {errors[0]}")
     expected = counter["deliveries"]
     stats = _wait_for(receiver.port, expected, time.monotonic() + drain_timeout)
+    server_cpu, receiver_cpu = server.cpu_seconds() - server_cpu, receiver.cpu_seconds() - receiver_cpu
     rss = server.peak_rss_mb()
     span = (stats["last"] - stats["first"]) if stats["count"] > 1 else 0.0
     return {"queued": expected, "arrived": stats["count"], "intake_s": intake_s,
             "intake_per_s": expected / intake_s if intake_s else 0.0,
             "per_s": (stats["count"] - 1) / span if span else 0.0, "span_s": span,
             "drained_after_intake_s": stats["last"] - (started + intake_s) if stats["last"] else None,
-            "rss_mb": rss}
+            "rss_mb": rss, "server_cpu_us": server_cpu * 1e6 / max(stats["count"], 1),
+            "receiver_cpu_us": receiver_cpu * 1e6 / max(stats["count"], 1)}
 
 
 def run_latency(ctx, server, receiver, admin_token, events=LATENCY_EVENTS, pace=LATENCY_PACE):
@@ -179,6 +186,16 @@ def run_delivery(ctx, server, results, ports, admin_token, log):
         log(f"receiver alone: {capacity:,.0f} req/s")
         out = results["delivery"] = {"hooks": len(ports), "receiver_rps": capacity}  # kept if a later part fails
         if "deliveries" in ctx.args.scenarios:
+            if ctx.args.delivery_warmup > 0:
+                # As every HTTP scenario warms up: without it the window measured the runtime
+                # compiling the sender's code (tiered compilation was 26-39 % of the server's CPU
+                # in the drain's profile, bench/README.md, Deliveries (session 5)).
+                log(f"deliveries warm-up ({ctx.args.delivery_warmup:,} deliveries, not measured)")
+                warm = run_throughput(ctx, server, receiver, admin_token, ctx.args.delivery_seconds, ctx.args.delivery_warmup,
+                                      tag="w")
+                out["warmup"] = {"queued": warm["queued"], "arrived": warm["arrived"], "per_s": warm["per_s"]}
+                if warm["arrived"] < warm["queued"]:
+                    register_hooks(ctx, ports)
             log(f"deliveries per second ({ctx.args.delivery_seconds} s of intake, at most {ctx.args.delivery_cap:,})")
             out["throughput"] = t = run_throughput(ctx, server, receiver, admin_token, ctx.args.delivery_seconds,
                                                    ctx.args.delivery_cap)

@@ -62,6 +62,8 @@ def parse_args():
     parser.add_argument("--delivery-seconds", type=int, default=10, help="seconds of intake in the deliveries scenario")
     parser.add_argument("--delivery-cap", type=int, default=60_000,
                         help="at most this many deliveries queued in the deliveries scenario (bounds the drain)")
+    parser.add_argument("--delivery-warmup", type=int, default=16_000,
+                        help="deliveries queued and drained before the deliveries scenario measures (0: none)")
     parser.add_argument("--scale", action="store_true",
                         help="the growth scenario instead (SQLite): the same requests in the small database and after "
                              "10,000 extensions in 100 organizations and 1,000,000 events were added (bench/README.md, Scale)")

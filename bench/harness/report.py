@@ -44,7 +44,8 @@ def _delivery(d, provider):
         lines.append(f"| deliveries/s sustained | {t['per_s']:,.0f}{met} | ≥ {goal:,} | {t['rss_mb']:.0f} | "
                      f"{t['arrived']:,} of {t['queued']:,} arrived over {t['span_s']:.1f} s; intake queued "
                      f"{t['intake_per_s']:,.0f}/s for {t['intake_s']:.1f} s; drained "
-                     f"{t['drained_after_intake_s']:.1f} s after intake ended{drained} |")
+                     f"{t['drained_after_intake_s']:.1f} s after intake ended{drained}; CPU per delivery: server "
+                     f"{t.get('server_cpu_us', 0):.0f} µs, receiver {t.get('receiver_cpu_us', 0):.0f} µs |")
     lat = d.get("latency")
     if lat:
         met = " ✓" if lat["p99_ms"] <= 50 else " ✗"

@@ -111,10 +111,18 @@ public abstract class CallEventsDb(DbContextOptions options) : DbContext(options
             delivery.Property(d => d.CallId).HasMaxLength(256);
             delivery.Property(d => d.Kind).HasMaxLength(16);
             delivery.Property(d => d.LeaseOwner).HasMaxLength(128);
-            // The claim scans due pending rows; ordering and replay look at one event's calls.
-            delivery.HasIndex(d => new { d.State, d.DueAt });
-            delivery.HasIndex(d => new { d.EventId, d.CallId, d.State });
-            delivery.HasIndex(d => new { d.State, d.FinishedAt });
+            // The claim reads pending rows in its order (due_at, seq); the purge reads finished
+            // rows by age. Each is partial on the state, so that a delivery has an entry in one of
+            // them at a time (its intake writes the first, its last attempt moves it to the
+            // second) and the claim's index holds the queue, not every row kept for the log.
+            // Ordering (a call's earlier pending delivery), replay and the cascade from a deleted
+            // event look at one event's calls: (event_id, call_id), which no attempt changes.
+            // Before, (state, due_at), (event_id, call_id, state) and (state, finished_at) were
+            // four index entries at intake and six more changed per finished attempt, all written
+            // inside SQLite's one writer (bench/README.md, Deliveries (session 5)).
+            delivery.HasIndex(d => new { d.DueAt, d.Seq }).HasFilter("state = 0").HasDatabaseName("ix_deliveries_pending");
+            delivery.HasIndex(d => new { d.EventId, d.CallId });
+            delivery.HasIndex(d => d.FinishedAt).HasFilter("state <> 0").HasDatabaseName("ix_deliveries_finished");
             // Deleting a PhoneCallEvent deletes its queued deliveries in the same statement:
             // nothing of a deleted event can be claimed after the DELETE commits.
             delivery.HasOne<PhoneCallEvent>().WithMany().HasForeignKey(d => d.EventId).OnDelete(DeleteBehavior.Cascade);

@@ -21,7 +21,17 @@ public sealed class QueryPlanTests(HostFixture fixture) : IClassFixture<HostFixt
         Assert.DoesNotContain(plan, line => line.Contains("SCAN deliveries", StringComparison.Ordinal));
     }
 
-    private async Task<List<string>> PlanAsync(string sql)
+    [SqliteFact]
+    public async Task TheClaimReadsThePendingRowsThroughTheirPartialIndexAndNeverScansTheQueueOrItsLog()
+    {
+        // With a full tenant skipped: the claim's longest shape.
+        var plan = await PlanAsync(DeliveryQueue.ClaimSql(postgres: false, fullTenants: 1), "@owner", "@until", "@limit", "@t0");
+        Assert.True(plan.Any(line => line.Contains("SEARCH d USING INDEX ix_deliveries_pending (due_at<?)", StringComparison.Ordinal)), string.Join(" / ", plan));
+        Assert.True(plan.Any(line => line.Contains("SEARCH p USING INDEX ix_deliveries_event_id_call_id", StringComparison.Ordinal)), string.Join(" / ", plan));
+        Assert.DoesNotContain(plan, line => line.Contains("SCAN", StringComparison.Ordinal) && !line.Contains("CONSTANT ROW", StringComparison.Ordinal));
+    }
+
+    private async Task<List<string>> PlanAsync(string sql, params string[] otherParameters)
     {
         var path = Path.Combine(fixture.Host.DataDirectory, "callevents.db");
         await using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly");
@@ -29,6 +39,10 @@ public sealed class QueryPlanTests(HostFixture fixture) : IClassFixture<HostFixt
         await using var command = connection.CreateCommand();
         command.CommandText = "EXPLAIN QUERY PLAN " + sql;
         command.Parameters.AddWithValue("@now", 0L);
+        foreach (var name in otherParameters)
+        {
+            command.Parameters.AddWithValue(name, 0L);
+        }
         var plan = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())

@@ -25,24 +25,34 @@ public static class DeliveryQueue
     public static async Task<List<DeliveryPipeline.Claimed>> ClaimAsync(CallEventsDb db, string owner, int limit, long now, long leaseUntil,
         IReadOnlyList<string> fullTenants, CancellationToken cancellationToken)
     {
-        var skipLocked = db.Database.IsNpgsql() ? " FOR UPDATE SKIP LOCKED" : "";
         var tenants = fullTenants.Select((tenant, i) => ("@t" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), (object)tenant)).ToList();
-        var notFull = tenants.Count == 0 ? ""
-            : " AND NOT EXISTS (SELECT 1 FROM extensions x WHERE x.id = e.extension_id AND x.organization_id IN (" + string.Join(", ", tenants.Select(t => t.Item1)) + "))";
-        var sql = "UPDATE deliveries SET lease_owner = @owner, leased_until = @until"
+        var sql = ClaimSql(db.Database.IsNpgsql(), tenants.Count);
+        var claims = await ReadClaimsAsync(db, sql, cancellationToken, [("@owner", owner), ("@until", leaseUntil), ("@now", now), ("@limit", limit), .. tenants]);
+        return claims.ConvertAll(c => c with { Lease = (owner, leaseUntil) });
+    }
+
+    /// <summary>
+    /// The claim's text, one per provider and number of full tenants (so that it stays prepared).
+    /// It reads the pending rows through ix_deliveries_pending, in its order (QueryPlanTests).
+    /// </summary>
+    internal static string ClaimSql(bool postgres, int fullTenants)
+    {
+        var skipLocked = postgres ? " FOR UPDATE SKIP LOCKED" : "";
+        var notFull = fullTenants == 0 ? ""
+            : " AND NOT EXISTS (SELECT 1 FROM extensions x WHERE x.id = e.extension_id AND x.organization_id IN ("
+                + string.Join(", ", Enumerable.Range(0, fullTenants).Select(i => "@t" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "))";
+        return "UPDATE deliveries SET lease_owner = @owner, leased_until = @until"
             + " WHERE seq IN (SELECT d.seq FROM deliveries d"
             + "   WHERE d.state = 0 AND d.due_at <= @now AND (d.leased_until IS NULL OR d.leased_until <= @now)"
             + "   AND EXISTS (SELECT 1 FROM phone_call_events e WHERE e.id = d.event_id AND e.status = 1" + notFull + ")"
             + "   AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.event_id = d.event_id AND p.call_id = d.call_id AND p.state = 0 AND p.seq < d.seq)"
             + "   ORDER BY d.due_at, d.seq LIMIT @limit" + skipLocked + ")"
             // Re-checked on the row itself: on PostgreSQL another node may have claimed it in between.
-            // "+state": SQLite would otherwise find these rows through the state index, i.e. walk
+            // "+state": SQLite would otherwise find these rows through the pending index, i.e. walk
             // every pending row of the queue per claim (the cost grew with the backlog), instead
             // of looking up the claimed seqs by primary key.
             + " AND +state = 0 AND (leased_until IS NULL OR leased_until <= @now)"
             + Returning;
-        var claims = await ReadClaimsAsync(db, sql, cancellationToken, [("@owner", owner), ("@until", leaseUntil), ("@now", now), ("@limit", limit), .. tenants]);
-        return claims.ConvertAll(c => c with { Lease = (owner, leaseUntil) });
     }
 
     /// <summary>After a restart, the leases this node held belong to nobody: release them at once rather than wait them out.</summary>

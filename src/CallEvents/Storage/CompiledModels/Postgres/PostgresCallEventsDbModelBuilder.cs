@@ -12,7 +12,7 @@ namespace CallEvents.Storage.CompiledModels.Postgres
     public partial class PostgresCallEventsDbModel
     {
         private PostgresCallEventsDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("e101bf79-e197-4fc6-b46d-3dd03769c565"), entityTypeCount: 13)
+            : base(skipDetectChanges: false, modelId: new Guid("d70023e4-360e-460c-a98d-8716fc90e7cc"), entityTypeCount: 13)
         {
         }
 

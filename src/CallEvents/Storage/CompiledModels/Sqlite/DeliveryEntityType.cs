@@ -146,21 +146,23 @@ namespace CallEvents.Storage.CompiledModels.Sqlite
             key.AddAnnotation("Relational:Name", "pk_deliveries");
 
             var index = runtimeEntityType.AddIndex(
-                new[] { id },
-                unique: true);
-            index.AddAnnotation("Relational:Name", "ix_deliveries_id");
+                new[] { finishedAt });
+            index.AddAnnotation("Relational:Filter", "state <> 0");
+            index.AddAnnotation("Relational:Name", "ix_deliveries_finished");
 
             var index0 = runtimeEntityType.AddIndex(
-                new[] { state, dueAt });
-            index0.AddAnnotation("Relational:Name", "ix_deliveries_state_due_at");
+                new[] { id },
+                unique: true);
+            index0.AddAnnotation("Relational:Name", "ix_deliveries_id");
 
             var index1 = runtimeEntityType.AddIndex(
-                new[] { state, finishedAt });
-            index1.AddAnnotation("Relational:Name", "ix_deliveries_state_finished_at");
+                new[] { dueAt, seq });
+            index1.AddAnnotation("Relational:Filter", "state = 0");
+            index1.AddAnnotation("Relational:Name", "ix_deliveries_pending");
 
             var index2 = runtimeEntityType.AddIndex(
-                new[] { eventId, callId, state });
-            index2.AddAnnotation("Relational:Name", "ix_deliveries_event_id_call_id_state");
+                new[] { eventId, callId });
+            index2.AddAnnotation("Relational:Name", "ix_deliveries_event_id_call_id");
 
             return runtimeEntityType;
         }

@@ -11,7 +11,7 @@ namespace CallEvents.Storage.CompiledModels.Sqlite
     public partial class SqliteCallEventsDbModel
     {
         private SqliteCallEventsDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("1e5ba898-b2ea-4a5a-ab51-8a818da9a0ad"), entityTypeCount: 13)
+            : base(skipDetectChanges: false, modelId: new Guid("261e624d-34d1-4698-994e-131b657911dc"), entityTypeCount: 13)
         {
         }
 

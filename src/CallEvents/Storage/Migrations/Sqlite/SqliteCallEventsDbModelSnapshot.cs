@@ -257,18 +257,20 @@ namespace CallEvents.Storage.Migrations.Sqlite
                     b.HasKey("Seq")
                         .HasName("pk_deliveries");
 
+                    b.HasIndex("FinishedAt")
+                        .HasDatabaseName("ix_deliveries_finished")
+                        .HasFilter("state <> 0");
+
                     b.HasIndex("Id")
                         .IsUnique()
                         .HasDatabaseName("ix_deliveries_id");
 
-                    b.HasIndex("State", "DueAt")
-                        .HasDatabaseName("ix_deliveries_state_due_at");
+                    b.HasIndex("DueAt", "Seq")
+                        .HasDatabaseName("ix_deliveries_pending")
+                        .HasFilter("state = 0");
 
-                    b.HasIndex("State", "FinishedAt")
-                        .HasDatabaseName("ix_deliveries_state_finished_at");
-
-                    b.HasIndex("EventId", "CallId", "State")
-                        .HasDatabaseName("ix_deliveries_event_id_call_id_state");
+                    b.HasIndex("EventId", "CallId")
+                        .HasDatabaseName("ix_deliveries_event_id_call_id");
 
                     b.ToTable("deliveries", (string)null);
                 });
