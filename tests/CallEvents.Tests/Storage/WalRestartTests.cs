@@ -48,25 +48,28 @@ public sealed class WalRestartTests
         log.Refresh();
         Assert.True(log.Length > WalCheckpoints.LogSizeLimit + WalCheckpoints.ShrinkStep, $"the burst left a log of only {log.Length:N0} bytes");
 
-        var restarts = 0;
+        var writes = 0;
         while (true)
         {
             await WaitUntilCheckpointedAsync(database, checkpoints, log);
             var before = log.Length;
-            await UapiCalls.CreateAsync(client, "@me", "0003*211", url: $"https://crm.example.com/after/{restarts}");
+            await UapiCalls.CreateAsync(client, "@me", "0003*211", url: $"https://crm.example.com/after/{writes}");
             log.Refresh();
-            Assert.InRange(log.Length, before - WalCheckpoints.ShrinkStep, before);
+            // Never more than one step at once. A write may also not restart the log at all and
+            // append its few frames instead: SQLite gives the restart up when a reader or the
+            // background checkpoint holds a read lock at that moment; the next write restarts it.
+            Assert.True(log.Length >= before - WalCheckpoints.ShrinkStep, $"one write cut the log from {before:N0} to {log.Length:N0} bytes");
             if (log.Length <= WalCheckpoints.LogSizeLimit)
             {
                 break;
             }
-            Assert.True(++restarts < 40, $"the log is still {log.Length:N0} bytes after {restarts} restarts");
+            Assert.True(++writes < 40, $"the log is still {log.Length:N0} bytes after {writes} writes");
         }
         Assert.Equal(WalCheckpoints.LogSizeLimit, log.Length);
 
         using var list = await client.GetAsync("/uapi/extensions/@me/0003*211/phoneCallEvents?count=100");
         Assert.Equal(HttpStatusCode.OK, list.StatusCode);
-        Assert.Equal(restarts + 2, (await UapiCalls.IdsAsync(list)).Count);
+        Assert.Equal(writes + 2, (await UapiCalls.IdsAsync(list)).Count);
     }
 
     /// <summary>
