@@ -25,7 +25,7 @@ public static class DeliveryQueue
     public static async Task<List<DeliveryPipeline.Claimed>> ClaimAsync(CallEventsDb db, string owner, int limit, long now, long leaseUntil,
         IReadOnlyList<string> fullTenants, CancellationToken cancellationToken)
     {
-        var tenants = fullTenants.Select((tenant, i) => ("@t" + i.ToString(System.Globalization.CultureInfo.InvariantCulture), (object)tenant)).ToList();
+        var tenants = fullTenants.Select((tenant, i) => (TenantParameter(i), (object)tenant)).ToList();
         var sql = ClaimSql(db.Database.IsNpgsql(), tenants.Count);
         var claims = await ReadClaimsAsync(db, sql, cancellationToken, [("@owner", owner), ("@until", leaseUntil), ("@now", now), ("@limit", limit), .. tenants]);
         return claims.ConvertAll(c => c with { Lease = (owner, leaseUntil) });
@@ -40,7 +40,7 @@ public static class DeliveryQueue
         var skipLocked = postgres ? " FOR UPDATE SKIP LOCKED" : "";
         var notFull = fullTenants == 0 ? ""
             : " AND NOT EXISTS (SELECT 1 FROM extensions x WHERE x.id = e.extension_id AND x.organization_id IN ("
-                + string.Join(", ", Enumerable.Range(0, fullTenants).Select(i => "@t" + i.ToString(System.Globalization.CultureInfo.InvariantCulture))) + "))";
+                + string.Join(", ", Enumerable.Range(0, fullTenants).Select(TenantParameter)) + "))";
         return "UPDATE deliveries SET lease_owner = @owner, leased_until = @until"
             + " WHERE seq IN (SELECT d.seq FROM deliveries d"
             + "   WHERE d.state = 0 AND d.due_at <= @now AND (d.leased_until IS NULL OR d.leased_until <= @now)"
@@ -54,6 +54,9 @@ public static class DeliveryQueue
             + " AND +state = 0 AND (leased_until IS NULL OR leased_until <= @now)"
             + Returning;
     }
+
+    /// <summary>The name of the claim's parameter for the <paramref name="index"/>th full tenant.</summary>
+    private static string TenantParameter(int index) => "@t" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>After a restart, the leases this node held belong to nobody: release them at once rather than wait them out.</summary>
     public static Task<int> ReleaseOwnLeasesAsync(CallEventsDb db, string owner, CancellationToken cancellationToken) =>
