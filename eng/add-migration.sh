@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Adds a migration with the same name to both providers' migration sets, then regenerates both
-# compiled models (Storage/CompiledModels, which the server runs on: StorageSetup.AddStorage), so
-# that they stay in step with the model; CompiledModelTests fails when one is stale.
-# Usage: eng/add-migration.sh <Name>   (eng/add-migration.sh --models-only: the compiled models alone)
+# Adds a migration with the same name to both providers' migration sets, writes each set's list of
+# ids (Storage/Migrations/<provider>/<provider>MigrationIds.cs, which the start-up gate compares
+# with the database's: Storage/MigrationHistory.cs), then regenerates both compiled models
+# (Storage/CompiledModels, which the server runs on: StorageSetup.AddStorage), so that they stay in
+# step with the model; MigrationHistoryTests and CompiledModelTests fail when one is stale.
+# Usage: eng/add-migration.sh <Name>   (eng/add-migration.sh --models-only: the id lists and compiled models alone)
 set -euo pipefail
 name=${1:?usage: eng/add-migration.sh <MigrationName>|--models-only}
 cd "$(dirname "$0")/.."
@@ -15,6 +17,23 @@ if [ "$name" != "--models-only" ]; then
       --output-dir "Storage/Migrations/$provider"
   done
 fi
+# The ids in the order EF Core applies them (ordinal order of the [Migration] attribute's id).
+for provider in Sqlite Postgres; do
+  dir="src/CallEvents/Storage/Migrations/$provider"
+  {
+    echo "// Written by eng/add-migration.sh from the [Migration] ids of this folder: do not edit."
+    echo "namespace CallEvents.Storage.Migrations.$provider;"
+    echo
+    echo "/// <summary>This folder's migrations, in order (Storage/MigrationHistory.cs).</summary>"
+    echo "public static class ${provider}MigrationIds"
+    echo "{"
+    echo "    public static readonly string[] All ="
+    echo "    ["
+    grep -ho '\[Migration("[^"]*")\]' "$dir"/*.Designer.cs | sed 's/^\[Migration(\("[^"]*"\))\]$/        \1,/' | LC_ALL=C sort
+    echo "    ];"
+    echo "}"
+  } > "$dir/${provider}MigrationIds.cs"
+done
 # Built once with the current compiled models (the project needs them to build), then each new
 # one is written beside the old and put in its place: a file of an entity that is gone goes too.
 dotnet build src/CallEvents -v q -nologo -clp:ErrorsOnly

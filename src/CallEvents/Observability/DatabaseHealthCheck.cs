@@ -1,6 +1,6 @@
 using CallEvents.Hosting.Startup;
 using CallEvents.Storage;
-using Microsoft.EntityFrameworkCore;
+using CallEvents.Storage.Sql;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace CallEvents.Observability;
@@ -17,15 +17,17 @@ public sealed class DatabaseHealthCheck : IHealthCheck
     public static readonly TimeSpan FreshFor = TimeSpan.FromSeconds(1);
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(2);
 
-    private readonly IServiceScopeFactory _scopes;
+    private readonly PreparedSql _sql;
+    private readonly DatabaseOptions _options;
     private readonly DatabaseReadiness _readiness;
     private readonly ILogger<DatabaseHealthCheck> _logger;
     private readonly CachedQuery<string?> _probe;
     private string? _lastProblem;
 
-    public DatabaseHealthCheck(IServiceScopeFactory scopes, DatabaseReadiness readiness, TimeProvider clock, ILogger<DatabaseHealthCheck> logger)
+    public DatabaseHealthCheck(PreparedSql sql, DatabaseOptions options, DatabaseReadiness readiness, TimeProvider clock, ILogger<DatabaseHealthCheck> logger)
     {
-        _scopes = scopes;
+        _sql = sql;
+        _options = options;
         _readiness = readiness;
         _logger = logger;
         _probe = new CachedQuery<string?>(ProbeAsync, FreshFor, Timeout, clock);
@@ -48,10 +50,8 @@ public sealed class DatabaseHealthCheck : IHealthCheck
         Exception? failure = null;
         try
         {
-            using var scope = _scopes.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
-            var known = db.Database.GetMigrations().ToHashSet(StringComparer.Ordinal);
-            var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToHashSet(StringComparer.Ordinal);
+            var known = MigrationHistory.Known(_options.Provider).ToHashSet(StringComparer.Ordinal);
+            var applied = await MigrationHistory.ReadAppliedAsync(_sql, cancellationToken);
             problem = applied.IsSupersetOf(known)
                 ? applied.IsSubsetOf(known) ? null : "The database schema is newer than this build."
                 : "The database schema is behind this build.";

@@ -6,6 +6,6 @@ namespace CallEvents.Storage;
 internal sealed class PostgresDesignTimeFactory : IDesignTimeDbContextFactory<PostgresCallEventsDb>
 {
     public PostgresCallEventsDb CreateDbContext(string[] args) => new(new DbContextOptionsBuilder<PostgresCallEventsDb>()
-        .UseNpgsql("Host=localhost;Database=design_time", npgsql => npgsql.MigrationsHistoryTable("ef_migrations_history"))
+        .UseNpgsql("Host=localhost;Database=design_time", npgsql => npgsql.MigrationsHistoryTable(MigrationHistory.Table))
         .Options);
 }

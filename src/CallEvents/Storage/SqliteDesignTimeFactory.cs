@@ -8,6 +8,6 @@ namespace CallEvents.Storage;
 internal sealed class SqliteDesignTimeFactory : IDesignTimeDbContextFactory<SqliteCallEventsDb>
 {
     public SqliteCallEventsDb CreateDbContext(string[] args) => new(new DbContextOptionsBuilder<SqliteCallEventsDb>()
-        .UseSqlite("Data Source=design-time.db", sqlite => sqlite.MigrationsHistoryTable("ef_migrations_history"))
+        .UseSqlite("Data Source=design-time.db", sqlite => sqlite.MigrationsHistoryTable(MigrationHistory.Table))
         .Options);
 }

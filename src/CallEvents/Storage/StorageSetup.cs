@@ -120,7 +120,7 @@ public static class StorageSetup
             MakeSqliteFilesPrivate(options.ConnectionString!);
             services.AddDbContextPool<CallEventsDb, SqliteCallEventsDb>((provider, db) => db
                 .UseModel(CompiledModels.Sqlite.SqliteCallEventsDbModel.Instance)
-                .UseSqlite(options.ConnectionString, sqlite => sqlite.MigrationsHistoryTable("ef_migrations_history"))
+                .UseSqlite(options.ConnectionString, sqlite => sqlite.MigrationsHistoryTable(MigrationHistory.Table))
                 .AddInterceptors(provider.GetRequiredService<SqlitePragmas>(), provider.GetRequiredService<GatedSaveChanges>())
                 .UseOpenIddict());
         }
@@ -131,7 +131,7 @@ public static class StorageSetup
             // failure is answered 503 + Retry-After instead, and the client retries.
             services.AddDbContextPool<CallEventsDb, PostgresCallEventsDb>(db => db
                 .UseModel(CompiledModels.Postgres.PostgresCallEventsDbModel.Instance)
-                .UseNpgsql(PostgresConnectionString(options.ConnectionString!), npgsql => npgsql.MigrationsHistoryTable("ef_migrations_history"))
+                .UseNpgsql(PostgresConnectionString(options.ConnectionString!), npgsql => npgsql.MigrationsHistoryTable(MigrationHistory.Table))
                 .UseOpenIddict());
         }
         services.AddSingleton<WriteGate>();

@@ -1,4 +1,5 @@
 using CallEvents.Storage;
+using CallEvents.Storage.Sql;
 using Microsoft.EntityFrameworkCore;
 
 namespace CallEvents.Hosting.Startup;
@@ -30,10 +31,9 @@ public static class SchemaGate
     /// </summary>
     public static async Task<bool> IsNewAsync(IServiceProvider services, CancellationToken cancellationToken)
     {
-        using var scope = services.CreateScope();
         try
         {
-            return !(await scope.ServiceProvider.GetRequiredService<CallEventsDb>().Database.GetAppliedMigrationsAsync(cancellationToken)).Any();
+            return (await MigrationHistory.ReadAppliedAsync(services.GetRequiredService<PreparedSql>(), cancellationToken)).Count == 0;
         }
         catch (Exception exception) when (DatabaseFaults.IsUnavailable(exception))
         {
@@ -43,11 +43,9 @@ public static class SchemaGate
 
     private static async Task<string?> CheckOnceAsync(IServiceProvider services, bool migrate, ILogger logger, CancellationToken cancellationToken)
     {
-        using var scope = services.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
-        var options = scope.ServiceProvider.GetRequiredService<DatabaseOptions>();
-        var known = db.Database.GetMigrations().ToList(); // in order
-        var applied = (await db.Database.GetAppliedMigrationsAsync(cancellationToken)).ToHashSet();
+        var options = services.GetRequiredService<DatabaseOptions>();
+        var known = MigrationHistory.Known(options.Provider); // in order
+        var applied = await MigrationHistory.ReadAppliedAsync(services.GetRequiredService<PreparedSql>(), cancellationToken);
         var newer = applied.Where(m => !known.Contains(m)).Order(StringComparer.Ordinal).ToList();
         if (newer.Count > 0)
         {
@@ -66,7 +64,8 @@ public static class SchemaGate
             return $"The database schema is behind this build ({pending.Count} migrations pending: {string.Join(", ", pending)}). Run 'callevents migrate' (or 'serve --migrate' in development).";
         }
         logger.LogInformation("Applying database migrations ({Count}): {Migrations}", pending.Count, string.Join(", ", pending));
-        await MigrateAsync(db, cancellationToken);
+        using var scope = services.CreateScope();
+        await MigrateAsync(scope.ServiceProvider.GetRequiredService<CallEventsDb>(), cancellationToken);
         return null;
     }
 

@@ -1,6 +1,7 @@
 using CallEvents.OAuth.Tokens;
 using CallEvents.Storage;
 using CallEvents.Storage.Secrets;
+using CallEvents.Storage.Sql;
 using CallEvents.Storage.Sqlite;
 
 namespace CallEvents.Hosting.Startup;
@@ -22,13 +23,13 @@ public static class SecretsGate
         {
             var key = services.GetRequiredService<SecretsKey>();
             key.Load();
-            using var scope = services.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
-            await SealedValues.VerifyAsync(db, key, cancellationToken);
+            await SealedValues.VerifyAsync(services.GetRequiredService<PreparedSql>(), key, cancellationToken);
             if (!serving)
             {
                 return null;
             }
+            using var scope = services.CreateScope();
+            var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
             var sealedCount = await SealedValues.SealPlaintextAsync(db, key, services.GetRequiredService<WriteGate>(), cancellationToken);
             if (sealedCount > 0)
             {

@@ -1,3 +1,4 @@
+using CallEvents.Storage.Sql;
 using CallEvents.Storage.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -30,19 +31,40 @@ public static class SealedValues
     /// Opens every sealed signing key and one sealed app signing secret: a key that is not the
     /// database's fails here, with its one-line <see cref="SecretsKeyException"/>, rather than at
     /// the first token or delivery. A few AES-GCM operations, whatever the number of apps.
+    /// Plain SQL: every command that opens the database runs this before its own work, and EF
+    /// Core's first query in a process (its pipeline built and compiled) was an eighth of
+    /// <c>apps add</c> (bench/README.md, Start and memory (session 6)).
     /// </summary>
-    public static async Task VerifyAsync(CallEventsDb db, SecretsKey key, CancellationToken cancellationToken)
+    public static async Task VerifyAsync(PreparedSql sql, SecretsKey key, CancellationToken cancellationToken)
     {
-        foreach (var serverKey in await db.ServerKeys.AsNoTracking().Where(k => k.Material.StartsWith(SecretsKey.Prefix)).ToListAsync(cancellationToken))
+        var opened = new List<(string Value, string Context)>();
+        await using (var lease = await sql.OpenAsync(cancellationToken))
         {
-            key.Open(serverKey.Material, ServerKey(serverKey.Id));
+            await using (var keys = await lease.Command(SealedServerKeysSql, SecretsKey.Prefix).ExecuteReaderAsync(cancellationToken))
+            {
+                while (await keys.ReadAsync(cancellationToken))
+                {
+                    opened.Add((keys.GetString(1), ServerKey(keys.GetString(0))));
+                }
+            }
+            await using var secrets = await lease.Command(OneSealedAppSigningSecretSql, SecretsKey.Prefix).ExecuteReaderAsync(cancellationToken);
+            if (await secrets.ReadAsync(cancellationToken))
+            {
+                opened.Add((secrets.GetString(1), AppSigningSecret(secrets.GetString(0))));
+            }
         }
-        var secret = await db.AppSigningSecrets.AsNoTracking().Where(s => s.Secret.StartsWith(SecretsKey.Prefix)).FirstOrDefaultAsync(cancellationToken);
-        if (secret is not null)
+        foreach (var (value, context) in opened)
         {
-            key.Open(secret.Secret, AppSigningSecret(secret.ClientId));
+            key.Open(value, context);
         }
     }
+
+    // The prefix compared as SecretsKey.IsSealed compares it (ordinal: SQLite's LIKE would ignore case); same text on both providers.
+    private static readonly string SealedServerKeysSql =
+        $"SELECT id, material FROM server_keys WHERE substr(material, 1, {SecretsKey.Prefix.Length}) = @p0";
+
+    private static readonly string OneSealedAppSigningSecretSql =
+        $"SELECT client_id, secret FROM app_signing_secrets WHERE substr(secret, 1, {SecretsKey.Prefix.Length}) = @p0 LIMIT 1";
 
     /// <summary>
     /// Seals the values an earlier version stored in the clear; the number of values sealed. Each update is
