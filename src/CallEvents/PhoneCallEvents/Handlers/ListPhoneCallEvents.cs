@@ -17,7 +17,7 @@ public static class ListPhoneCallEvents
     /// </summary>
     public static async Task<Ok<UapiCollection<PhoneCallEventOut>>> HandleAsync(HttpContext context, ExtensionAccess access, PreparedSql sql)
     {
-        var (route, query, events, total) = !sql.IsSqlite && await PostgresReads.TryListAsync(context, sql) is { } done ? done
+        var (route, query, events, total) = await OneStatementReads.TryListAsync(context, sql) is { } done ? done
             : await FullAsync(context, access, sql);
         var linkBase = UapiLinks.Base(context.Request);
         var entries = new List<PhoneCallEventOut>(events.Count);
@@ -29,7 +29,7 @@ public static class ListPhoneCallEvents
             entries, total, query.Page.Count, query.Page.StartIndex, query.Page.LinksFor(context.Request, total)));
     }
 
-    /// <summary>Every check in the documented order, then the page: every request on SQLite, and on PostgreSQL what <see cref="PostgresReads"/> leaves.</summary>
+    /// <summary>Every check in the documented order, then the page: what <see cref="OneStatementReads"/> leaves.</summary>
     private static async Task<(EventRoute, ListQuery, List<PhoneCallEvent>, int)> FullAsync(HttpContext context, ExtensionAccess access, PreparedSql sql)
     {
         var route = await EventRoute.ResolveAsync(context, access);
