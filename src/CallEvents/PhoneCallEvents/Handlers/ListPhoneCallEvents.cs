@@ -3,7 +3,6 @@ using CallEvents.Accounts;
 using CallEvents.PhoneCallEvents.Wire;
 using CallEvents.Storage.Sql;
 using CallEvents.Uapi;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallEvents.PhoneCallEvents.Handlers;
 
@@ -15,7 +14,7 @@ public static class ListPhoneCallEvents
     /// extension is its event_count, and one event's page is its row, so only a type or filter
     /// restriction needs a count.
     /// </summary>
-    public static async Task<Ok<UapiCollection<PhoneCallEventOut>>> HandleAsync(HttpContext context, ExtensionAccess access, PreparedSql sql)
+    public static async Task<PhoneCallEventPage> HandleAsync(HttpContext context, ExtensionAccess access, PreparedSql sql)
     {
         var (route, query, events, total) = await OneStatementReads.TryListAsync(context, sql) is { } done ? done
             : await FullAsync(context, access, sql);
@@ -25,7 +24,7 @@ public static class ListPhoneCallEvents
         {
             entries.Add(pce.ToOut(route, linkBase, query.Fields));
         }
-        return TypedResults.Ok(new UapiCollection<PhoneCallEventOut>(
+        return new PhoneCallEventPage(new UapiCollection<PhoneCallEventOut>(
             entries, total, query.Page.Count, query.Page.StartIndex, query.Page.LinksFor(context.Request, total)));
     }
 
