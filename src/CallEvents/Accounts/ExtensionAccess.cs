@@ -61,8 +61,8 @@ public sealed class ExtensionAccess(PreparedSql sql)
     }
 
     /// <summary>
-    /// PostgreSQL's one-round-trip form of the check (bench/README.md, PostgreSQL (session 4)): a
-    /// <c>WITH x AS (…)</c> clause for the plain case (<see cref="ExtensionScope.TryPlain"/>) that
+    /// The one-statement form of the check (bench/README.md, PostgreSQL (session 4); on SQLite
+    /// for get one, UAPI on SQLite (session 6)): a <c>WITH x AS (…)</c> clause for the plain case (<see cref="ExtensionScope.TryPlain"/>) that
     /// the caller's statement follows in the same text, so that the check and the work are one
     /// statement instead of two round trips. <c>x</c> is at most one row, the extension with the
     /// number given, with <see cref="CheckedColumns"/> columns: <c>id</c>, <c>number</c>,
@@ -74,7 +74,7 @@ public sealed class ExtensionAccess(PreparedSql sql)
     /// MATERIALIZED: computed once, not inlined into each row the statement reads (inlined, the
     /// event count's subquery ran once per row of a page: EXPLAIN ANALYZE, loops=20).
     /// </summary>
-    public static string CheckedExtension(ExtensionScope scope) => CheckedExtensionPostgres(scope);
+    public static string CheckedExtension(ExtensionScope scope, bool sqlite) => (sqlite ? CheckedExtensionSqlite : CheckedExtensionPostgres)(scope);
 
     /// <summary>The columns of <see cref="CheckedExtension"/>'s <c>x</c>: a statement's own columns start at this ordinal.</summary>
     public const int CheckedColumns = 6;
@@ -87,14 +87,18 @@ public sealed class ExtensionAccess(PreparedSql sql)
     public static ManagedExtension? Allowed(DbDataReader reader) =>
         IsTrue(reader, 5) ? new ManagedExtension(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetInt32(4)) : null;
 
-    private static readonly Func<ExtensionScope, string> CheckedExtensionPostgres = ExtensionScope.ExtensionStatement(0, scope => $"""
+    private static Func<ExtensionScope, string> CheckedExtensionSql(string eventCount) => ExtensionScope.ExtensionStatement(0, scope => $"""
         WITH x AS MATERIALIZED (
-            SELECT e.id, e.number, e.owner_id, e.organization_id, {EventCountTriggers.CountSql("e", postgres: true)} AS events,
+            SELECT e.id, e.number, e.owner_id, e.organization_id, {eventCount} AS events,
                 COALESCE({scope.InScope} AND {scope.Manageable}, FALSE) AS allowed
             FROM {scope.Extensions}
             WHERE {scope.Number})
 
         """);
+
+    private static readonly Func<ExtensionScope, string> CheckedExtensionSqlite = CheckedExtensionSql(EventCountTriggers.CountSql("e", postgres: false));
+
+    private static readonly Func<ExtensionScope, string> CheckedExtensionPostgres = CheckedExtensionSql(EventCountTriggers.CountSql("e", postgres: true));
 
     private async Task<NamedUser?> FindVisibleUserAsync(ExtensionScope scope, string userId, CancellationToken cancellationToken)
     {

@@ -5,8 +5,8 @@ using CallEvents.Tests.Infrastructure;
 namespace CallEvents.Tests.PhoneCallEvents;
 
 /// <summary>
-/// On PostgreSQL, get one, the first page of a list and an update run the extension check and the
-/// work as one statement (PhoneCallEvents/Handlers/PostgresReads.cs, UpdatePhoneCallEvent.cs);
+/// Get one and an update (and on PostgreSQL the first page of a list) run the extension check and
+/// the work as one statement (PhoneCallEvents/Handlers/OneStatementReads.cs, UpdatePhoneCallEvent.cs);
 /// every other case, and every refusal, goes to the full path. These pin what that must not
 /// change, on either provider: an update reads its body before the check there, yet the route's
 /// error still comes before the body's, and nothing of another tenant's extension is answered.
@@ -98,5 +98,31 @@ public sealed class OneStatementPathTests
         }
         using var theirOne = await user.GetAsync(UapiCalls.Events("@me", OtherTenants, "1", theirs));
         await UapiCalls.AssertErrorAsync(theirOne, HttpStatusCode.BadRequest, "extension_invalid");
+    }
+
+    [Fact]
+    public async Task GetOneAnswersTheSameBytesOnItsOneStatementPathAsOnTheFullPathForEveryFormOfTheRoute()
+    {
+        await using var host = await CallEventsHost.StartAsync();
+        using var user = host.ClientWith(await host.TokenAsync(a => a.User));
+        using var admin = host.ClientWith(await host.TokenAsync(a => a.Admin));
+        var id = await UapiCalls.CreateAsync(user, "@me", Own, type: 3, url: "https://crm.example.com/same", note: "same bytes");
+
+        // A filter that keeps the event sends the same request down the full path (the check, then the row).
+        const string fullPath = "?filterBy=type&filterOp=equals&filterValue=3";
+        foreach (var (client, userId, extension) in new[] { (user, "@me", Own), (user, "@me", "211"), (user, "@viewer", Own), (admin, "@owner", Own), (admin, "user-0003-ana", Own) })
+        {
+            var path = UapiCalls.Events(userId, extension, "3", id);
+            using var one = await client.GetAsync(path);
+            using var full = await client.GetAsync(path + fullPath);
+            Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, full.StatusCode);
+            var fast = await UapiCalls.ReadJsonAsync(one);
+            var slow = await UapiCalls.ReadJsonAsync(full);
+            Assert.Equal(slow.GetProperty("entry").GetRawText(), fast.GetProperty("entry").GetRawText());
+            Assert.Equal(1, fast.GetProperty("totalResults").GetInt32());
+            Assert.Equal(id, fast.GetProperty("entry")[0].GetProperty("id").GetString());
+            Assert.Equal("same bytes", fast.GetProperty("entry")[0].GetProperty("note").GetString());
+        }
     }
 }

@@ -3,7 +3,6 @@ using CallEvents.Accounts;
 using CallEvents.PhoneCallEvents.Wire;
 using CallEvents.Storage.Sql;
 using CallEvents.Uapi;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace CallEvents.PhoneCallEvents.Handlers;
 
@@ -15,9 +14,9 @@ public static class ListPhoneCallEvents
     /// extension is its event_count, and one event's page is its row, so only a type or filter
     /// restriction needs a count.
     /// </summary>
-    public static async Task<Ok<UapiCollection<PhoneCallEventOut>>> HandleAsync(HttpContext context, ExtensionAccess access, PreparedSql sql)
+    public static async Task<PhoneCallEventPage> HandleAsync(HttpContext context, ExtensionAccess access, PreparedSql sql)
     {
-        var (route, query, events, total) = !sql.IsSqlite && await PostgresReads.TryListAsync(context, sql) is { } done ? done
+        var (route, query, events, total) = await OneStatementReads.TryListAsync(context, sql) is { } done ? done
             : await FullAsync(context, access, sql);
         var linkBase = UapiLinks.Base(context.Request);
         var entries = new List<PhoneCallEventOut>(events.Count);
@@ -25,11 +24,11 @@ public static class ListPhoneCallEvents
         {
             entries.Add(pce.ToOut(route, linkBase, query.Fields));
         }
-        return TypedResults.Ok(new UapiCollection<PhoneCallEventOut>(
+        return new PhoneCallEventPage(new UapiCollection<PhoneCallEventOut>(
             entries, total, query.Page.Count, query.Page.StartIndex, query.Page.LinksFor(context.Request, total)));
     }
 
-    /// <summary>Every check in the documented order, then the page: every request on SQLite, and on PostgreSQL what <see cref="PostgresReads"/> leaves.</summary>
+    /// <summary>Every check in the documented order, then the page: what <see cref="OneStatementReads"/> leaves.</summary>
     private static async Task<(EventRoute, ListQuery, List<PhoneCallEvent>, int)> FullAsync(HttpContext context, ExtensionAccess access, PreparedSql sql)
     {
         var route = await EventRoute.ResolveAsync(context, access);

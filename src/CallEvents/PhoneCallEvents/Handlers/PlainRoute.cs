@@ -5,7 +5,7 @@ namespace CallEvents.PhoneCallEvents.Handlers;
 
 /// <summary>
 /// What a phoneCallEvents URI names when a one-round-trip path may answer it (the single delete
-/// and an update; on PostgreSQL get and a list's first page too: <see cref="PostgresReads"/>): the plain
+/// and an update; get, and on PostgreSQL a list's first page too: <see cref="OneStatementReads"/>): the plain
 /// case of its <c>{userId}/{extension}</c> (<see cref="ExtensionScope.TryPlain"/>) and, when the
 /// URI names one, a well-formed event (<c>{eventType}/{eventId}</c>, both). Anything else is the
 /// full path's (<see cref="EventRoute.ResolveAsync(HttpContext, ExtensionAccess, UapiError?)"/>),

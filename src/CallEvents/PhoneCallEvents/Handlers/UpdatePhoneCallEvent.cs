@@ -147,7 +147,7 @@ public static class UpdatePhoneCallEvent
                 UPDATE phone_call_events SET {Changes(input, null, clock, values)}
                 WHERE id = @p{first} AND type = @p{first + 1} AND extension_id IN ({ManageableIdsSqlite(scope)})
                 RETURNING {UpdatedExtensionSqlite}, {PhoneCallEventRows.Columns}
-                """ : ExtensionAccess.CheckedExtension(scope) + $"""
+                """ : ExtensionAccess.CheckedExtension(scope, sqlite: false) + $"""
                 , t AS (
                     UPDATE phone_call_events SET {Changes(input, null, clock, values)}
                     WHERE id = @p{first} AND type = @p{first + 1} AND extension_id = (SELECT id FROM x WHERE allowed)
