@@ -26,26 +26,10 @@ public static class DeliveryQueue
         IReadOnlyList<string> fullTenants, CancellationToken cancellationToken)
     {
         var tenants = fullTenants.Select((tenant, i) => (TenantParameter(i), (object)tenant)).ToList();
-        var postgres = db.Database.IsNpgsql();
-        var sql = ClaimSql(postgres, tenants.Count);
-        var claims = await ReadClaimsAsync(db, postgres ? LeaseCommitSql + sql : sql, cancellationToken,
-            [("@owner", owner), ("@until", leaseUntil), ("@now", now), ("@limit", limit), .. tenants]);
+        var sql = ClaimSql(db.Database.IsNpgsql(), tenants.Count);
+        var claims = await ReadClaimsAsync(db, sql, cancellationToken, [("@owner", owner), ("@until", leaseUntil), ("@now", now), ("@limit", limit), .. tenants]);
         return claims.ConvertAll(c => c with { Lease = (owner, leaseUntil) });
     }
-
-    /// <summary>
-    /// On PostgreSQL, sent in the claim's batch (one implicit transaction up to its Sync, one
-    /// round trip): the claim's commit does not wait for its WAL flush. A claim writes only a
-    /// lease, and a lease lost in a crash of the database is a lease run out: the row is pending
-    /// again, claimed and sent again with the same webhook-id, and the late result of the claim
-    /// that was lost is only logged (the recorder's fence), as after a node's pause. Everything
-    /// that must survive still waits for its flush: intake, the recorder (whose flush covers
-    /// every claim before it, the WAL being one sequence, so no recorded attempt outlives the
-    /// lease it was fenced by) and the UAPI's writes. The drain waited on a flush per claim
-    /// (pg_stat_activity: WALSync and WALWrite were 60 % of the claim's samples) besides the
-    /// recorder's per batch (bench/README.md, Deliveries on PostgreSQL (session 6)).
-    /// </summary>
-    internal const string LeaseCommitSql = "SELECT set_config('synchronous_commit', 'off', true);";
 
     /// <summary>
     /// The claim's text, one per provider and number of full tenants (so that it stays prepared).
@@ -140,10 +124,6 @@ public static class DeliveryQueue
             }
             var claims = new List<DeliveryPipeline.Claimed>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            if (sql.StartsWith(LeaseCommitSql, StringComparison.Ordinal))
-            {
-                await reader.NextResultAsync(cancellationToken); // set_config's own row
-            }
             while (await reader.ReadAsync(cancellationToken))
             {
                 claims.Add(new DeliveryPipeline.Claimed(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
