@@ -118,6 +118,9 @@ def run_throughput(ctx, server, receiver, admin_token, seconds, cap, drain_timeo
     # CPU time (user + system) per delivery, of the server (intake, claims, sending, recording)
     # and of the receiver (it shares the cores: its cost is part of the machine's ceiling).
     server_cpu, receiver_cpu = server.cpu_seconds(), receiver.cpu_seconds()
+    # On PostgreSQL, its own counts over the same span (statements, transactions, WAL flushes,
+    # the cluster's CPU): what a delivery costs the database, whatever the machine's load.
+    counters = ctx.store.counters()
     started = time.monotonic()
     threads = [threading.Thread(target=_intake, args=(ctx.port, admin_token, started + seconds, cap, counter, lock,
                                                       errors, f"{tag}{t}")) for t in range(2)]
@@ -131,6 +134,8 @@ def run_throughput(ctx, server, receiver, admin_token, seconds, cap, drain_timeo
     expected = counter["deliveries"]
     stats = _wait_for(receiver.port, expected, time.monotonic() + drain_timeout)
     server_cpu, receiver_cpu = server.cpu_seconds() - server_cpu, receiver.cpu_seconds() - receiver_cpu
+    after = ctx.store.counters()
+    database = {name: (after[name] - value) / max(stats["count"], 1) for name, value in counters.items()}
     rss = server.peak_rss_mb()
     span = (stats["last"] - stats["first"]) if stats["count"] > 1 else 0.0
     return {"queued": expected, "arrived": stats["count"], "intake_s": intake_s,
@@ -138,7 +143,7 @@ def run_throughput(ctx, server, receiver, admin_token, seconds, cap, drain_timeo
             "per_s": (stats["count"] - 1) / span if span else 0.0, "span_s": span,
             "drained_after_intake_s": stats["last"] - (started + intake_s) if stats["last"] else None,
             "rss_mb": rss, "server_cpu_us": server_cpu * 1e6 / max(stats["count"], 1),
-            "receiver_cpu_us": receiver_cpu * 1e6 / max(stats["count"], 1)}
+            "receiver_cpu_us": receiver_cpu * 1e6 / max(stats["count"], 1), "database": database}
 
 
 def run_latency(ctx, server, receiver, admin_token, events=LATENCY_EVENTS, pace=LATENCY_PACE):

@@ -34,6 +34,15 @@ def _ms(us):
 DELIVERY_TARGETS = {"sqlite": 10_000, "postgres": 5_000}
 
 
+def _database(t):
+    """PostgreSQL's own costs per delivery (PostgresStore.counters), when the provider has them."""
+    db = t.get("database") or {}
+    if not db:
+        return ""
+    return (f", database {db['db_cpu_s'] * 1e6:.0f} µs; per delivery: {db['statements']:.3f} statements, "
+            f"{db['transactions']:.3f} transactions, {db['wal_flushes']:.3f} WAL flushes")
+
+
 def _delivery(d, provider):
     lines = ["", "| delivery | figure | target | peak RSS MB | detail |", "|---|---:|---:|---:|---|"]
     t = d.get("throughput")
@@ -45,7 +54,7 @@ def _delivery(d, provider):
                      f"{t['arrived']:,} of {t['queued']:,} arrived over {t['span_s']:.1f} s; intake queued "
                      f"{t['intake_per_s']:,.0f}/s for {t['intake_s']:.1f} s; drained "
                      f"{t['drained_after_intake_s']:.1f} s after intake ended{drained}; CPU per delivery: server "
-                     f"{t.get('server_cpu_us', 0):.0f} µs, receiver {t.get('receiver_cpu_us', 0):.0f} µs |")
+                     f"{t.get('server_cpu_us', 0):.0f} µs, receiver {t.get('receiver_cpu_us', 0):.0f} µs{_database(t)} |")
     lat = d.get("latency")
     if lat:
         met = " ✓" if lat["p99_ms"] <= 50 else " ✗"
