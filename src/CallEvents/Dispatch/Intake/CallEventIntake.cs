@@ -106,7 +106,7 @@ public static class CallEventIntake
                 tenants.Add(tenantOf[hook.ExtensionId]);
                 rows.Add(new Delivery
                 {
-                    Id = ObjectIds.NewId(24),
+                    Id = DeliveryId.New(now),
                     EventId = hook.Id,
                     CallId = report.CallId,
                     Kind = report.Kind,
