@@ -20,25 +20,40 @@ public sealed class SqlitePragmas(Durability durability, GroupCommit groupCommit
         ? "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;"
         : "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
 
+    /// <summary>
+    /// EF Core's connections also keep their temporary files in memory. They run the intake's
+    /// and the attempt recorder's multi-row statements inside a transaction, where SQLite keeps a
+    /// statement journal (the pages a statement changes, as they were, to undo that statement
+    /// alone if it fails); past 64 KiB it spills to a temporary file, and in the deliveries bench
+    /// that file took more bytes of pwrite per delivery than the WAL itself. Nothing of it is
+    /// read after a crash (the WAL is the journal), so durability is as before; what it costs is
+    /// the statement's changed pages in memory while it runs. Not on <see cref="PreparedSql"/>'s
+    /// connections: a bulk delete there, in a transaction, journals every page it changes
+    /// (bench/README.md, Deliveries: the send path (session 6)).
+    /// </summary>
+    private string ContextPragmas => Pragmas + " PRAGMA temp_store=MEMORY;";
+
     private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _configured = new();
 
     /// <summary>True the first time this physical connection (the native handle) is seen.</summary>
     private bool IsNew(DbConnection connection) =>
         connection is not Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle } || _configured.TryAdd(handle, handle);
 
-    /// <summary>Runs the pragmas on a connection seen for the first time (EF Core's, and <see cref="PreparedSql"/>'s own).</summary>
-    public void Apply(DbConnection connection)
+    /// <summary>Runs the pragmas on a connection of <see cref="PreparedSql"/>'s seen for the first time.</summary>
+    public void Apply(DbConnection connection) => Apply(connection, Pragmas);
+
+    private void Apply(DbConnection connection, string pragmas)
     {
         if (!IsNew(connection))
         {
             return;
         }
         using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
+        command.CommandText = pragmas;
         command.ExecuteNonQuery();
     }
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection, ContextPragmas);
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
@@ -47,7 +62,7 @@ public sealed class SqlitePragmas(Durability durability, GroupCommit groupCommit
             return;
         }
         await using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
+        command.CommandText = ContextPragmas;
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 }
