@@ -1,6 +1,6 @@
 using CallEvents.Dispatch.Queue;
 
-namespace CallEvents.Tests.Dispatch;
+namespace CallEvents.Tests.Dispatch.Queue;
 
 /// <summary>Delivery ids follow the time they were queued (so an intake's rows share the id index's last pages) and stay unguessable.</summary>
 public sealed class DeliveryIdTests
