@@ -1,4 +1,5 @@
 using System.Data;
+using System.Data.Common;
 using System.Text;
 using CallEvents.Dispatch.Queue;
 using CallEvents.PhoneCallEvents;
@@ -26,12 +27,8 @@ public static class DeliveryRecorder
     /// <summary>At most this many results per transaction.</summary>
     public const int MaxBatch = 256;
 
-    /// <summary>
-    /// At most this many rows per statement. SQLite binds a named parameter by a linear search of
-    /// the statement's names, so a statement's binding cost grows with the square of its
-    /// parameters: 2,000 of them (256 rows) showed in the profile as strncmp.
-    /// </summary>
-    public const int RowsPerStatement = 32;
+    /// <summary>At most this many rows per statement on PostgreSQL (SQLite: <see cref="ChunkedCommands.SqliteRows"/>).</summary>
+    private const int PostgresRowsPerStatement = 32;
 
     private sealed record Planned(DeliveryPipeline.Finished Finished, int Attempt, int RunAttempts, AttemptOutcome Outcome, DeliveryState State, long DueAt, long? FinishedAt);
 
@@ -100,30 +97,55 @@ public static class DeliveryRecorder
         // order while another takes them in another can deadlock (the bench's drain logged
         // "40P01: deadlock detected" here, and the batch was then written one result at a time).
         var ordered = planned.OrderBy(p => p.Finished.Delivery.Seq).ToList();
-        for (var offset = 0; offset < ordered.Count; offset += RowsPerStatement)
+        await using var statements = new ChunkedCommands(db, PostgresRowsPerStatement, NewUpdate);
+        for (var offset = 0; offset < ordered.Count; offset += statements.PerStatement)
         {
-            await UpdateRowsAsync(db, ordered.GetRange(offset, Math.Min(RowsPerStatement, ordered.Count - offset)), updated, cancellationToken);
+            var chunk = ordered.GetRange(offset, Math.Min(statements.PerStatement, ordered.Count - offset));
+            await using var command = statements.For(chunk.Count);
+            await UpdateRowsAsync(command.Command, chunk, updated, cancellationToken);
         }
         return updated;
     }
 
-    private static async Task UpdateRowsAsync(CallEventsDb db, List<Planned> planned, HashSet<long> updated, CancellationToken cancellationToken)
+    private static async Task UpdateRowsAsync(DbCommand command, List<Planned> planned, HashSet<long> updated, CancellationToken cancellationToken)
     {
-        await using var command = db.NewCommand();
-        var sql = new StringBuilder("WITH r(seq, owner, until, state, attempts, run_attempts, due_at, finished_at) AS (VALUES ");
+        var parameters = command.Parameters;
         for (var i = 0; i < planned.Count; i++)
         {
             var p = planned[i];
             var lease = p.Finished.Delivery.Lease;
+            parameters[8 * i].Value = p.Finished.Delivery.Seq;
+            parameters[8 * i + 1].Value = (object?)lease?.Owner ?? DBNull.Value;
+            parameters[8 * i + 2].Value = (object?)lease?.Until ?? DBNull.Value;
+            parameters[8 * i + 3].Value = (int)p.State;
+            parameters[8 * i + 4].Value = p.Attempt;
+            parameters[8 * i + 5].Value = p.RunAttempts;
+            parameters[8 * i + 6].Value = p.DueAt;
+            parameters[8 * i + 7].Value = (object?)p.FinishedAt ?? DBNull.Value;
+        }
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            updated.Add(reader.GetInt64(0));
+        }
+    }
+
+    /// <summary>The fenced update of <paramref name="count"/> rows: eight typed parameters per row, in the order of r's columns.</summary>
+    private static DbCommand NewUpdate(CallEventsDb db, int count)
+    {
+        var command = db.NewCommand();
+        var sql = new StringBuilder("WITH r(seq, owner, until, state, attempts, run_attempts, due_at, finished_at) AS (VALUES ");
+        for (var i = 0; i < count; i++)
+        {
             sql.Append(i == 0 ? "" : ", ").Append($"(@s{i}, @o{i}, @u{i}, @st{i}, @a{i}, @r{i}, @d{i}, @f{i})");
-            command.AddParameter($"@s{i}", DbType.Int64, p.Finished.Delivery.Seq);
-            command.AddParameter($"@o{i}", DbType.String, lease?.Owner);
-            command.AddParameter($"@u{i}", DbType.Int64, lease?.Until);
-            command.AddParameter($"@st{i}", DbType.Int32, (int)p.State);
-            command.AddParameter($"@a{i}", DbType.Int32, p.Attempt);
-            command.AddParameter($"@r{i}", DbType.Int32, p.RunAttempts);
-            command.AddParameter($"@d{i}", DbType.Int64, p.DueAt);
-            command.AddParameter($"@f{i}", DbType.Int64, p.FinishedAt);
+            command.AddParameter($"@s{i}", DbType.Int64, null);
+            command.AddParameter($"@o{i}", DbType.String, null);
+            command.AddParameter($"@u{i}", DbType.Int64, null);
+            command.AddParameter($"@st{i}", DbType.Int32, null);
+            command.AddParameter($"@a{i}", DbType.Int32, null);
+            command.AddParameter($"@r{i}", DbType.Int32, null);
+            command.AddParameter($"@d{i}", DbType.Int64, null);
+            command.AddParameter($"@f{i}", DbType.Int64, null);
         }
         // Fenced by each claim's lease (owner, until): if an attempt outlived its lease (a pause, a
         // slow database) and the delivery was claimed again meanwhile, by another node or by this
@@ -136,11 +158,7 @@ public static class DeliveryRecorder
             + " AND (r.owner IS NULL OR (deliveries.lease_owner = r.owner AND deliveries.leased_until = r.until))"
             + " RETURNING deliveries.seq");
         command.CommandText = sql.ToString();
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
-        {
-            updated.Add(reader.GetInt64(0));
-        }
+        return command;
     }
 
     /// <summary>
@@ -188,30 +206,46 @@ public static class DeliveryRecorder
 
     private static async Task InsertAttemptsAsync(CallEventsDb db, List<DeliveryAttempt> log, CancellationToken cancellationToken)
     {
-        for (var offset = 0; offset < log.Count; offset += RowsPerStatement)
+        await using var statements = new ChunkedCommands(db, PostgresRowsPerStatement, NewInsert);
+        for (var offset = 0; offset < log.Count; offset += statements.PerStatement)
         {
-            await InsertChunkAsync(db, log.GetRange(offset, Math.Min(RowsPerStatement, log.Count - offset)), cancellationToken);
+            var count = Math.Min(statements.PerStatement, log.Count - offset);
+            await using var command = statements.For(count);
+            var parameters = command.Command.Parameters;
+            for (var i = 0; i < count; i++)
+            {
+                var a = log[offset + i];
+                parameters[8 * i].Value = a.DeliverySeq;
+                parameters[8 * i + 1].Value = a.EventId;
+                parameters[8 * i + 2].Value = a.Attempt;
+                parameters[8 * i + 3].Value = a.AttemptedAt;
+                parameters[8 * i + 4].Value = (object?)a.HttpStatus ?? DBNull.Value;
+                parameters[8 * i + 5].Value = (object?)a.Error ?? DBNull.Value;
+                parameters[8 * i + 6].Value = a.LatencyMs;
+                parameters[8 * i + 7].Value = (int)a.Outcome;
+            }
+            await command.Command.ExecuteNonQueryAsync(cancellationToken);
         }
     }
 
-    private static async Task InsertChunkAsync(CallEventsDb db, List<DeliveryAttempt> log, CancellationToken cancellationToken)
+    /// <summary>The log's INSERT of <paramref name="count"/> rows: eight typed parameters per row.</summary>
+    private static DbCommand NewInsert(CallEventsDb db, int count)
     {
-        await using var command = db.NewCommand();
+        var command = db.NewCommand();
         var sql = new StringBuilder("INSERT INTO delivery_attempts (delivery_seq, event_id, attempt, attempted_at, http_status, error, latency_ms, outcome) VALUES ");
-        for (var i = 0; i < log.Count; i++)
+        for (var i = 0; i < count; i++)
         {
-            var a = log[i];
             sql.Append(i == 0 ? "" : ", ").Append($"(@s{i}, @e{i}, @a{i}, @t{i}, @h{i}, @x{i}, @l{i}, @o{i})");
-            command.AddParameter($"@s{i}", DbType.Int64, a.DeliverySeq);
-            command.AddParameter($"@e{i}", DbType.String, a.EventId);
-            command.AddParameter($"@a{i}", DbType.Int32, a.Attempt);
-            command.AddParameter($"@t{i}", DbType.Int64, a.AttemptedAt);
-            command.AddParameter($"@h{i}", DbType.Int32, a.HttpStatus);
-            command.AddParameter($"@x{i}", DbType.String, a.Error);
-            command.AddParameter($"@l{i}", DbType.Int64, a.LatencyMs);
-            command.AddParameter($"@o{i}", DbType.Int32, (int)a.Outcome);
+            command.AddParameter($"@s{i}", DbType.Int64, null);
+            command.AddParameter($"@e{i}", DbType.String, null);
+            command.AddParameter($"@a{i}", DbType.Int32, null);
+            command.AddParameter($"@t{i}", DbType.Int64, null);
+            command.AddParameter($"@h{i}", DbType.Int32, null);
+            command.AddParameter($"@x{i}", DbType.String, null);
+            command.AddParameter($"@l{i}", DbType.Int64, null);
+            command.AddParameter($"@o{i}", DbType.Int32, null);
         }
         command.CommandText = sql.ToString();
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 }

@@ -106,7 +106,7 @@ public static class CallEventIntake
                 tenants.Add(tenantOf[hook.ExtensionId]);
                 rows.Add(new Delivery
                 {
-                    Id = ObjectIds.NewId(24),
+                    Id = DeliveryId.New(now),
                     EventId = hook.Id,
                     CallId = report.CallId,
                     Kind = report.Kind,
@@ -130,27 +130,44 @@ public static class CallEventIntake
     /// </summary>
     private static async Task<int> InsertAsync(CallEventsDb db, List<Delivery> rows)
     {
-        const int perStatement = 50; // SQLite binds each named parameter by a linear search: keep statements small
-        for (var offset = 0; offset < rows.Count; offset += perStatement)
+        await using var statements = new ChunkedCommands(db, postgresRows: 50, NewInsert);
+        for (var offset = 0; offset < rows.Count; offset += statements.PerStatement)
         {
-            await using var command = db.NewCommand();
-            var sql = new StringBuilder("INSERT INTO deliveries (id, event_id, call_id, kind, payload, state, due_at, created_at, attempts, run_attempts) VALUES ");
-            var count = Math.Min(perStatement, rows.Count - offset);
+            var count = Math.Min(statements.PerStatement, rows.Count - offset);
+            await using var command = statements.For(count);
+            var parameters = command.Command.Parameters;
             for (var i = 0; i < count; i++)
             {
                 var row = rows[offset + i];
-                sql.Append(i == 0 ? "" : ", ").Append($"(@i{i}, @e{i}, @c{i}, @k{i}, @p{i}, 0, @now, @now, 0, 0)");
-                command.AddParameter($"@i{i}", row.Id);
-                command.AddParameter($"@e{i}", row.EventId);
-                command.AddParameter($"@c{i}", row.CallId);
-                command.AddParameter($"@k{i}", row.Kind);
-                command.AddParameter($"@p{i}", row.Payload);
+                parameters[5 * i].Value = row.Id;
+                parameters[5 * i + 1].Value = row.EventId;
+                parameters[5 * i + 2].Value = row.CallId;
+                parameters[5 * i + 3].Value = row.Kind;
+                parameters[5 * i + 4].Value = row.Payload;
             }
-            // Named with their prefix: SQLite then looks each name up once, not once per prefix.
-            command.AddParameter("@now", rows[0].DueAt);
-            command.CommandText = sql.ToString();
-            await command.ExecuteNonQueryAsync(CancellationToken.None);
+            parameters[5 * count].Value = rows[0].DueAt;
+            await command.Command.ExecuteNonQueryAsync(CancellationToken.None);
         }
         return rows.Count;
+    }
+
+    /// <summary>The INSERT of <paramref name="count"/> rows: five parameters per row (id, event, call, kind, payload), then <c>@now</c>.</summary>
+    private static DbCommand NewInsert(CallEventsDb db, int count)
+    {
+        var command = db.NewCommand();
+        var sql = new StringBuilder("INSERT INTO deliveries (id, event_id, call_id, kind, payload, state, due_at, created_at, attempts, run_attempts) VALUES ");
+        for (var i = 0; i < count; i++)
+        {
+            sql.Append(i == 0 ? "" : ", ").Append($"(@i{i}, @e{i}, @c{i}, @k{i}, @p{i}, 0, @now, @now, 0, 0)");
+            command.AddParameter($"@i{i}", null);
+            command.AddParameter($"@e{i}", null);
+            command.AddParameter($"@c{i}", null);
+            command.AddParameter($"@k{i}", null);
+            command.AddParameter($"@p{i}", null);
+        }
+        // Named with their prefix: SQLite then looks each name up once, not once per prefix.
+        command.AddParameter("@now", null);
+        command.CommandText = sql.ToString();
+        return command;
     }
 }

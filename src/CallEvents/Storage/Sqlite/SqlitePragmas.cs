@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using CallEvents.Storage.Sql;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
@@ -20,34 +21,73 @@ public sealed class SqlitePragmas(Durability durability, GroupCommit groupCommit
         ? "PRAGMA synchronous=FULL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;"
         : "PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000; PRAGMA foreign_keys=ON;";
 
-    private readonly System.Runtime.CompilerServices.ConditionalWeakTable<object, object> _configured = new();
+    /// <summary>
+    /// EF Core's connections also keep their temporary files in memory. They run the intake's
+    /// and the attempt recorder's multi-row statements inside a transaction, where SQLite keeps a
+    /// statement journal (the pages a statement changes, as they were, to undo that statement
+    /// alone if it fails); past 64 KiB it spills to a temporary file, and in the deliveries bench
+    /// that file took more bytes of pwrite per delivery than the WAL itself. Nothing of it is
+    /// read after a crash (the WAL is the journal), so durability is as before; what it costs is
+    /// the statement's changed pages in memory while it runs. Not on <see cref="PreparedSql"/>'s
+    /// connections: a bulk delete there, in a transaction, journals every page it changes
+    /// (bench/README.md, Deliveries: the send path (session 6)). Both take their physical
+    /// connections from Microsoft.Data.Sqlite's one pool, so a handle the other kind configured
+    /// is switched (PreparedSql keeps its connections open, so that is rare).
+    /// </summary>
+    private const string TempInMemory = "PRAGMA temp_store=MEMORY;";
+    private const string TempDefault = "PRAGMA temp_store=DEFAULT;";
 
-    /// <summary>True the first time this physical connection (the native handle) is seen.</summary>
-    private bool IsNew(DbConnection connection) =>
-        connection is not Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle } || _configured.TryAdd(handle, handle);
+    /// <summary>Per physical connection (the native handle): whether its temporary files are in memory.</summary>
+    private readonly ConditionalWeakTable<object, StrongBox<bool>> _configured = new();
 
-    /// <summary>Runs the pragmas on a connection seen for the first time (EF Core's, and <see cref="PreparedSql"/>'s own).</summary>
-    public void Apply(DbConnection connection)
+    /// <summary>What a connection needs before use: every pragma the first time its handle is seen, then only a switch of temp_store.</summary>
+    private string? Needed(DbConnection connection, bool tempInMemory)
     {
-        if (!IsNew(connection))
+        if (connection is not Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle })
+        {
+            return Pragmas + (tempInMemory ? " " + TempInMemory : "");
+        }
+        if (!_configured.TryGetValue(handle, out var memory))
+        {
+            return Pragmas + (tempInMemory ? " " + TempInMemory : "");
+        }
+        return memory.Value == tempInMemory ? null : tempInMemory ? TempInMemory : TempDefault;
+    }
+
+    private void Configured(DbConnection connection, bool tempInMemory)
+    {
+        if (connection is Microsoft.Data.Sqlite.SqliteConnection { Handle: { } handle })
+        {
+            _configured.AddOrUpdate(handle, new StrongBox<bool>(tempInMemory));
+        }
+    }
+
+    /// <summary>Runs the pragmas on a connection of <see cref="PreparedSql"/>'s that needs them.</summary>
+    public void Apply(DbConnection connection) => Apply(connection, tempInMemory: false);
+
+    private void Apply(DbConnection connection, bool tempInMemory)
+    {
+        if (Needed(connection, tempInMemory) is not { } pragmas)
         {
             return;
         }
         using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
+        command.CommandText = pragmas;
         command.ExecuteNonQuery();
+        Configured(connection, tempInMemory);
     }
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection);
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) => Apply(connection, tempInMemory: true);
 
     public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (!IsNew(connection))
+        if (Needed(connection, tempInMemory: true) is not { } pragmas)
         {
             return;
         }
         await using var command = connection.CreateCommand();
-        command.CommandText = Pragmas;
+        command.CommandText = pragmas;
         await command.ExecuteNonQueryAsync(cancellationToken);
+        Configured(connection, tempInMemory: true);
     }
 }

@@ -1,0 +1,34 @@
+using CallEvents.Storage;
+using CallEvents.Storage.Sql;
+using CallEvents.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace CallEvents.Tests.Storage;
+
+/// <summary>
+/// Where SQLite keeps its temporary files (statement journals among them): in memory on EF Core's
+/// connections, which run the intake's and the recorder's multi-row statements in transactions
+/// (a spilled statement journal was more pwrite per delivery than the WAL), the default (a file)
+/// on PreparedSql's, where a bulk delete's journal holds every page it changes.
+/// </summary>
+public sealed class StatementJournalTests
+{
+    [SqliteFact]
+    public async Task EfCoresConnectionsKeepTemporaryFilesInMemoryAndPreparedSqlsKeepTheDefault()
+    {
+        await using var host = await CallEventsHost.StartAsync();
+
+        using (var scope = host.Services.CreateScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
+            // The queue's own statements run in a transaction on the context's connection.
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await using var command = db.NewCommand("PRAGMA temp_store");
+            Assert.Equal(2L, await command.ExecuteScalarAsync()); // MEMORY
+        }
+
+        var prepared = host.Services.GetRequiredService<PreparedSql>();
+        await using var lease = await prepared.OpenAsync(CancellationToken.None);
+        Assert.Equal(0L, await lease.Command("PRAGMA temp_store").ExecuteScalarAsync()); // DEFAULT: a file
+    }
+}
