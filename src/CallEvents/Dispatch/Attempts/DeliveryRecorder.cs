@@ -97,22 +97,8 @@ public static class DeliveryRecorder
         // order while another takes them in another can deadlock (the bench's drain logged
         // "40P01: deadlock detected" here, and the batch was then written one result at a time).
         var ordered = planned.OrderBy(p => p.Finished.Delivery.Seq).ToList();
-        await using var statements = new ChunkedCommands(db, PostgresRowsPerStatement, NewUpdate);
-        for (var offset = 0; offset < ordered.Count; offset += statements.PerStatement)
+        await ChunkedCommands.ExecuteAsync(db, ordered, PostgresRowsPerStatement, NewUpdate, static (parameters, i, p) =>
         {
-            var chunk = ordered.GetRange(offset, Math.Min(statements.PerStatement, ordered.Count - offset));
-            await using var command = statements.For(chunk.Count);
-            await UpdateRowsAsync(command.Command, chunk, updated, cancellationToken);
-        }
-        return updated;
-    }
-
-    private static async Task UpdateRowsAsync(DbCommand command, List<Planned> planned, HashSet<long> updated, CancellationToken cancellationToken)
-    {
-        var parameters = command.Parameters;
-        for (var i = 0; i < planned.Count; i++)
-        {
-            var p = planned[i];
             var lease = p.Finished.Delivery.Lease;
             parameters[8 * i].Value = p.Finished.Delivery.Seq;
             parameters[8 * i + 1].Value = (object?)lease?.Owner ?? DBNull.Value;
@@ -122,12 +108,15 @@ public static class DeliveryRecorder
             parameters[8 * i + 5].Value = p.RunAttempts;
             parameters[8 * i + 6].Value = p.DueAt;
             parameters[8 * i + 7].Value = (object?)p.FinishedAt ?? DBNull.Value;
-        }
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        }, async (command, ct) =>
         {
-            updated.Add(reader.GetInt64(0));
-        }
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                updated.Add(reader.GetInt64(0));
+            }
+        }, cancellationToken);
+        return updated;
     }
 
     /// <summary>The fenced update of <paramref name="count"/> rows: eight typed parameters per row, in the order of r's columns.</summary>
@@ -204,29 +193,18 @@ public static class DeliveryRecorder
             Outcome = outcome,
         };
 
-    private static async Task InsertAttemptsAsync(CallEventsDb db, List<DeliveryAttempt> log, CancellationToken cancellationToken)
-    {
-        await using var statements = new ChunkedCommands(db, PostgresRowsPerStatement, NewInsert);
-        for (var offset = 0; offset < log.Count; offset += statements.PerStatement)
+    private static Task InsertAttemptsAsync(CallEventsDb db, List<DeliveryAttempt> log, CancellationToken cancellationToken) =>
+        ChunkedCommands.ExecuteAsync(db, log, PostgresRowsPerStatement, NewInsert, static (parameters, i, a) =>
         {
-            var count = Math.Min(statements.PerStatement, log.Count - offset);
-            await using var command = statements.For(count);
-            var parameters = command.Command.Parameters;
-            for (var i = 0; i < count; i++)
-            {
-                var a = log[offset + i];
-                parameters[8 * i].Value = a.DeliverySeq;
-                parameters[8 * i + 1].Value = a.EventId;
-                parameters[8 * i + 2].Value = a.Attempt;
-                parameters[8 * i + 3].Value = a.AttemptedAt;
-                parameters[8 * i + 4].Value = (object?)a.HttpStatus ?? DBNull.Value;
-                parameters[8 * i + 5].Value = (object?)a.Error ?? DBNull.Value;
-                parameters[8 * i + 6].Value = a.LatencyMs;
-                parameters[8 * i + 7].Value = (int)a.Outcome;
-            }
-            await command.Command.ExecuteNonQueryAsync(cancellationToken);
-        }
-    }
+            parameters[8 * i].Value = a.DeliverySeq;
+            parameters[8 * i + 1].Value = a.EventId;
+            parameters[8 * i + 2].Value = a.Attempt;
+            parameters[8 * i + 3].Value = a.AttemptedAt;
+            parameters[8 * i + 4].Value = (object?)a.HttpStatus ?? DBNull.Value;
+            parameters[8 * i + 5].Value = (object?)a.Error ?? DBNull.Value;
+            parameters[8 * i + 6].Value = a.LatencyMs;
+            parameters[8 * i + 7].Value = (int)a.Outcome;
+        }, cancellationToken);
 
     /// <summary>The log's INSERT of <paramref name="count"/> rows: eight typed parameters per row.</summary>
     private static DbCommand NewInsert(CallEventsDb db, int count)

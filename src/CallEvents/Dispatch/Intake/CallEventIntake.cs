@@ -130,24 +130,16 @@ public static class CallEventIntake
     /// </summary>
     private static async Task<int> InsertAsync(CallEventsDb db, List<Delivery> rows)
     {
-        await using var statements = new ChunkedCommands(db, postgresRows: 50, NewInsert);
-        for (var offset = 0; offset < rows.Count; offset += statements.PerStatement)
+        await ChunkedCommands.ExecuteAsync(db, rows, postgresRows: 50, NewInsert, static (parameters, i, row) =>
         {
-            var count = Math.Min(statements.PerStatement, rows.Count - offset);
-            await using var command = statements.For(count);
-            var parameters = command.Command.Parameters;
-            for (var i = 0; i < count; i++)
-            {
-                var row = rows[offset + i];
-                parameters[5 * i].Value = row.Id;
-                parameters[5 * i + 1].Value = row.EventId;
-                parameters[5 * i + 2].Value = row.CallId;
-                parameters[5 * i + 3].Value = row.Kind;
-                parameters[5 * i + 4].Value = row.Payload;
-            }
-            parameters[5 * count].Value = rows[0].DueAt;
-            await command.Command.ExecuteNonQueryAsync(CancellationToken.None);
-        }
+            parameters[5 * i].Value = row.Id;
+            parameters[5 * i + 1].Value = row.EventId;
+            parameters[5 * i + 2].Value = row.CallId;
+            parameters[5 * i + 3].Value = row.Kind;
+            parameters[5 * i + 4].Value = row.Payload;
+            // @now, the last parameter: every row of an intake is due, and created, at the same time.
+            parameters[^1].Value = row.DueAt;
+        }, CancellationToken.None);
         return rows.Count;
     }
 

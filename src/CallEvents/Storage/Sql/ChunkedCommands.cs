@@ -17,27 +17,55 @@ namespace CallEvents.Storage.Sql;
 /// and Npgsql binds by position, so the caller's own, larger count
 /// (bench/README.md, Deliveries: the send path (session 6)).
 /// </summary>
-internal sealed class ChunkedCommands(CallEventsDb db, int postgresRows, Func<CallEventsDb, int, DbCommand> create) : IAsyncDisposable
+internal static class ChunkedCommands
 {
     public const int SqliteRows = 8;
 
-    private DbCommand? _whole;
+    /// <summary>
+    /// Writes <paramref name="rows"/> in order, in chunks: <paramref name="create"/> makes the
+    /// command of a chunk of n rows on the context's connection, <paramref name="bind"/> sets one
+    /// row's values by its position in the chunk (0, 1, …), and each bound chunk is executed.
+    /// </summary>
+    public static Task ExecuteAsync<T>(CallEventsDb db, IReadOnlyList<T> rows, int postgresRows,
+        Func<CallEventsDb, int, DbCommand> create, Action<DbParameterCollection, int, T> bind, CancellationToken cancellationToken) =>
+        ExecuteAsync(db, rows, postgresRows, create, bind, static (command, ct) => command.ExecuteNonQueryAsync(ct), cancellationToken);
 
-    /// <summary>Rows per statement on this context's provider.</summary>
-    public int PerStatement { get; } = db.Database.IsNpgsql() ? postgresRows : SqliteRows;
-
-    /// <summary>The command for a chunk of <paramref name="rows"/> rows (at most <see cref="PerStatement"/>); dispose it after executing.</summary>
-    public Chunk For(int rows) => rows == PerStatement
-        ? new Chunk(_whole ??= create(db, rows), owned: false)
-        : new Chunk(create(db, rows), owned: true);
-
-    public ValueTask DisposeAsync() => _whole?.DisposeAsync() ?? ValueTask.CompletedTask;
-
-    /// <summary>A chunk's command; disposing it disposes only a command made for this chunk alone.</summary>
-    public readonly struct Chunk(DbCommand command, bool owned) : IAsyncDisposable
+    /// <summary>As above, with <paramref name="execute"/> running each bound chunk: a statement with <c>RETURNING</c> reads its rows there.</summary>
+    public static async Task ExecuteAsync<T>(CallEventsDb db, IReadOnlyList<T> rows, int postgresRows,
+        Func<CallEventsDb, int, DbCommand> create, Action<DbParameterCollection, int, T> bind,
+        Func<DbCommand, CancellationToken, Task> execute, CancellationToken cancellationToken)
     {
-        public DbCommand Command => command;
-
-        public ValueTask DisposeAsync() => owned ? command.DisposeAsync() : ValueTask.CompletedTask;
+        var perStatement = db.Database.IsNpgsql() ? postgresRows : SqliteRows;
+        DbCommand? whole = null;
+        try
+        {
+            for (var offset = 0; offset < rows.Count; offset += perStatement)
+            {
+                var count = Math.Min(perStatement, rows.Count - offset);
+                var command = count == perStatement ? whole ??= create(db, count) : create(db, count);
+                try
+                {
+                    for (var i = 0; i < count; i++)
+                    {
+                        bind(command.Parameters, i, rows[offset + i]);
+                    }
+                    await execute(command, cancellationToken);
+                }
+                finally
+                {
+                    if (command != whole)
+                    {
+                        await command.DisposeAsync();
+                    }
+                }
+            }
+        }
+        finally
+        {
+            if (whole is not null)
+            {
+                await whole.DisposeAsync();
+            }
+        }
     }
 }
