@@ -1,4 +1,5 @@
 using CallEvents.Dispatch.Queue;
+using CallEvents.Dispatch.Sending;
 using CallEvents.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 
@@ -29,6 +30,16 @@ public sealed class QueryPlanTests(HostFixture fixture) : IClassFixture<HostFixt
         Assert.True(plan.Any(line => line.Contains("SEARCH d USING INDEX ix_deliveries_pending (due_at<?)", StringComparison.Ordinal)), string.Join(" / ", plan));
         Assert.True(plan.Any(line => line.Contains("SEARCH p USING INDEX ix_deliveries_event_id_call_id", StringComparison.Ordinal)), string.Join(" / ", plan));
         Assert.DoesNotContain(plan, line => line.Contains("SCAN", StringComparison.Ordinal) && !line.Contains("CONSTANT ROW", StringComparison.Ordinal));
+    }
+
+    [SqliteFact]
+    public async Task TheSendersReadOfAClaimsHooksAndSecretsSeeksEachEventByItsKeyAndScansNoTable()
+    {
+        var plan = await PlanAsync(DeliveryTargets.Sql(postgres: false), "@p0");
+        Assert.True(plan.Any(line => line.Contains("SEARCH p USING INDEX sqlite_autoindex_phone_call_events_1 (id=?)", StringComparison.Ordinal)), string.Join(" / ", plan));
+        Assert.True(plan.Any(line => line.Contains("SEARCH x USING INTEGER PRIMARY KEY", StringComparison.Ordinal)), string.Join(" / ", plan));
+        Assert.True(plan.Any(line => line.Contains("SEARCH s USING INDEX sqlite_autoindex_app_signing_secrets_1 (client_id=?)", StringComparison.Ordinal)), string.Join(" / ", plan));
+        Assert.DoesNotContain(plan, line => line.Contains("SCAN", StringComparison.Ordinal) && !line.Contains("json_each", StringComparison.Ordinal));
     }
 
     private async Task<List<string>> PlanAsync(string sql, params string[] otherParameters)

@@ -4,8 +4,8 @@ using CallEvents.Dispatch.Signing;
 using CallEvents.Hosting.Startup;
 using CallEvents.Observability;
 using CallEvents.Storage;
+using CallEvents.Storage.Sql;
 using CallEvents.Storage.Sqlite;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CallEvents.Dispatch.Sending;
@@ -20,7 +20,7 @@ namespace CallEvents.Dispatch.Sending;
 /// sent and finished in <see cref="RunAsync"/>, written by the <see cref="AttemptWriter"/>.
 /// </summary>
 public sealed class DeliverySender(
-    IServiceScopeFactory scopes, DeliveryHttp http, DeliverySignal signal, WriteGate gate,
+    IServiceScopeFactory scopes, PreparedSql sql, SigningSecretCache signingSecrets, DeliveryHttp http, DeliverySignal signal, WriteGate gate,
     IOptions<DeliveryOptions> options, TimeProvider clock, DatabaseReadiness readiness, ILogger<DeliverySender> logger) : BackgroundService
 {
     private readonly DeliveryOptions _options = options.Value;
@@ -134,7 +134,7 @@ public sealed class DeliverySender(
         }
 
         var eventIds = claimed.Select(c => c.EventId).Distinct().ToList();
-        var (hooks, secrets) = await LoadTargetsAsync(eventIds, stoppingToken);
+        var (hooks, secrets) = await DeliveryTargets.LoadAsync(sql, signingSecrets, eventIds, clock.GetUtcNow().ToUnixTimeMilliseconds(), stoppingToken);
         var busy = new List<long>();
         foreach (var delivery in claimed)
         {
@@ -186,25 +186,6 @@ public sealed class DeliverySender(
                 }
             }, TaskScheduler.Default);
         }
-    }
-
-    private async Task<(Dictionary<string, DeliveryHook>, Dictionary<string, IReadOnlyList<string>>)> LoadTargetsAsync(List<string> eventIds, CancellationToken cancellationToken)
-    {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
-        var hooks = await db.PhoneCallEvents.AsNoTracking().Where(p => eventIds.Contains(p.Id))
-            .Join(db.Extensions, p => p.ExtensionId, x => x.Id, (p, x) => new DeliveryHook(p.Id, p.Method, p.Url, p.Status, p.AppClientId, x.OrganizationId))
-            .ToDictionaryAsync(h => h.Id, cancellationToken);
-        var clientIds = hooks.Values.Select(h => h.AppClientId).OfType<string>().Distinct().ToList();
-        var (secrets, unopenable) = await scope.ServiceProvider.GetRequiredService<SigningSecretCache>()
-            .ForClientsAsync(db, clientIds, clock.GetUtcNow().ToUnixTimeMilliseconds(), cancellationToken);
-        // A hook whose app's secret does not open is left out like a deleted one: its delivery
-        // stays leased and is claimed again after the lease, never sent unsigned.
-        if (unopenable.Count > 0)
-        {
-            hooks = hooks.Where(h => h.Value.AppClientId is null || !unopenable.Contains(h.Value.AppClientId)).ToDictionary();
-        }
-        return (hooks, secrets);
     }
 
     private async Task RunAsync(DeliveryPipeline.Ready ready, CancellationToken stoppingToken)

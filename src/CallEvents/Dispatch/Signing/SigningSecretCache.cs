@@ -1,14 +1,12 @@
 using System.Collections.Concurrent;
-using CallEvents.Storage;
 using CallEvents.Storage.Secrets;
-using Microsoft.EntityFrameworkCore;
 
 namespace CallEvents.Dispatch.Signing;
 
 /// <summary>
 /// Apps' signing secrets in the clear, as signing needs them, while the database keeps them
 /// sealed (Storage/Secrets/SecretsKey.cs). The sender signs every delivery, and reads its apps'
-/// rows once per claimed batch as before; each stored value is opened once and remembered, keyed
+/// rows once per claimed batch (Sending/DeliveryTargets); each stored value is opened once and remembered, keyed
 /// by the app and checked against the stored (sealed) text, so a rotation anywhere, which stores
 /// a new sealed value, is a miss and never a stale secret. A claimed batch costs a string
 /// comparison per app, not an AES-GCM operation.
@@ -50,10 +48,8 @@ public sealed class SigningSecretCache(SecretsKey key, ILogger<SigningSecretCach
     /// is left out and named in <c>Unopenable</c>, with an error logged: its deliveries must wait,
     /// not go out unsigned, and must not hold up other apps' deliveries.
     /// </summary>
-    public async Task<(Dictionary<string, IReadOnlyList<string>> Secrets, HashSet<string> Unopenable)> ForClientsAsync(
-        CallEventsDb db, List<string> clientIds, long now, CancellationToken cancellationToken)
+    public (Dictionary<string, IReadOnlyList<string>> Secrets, HashSet<string> Unopenable) ForRows(IReadOnlyCollection<AppSigningSecret> rows, long now)
     {
-        var rows = await db.AppSigningSecrets.AsNoTracking().Where(s => clientIds.Contains(s.ClientId)).ToListAsync(cancellationToken);
         var secrets = new Dictionary<string, IReadOnlyList<string>>(rows.Count, StringComparer.Ordinal);
         var unopenable = new HashSet<string>(StringComparer.Ordinal);
         foreach (var row in rows)
