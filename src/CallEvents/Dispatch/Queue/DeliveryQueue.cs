@@ -1,4 +1,3 @@
-using System.Data.Common;
 using CallEvents.Dispatch.Attempts;
 using CallEvents.Storage;
 using CallEvents.Storage.Sql;
@@ -21,47 +20,16 @@ public static class DeliveryQueue
     /// <summary>
     /// Claims up to <paramref name="limit"/> due rows in due order, none of the organizations in
     /// <paramref name="fullTenants"/> (their share of this node's sender is taken: their rows
-    /// would only be given back, and a long backlog of theirs would fill every claim). PostgreSQL:
-    /// on the context's connection.
+    /// would only be given back, and a long backlog of theirs would fill every claim).
     /// </summary>
     public static async Task<List<DeliveryPipeline.Claimed>> ClaimAsync(CallEventsDb db, string owner, int limit, long now, long leaseUntil,
         IReadOnlyList<string> fullTenants, CancellationToken cancellationToken)
     {
-        var sql = ClaimSql(db.Database.IsNpgsql(), fullTenants.Count);
-        var claims = await ReadClaimsAsync(db, sql, cancellationToken, ClaimParameters(owner, limit, now, leaseUntil, fullTenants));
+        var tenants = fullTenants.Select((tenant, i) => (TenantParameter(i), (object)tenant)).ToList();
+        var sql = ClaimSql(db.Database.IsNpgsql(), tenants.Count);
+        var claims = await ReadClaimsAsync(db, sql, cancellationToken, [("@owner", owner), ("@until", leaseUntil), ("@now", now), ("@limit", limit), .. tenants]);
         return claims.ConvertAll(c => c with { Lease = (owner, leaseUntil) });
     }
-
-    /// <summary>
-    /// The same claim on SQLite, on <see cref="PreparedSql"/>'s one writer connection; the caller
-    /// holds the write gate. There its statement stays prepared: parsed and planned anew on a
-    /// pooled connection for every claim, it cost 0.90 M instructions against 0.54 M prepared
-    /// (bench/README.md, Deliveries (session 7)).
-    /// </summary>
-    public static async Task<List<DeliveryPipeline.Claimed>> ClaimOnWriterAsync(PreparedSql sql, string owner, int limit, long now, long leaseUntil,
-        IReadOnlyList<string> fullTenants, CancellationToken cancellationToken)
-    {
-        await using var lease = sql.OpenWriter();
-        try
-        {
-            // No values: the prepared command comes back with no parameters, and gets the claim's named ones.
-            var command = lease.Command(ClaimSql(postgres: false, fullTenants.Count));
-            foreach (var (name, value) in ClaimParameters(owner, limit, now, leaseUntil, fullTenants))
-            {
-                command.AddParameter(name, value);
-            }
-            var claims = await ReadClaimsAsync(command, cancellationToken);
-            return claims.ConvertAll(c => c with { Lease = (owner, leaseUntil) });
-        }
-        catch
-        {
-            lease.Fail(); // closed rather than reused
-            throw;
-        }
-    }
-
-    private static (string Name, object Value)[] ClaimParameters(string owner, int limit, long now, long leaseUntil, IReadOnlyList<string> fullTenants) =>
-        [("@owner", owner), ("@until", leaseUntil), ("@now", now), ("@limit", limit), .. fullTenants.Select((tenant, i) => (TenantParameter(i), (object)tenant))];
 
     /// <summary>
     /// The claim's text, one per provider and number of full tenants (so that it stays prepared).
@@ -154,28 +122,20 @@ public static class DeliveryQueue
             {
                 command.AddParameter(name, value);
             }
-            return await ReadClaimsAsync(command, cancellationToken);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    /// <summary>The rows a claim or the sweep returned, in queue order.</summary>
-    private static async Task<List<DeliveryPipeline.Claimed>> ReadClaimsAsync(DbCommand command, CancellationToken cancellationToken)
-    {
-        var claims = new List<DeliveryPipeline.Claimed>();
-        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
-        {
+            var claims = new List<DeliveryPipeline.Claimed>();
+            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 claims.Add(new DeliveryPipeline.Claimed(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
                     reader.GetString(4), reader.GetString(5), reader.GetInt32(6), reader.GetInt32(7)));
             }
+            // RETURNING order is unspecified: keep the queue's order.
+            claims.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+            return claims;
         }
-        // RETURNING order is unspecified: keep the queue's order.
-        claims.Sort((a, b) => a.Seq.CompareTo(b.Seq));
-        return claims;
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
     }
 }

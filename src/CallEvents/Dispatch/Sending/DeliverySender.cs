@@ -123,9 +123,7 @@ public sealed class DeliverySender(
         }
         // Stage 1 → 2: due queue rows become claimed deliveries, each under this claim's lease.
         var leaseUntil = now + (long)_options.LeaseDuration.TotalMilliseconds;
-        var claimed = sql.IsSqlite
-            ? await WithGateAsync(() => DeliveryQueue.ClaimOnWriterAsync(sql, _owner, wanted, now, leaseUntil, fullTenants, stoppingToken), stoppingToken)
-            : await WithDbAsync(db => DeliveryQueue.ClaimAsync(db, _owner, wanted, now, leaseUntil, fullTenants, stoppingToken), stoppingToken);
+        var claimed = await WithDbAsync(db => DeliveryQueue.ClaimAsync(db, _owner, wanted, now, leaseUntil, fullTenants, stoppingToken), stoppingToken);
         if (claimed.Count < wanted)
         {
             _drainedExcept = [.. fullTenants];
@@ -269,14 +267,6 @@ public sealed class DeliverySender(
         using (await gate.EnterAsync(cancellationToken))
         {
             return await action(db);
-        }
-    }
-
-    private async Task<T> WithGateAsync<T>(Func<Task<T>> action, CancellationToken cancellationToken)
-    {
-        using (await gate.EnterAsync(cancellationToken))
-        {
-            return await action();
         }
     }
 

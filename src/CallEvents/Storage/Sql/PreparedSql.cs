@@ -71,8 +71,7 @@ public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, 
     private long _writerLogLimit; // the writer's journal_size_limit
 
     /// <summary>
-    /// SQLite: the one connection <see cref="WriteBatches"/> writes on (and the sender's claim,
-    /// Dispatch/Queue/DeliveryQueue), for one caller at a time: the one inside the write gate.
+    /// SQLite: the one connection <see cref="WriteBatches"/> writes on, for one caller at a time.
     /// Always the same, so its page cache (larger than a reader's) holds the pages writes touch,
     /// instead of each batch reading them again on whichever connection the pool handed out.
     /// </summary>
