@@ -13,7 +13,7 @@ namespace CallEvents.Dispatch.Sending;
 /// Why not EF Core: the sender read these with two EF Core queries per claim (the hooks joined to
 /// their extensions, then the apps' secrets), 8.6 % of the server's CPU in the drain's profile,
 /// most of it EF Core's per-query work and SQLite parsing both statements again on every claim
-/// (bench/README.md, Deliveries (session 7)).
+/// (bench/README.md, Deliveries: the claim and the sender's reads (session 7)).
 /// </summary>
 public static class DeliveryTargets
 {
