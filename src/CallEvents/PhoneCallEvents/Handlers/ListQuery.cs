@@ -97,7 +97,4 @@ public sealed record ListQuery(PageRequest Page, string? FilterBy, FilterOp Filt
 
     /// <summary>The order of a List: by url, then id (ids are unique, so pages never overlap).</summary>
     public string OrderBySql => Descending ? "ORDER BY url DESC, id DESC" : "ORDER BY url, id";
-
-    /// <summary>The same order on the columns of the subquery <c>t</c> that holds a page (the one statement's outer ORDER BY).</summary>
-    public string PageOrderBySql => Descending ? "ORDER BY t.url DESC, t.id DESC" : "ORDER BY t.url, t.id";
 }

@@ -5,16 +5,17 @@ using CallEvents.Uapi;
 namespace CallEvents.PhoneCallEvents.Handlers;
 
 /// <summary>
-/// Get one and a list of a whole extension in one statement, the extension check included
-/// (<see cref="ExtensionAccess.CheckedExtension"/>). Why: on PostgreSQL every statement is a
-/// loopback round trip, and the check then the page were two, each waking a backend and the
-/// server's thread pool (bench/README.md, PostgreSQL (session 4): CPU per request on both sides);
-/// on SQLite each is a read transaction of its own on a pooled reader (its WAL read lock, its
-/// cache check), two for a get or a list (bench/README.md, UAPI on SQLite (sessions 6 and 7)).
+/// Get one, and on PostgreSQL a list of a whole extension too, in one statement, the extension
+/// check included (<see cref="ExtensionAccess.CheckedExtension"/>). Why: on PostgreSQL every
+/// statement is a loopback round trip, and the check then the page were two, each waking a
+/// backend and the server's thread pool (bench/README.md, PostgreSQL (session 4): CPU per request
+/// on both sides); on SQLite each is a read transaction of its own on a pooled reader (its WAL
+/// read lock, its cache check), two for a get (bench/README.md, UAPI on SQLite (session 6)).
+/// A list on SQLite stays two statements: SQLite has no LATERAL, and the page's order through a
+/// join would be SQLite's choice, not the statement's.
 /// Only the plain case comes here, and only a success is answered from here: anything else (a
-/// filter, a type without an id, a later page of one event, on PostgreSQL any later page, a userId
-/// naming a user with a short number, an extension the caller may not manage, a malformed query)
-/// returns null, and the full path
+/// filter, a type without an id, a later page, a userId naming a user with a short number, an extension the
+/// caller may not manage, a malformed query) returns null, and the full path
 /// (<see cref="ListPhoneCallEvents.ListAsync"/> after <see cref="EventRoute.ResolveAsync(HttpContext, ExtensionAccess, UapiError?)"/>)
 /// answers it, with its errors in the documented order.
 /// </summary>
@@ -28,6 +29,10 @@ internal static class OneStatementReads
             return null;
         }
         var (userId, scope, extended, type, eventId) = plain;
+        if (sql.IsSqlite && eventId is null)
+        {
+            return null;
+        }
         ListQuery query;
         try
         {
@@ -37,21 +42,15 @@ internal static class OneStatementReads
         {
             return null; // the full path checks the route first, then says this
         }
-        // A filter needs a count of its own, and one event's later page is an empty page with
-        // totalResults 1: both the full path's. On PostgreSQL a later page would be planned again on
-        // every request (below). On SQLite a list's page is bound, so every page comes here, and so
-        // does a filter that keeps every row (ListQuery.Filters: the full path adds no condition
-        // for it either).
-        var sqliteList = sql.IsSqlite && eventId is null;
-        if (sqliteList ? query.Filters : query.FilterBy is not null || query.Page.StartIndex != 0)
+        // A filter needs a count of its own; a later page would be planned again on every request
+        // (below): both the full path's.
+        if (query.FilterBy is not null || query.Page.StartIndex != 0)
         {
             return null;
         }
 
         var scopeValues = scope.ExtensionParameters(extended);
-        object?[] parameters = eventId is not null ? [.. scopeValues, type, eventId]
-            : sqliteList ? [.. scopeValues, query.Page.Count, query.Page.StartIndex]
-            : scopeValues;
+        object?[] parameters = eventId is not null ? [.. scopeValues, type, eventId] : scopeValues;
         await using var lease = await sql.OpenAsync(context.RequestAborted);
         await using var reader = await lease.Command(Statement(scope, sql.IsSqlite, eventId is not null, query, scopeValues.Length), parameters)
             .ExecuteReaderAsync(context.RequestAborted);
@@ -78,14 +77,10 @@ internal static class OneStatementReads
     }
 
     /// <summary>
-    /// The statement: the checked extension, then its page or the one event, read only when the
-    /// extension is allowed; the own parameters start at <c>@p{first}</c>, after the scope's.
-    /// On SQLite, which has no LATERAL: the one event is its row by its primary key, joined to
-    /// <c>x</c>; the page is a subquery on the one allowed id (<c>x</c> is at most one row), in the
-    /// order of the <c>(extension_id, url, id)</c> index, and the outer ORDER BY restates that order:
-    /// without it the order of a join's rows is SQLite's choice, not the statement's (with it,
-    /// SQLite sorts at most a page's rows: <c>EXPLAIN QUERY PLAN</c>, bench/README.md, UAPI on
-    /// SQLite (session 7)). On PostgreSQL the page's LIMIT is written as a number, not a parameter: with a parameter PostgreSQL's
+    /// The statement: the checked extension, then its first page or the one event, read only when
+    /// the extension is allowed; the own parameters start at <c>@p{first}</c>, after the scope's.
+    /// On SQLite only the one event (above): its row by its primary key, joined to <c>x</c>.
+    /// The page's LIMIT is written as a number, not a parameter: with a parameter PostgreSQL's
     /// generic plan assumes a tenth of the extension's rows are wanted, finds itself dearer than a
     /// plan for LIMIT 20, and plans the statement again on every execution
     /// (<c>pg_prepared_statements</c>: 0 generic plans of 12; each such plan of this join ≈ 1 ms).
@@ -94,21 +89,12 @@ internal static class OneStatementReads
     /// </summary>
     private static string Statement(ExtensionScope scope, bool sqlite, bool one, ListQuery query, int first)
     {
-        if (sqlite && one)
-        {
-            return ExtensionAccess.CheckedExtension(scope, sqlite: true) + $"""
-                SELECT x.*, t.* FROM x LEFT JOIN (
-                    SELECT {PhoneCallEventRows.Columns} FROM phone_call_events
-                    WHERE type = @p{first} AND id = @p{first + 1}) t ON t.extension_id = x.id AND x.allowed
-                """;
-        }
         if (sqlite)
         {
             return ExtensionAccess.CheckedExtension(scope, sqlite: true) + $"""
                 SELECT x.*, t.* FROM x LEFT JOIN (
                     SELECT {PhoneCallEventRows.Columns} FROM phone_call_events
-                    WHERE extension_id = (SELECT id FROM x WHERE allowed) {query.OrderBySql} LIMIT @p{first} OFFSET @p{first + 1}) t ON TRUE
-                {query.PageOrderBySql}
+                    WHERE type = @p{first} AND id = @p{first + 1}) t ON t.extension_id = x.id AND x.allowed
                 """;
         }
         var rows = one
