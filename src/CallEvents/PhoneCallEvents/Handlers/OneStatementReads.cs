@@ -11,8 +11,10 @@ namespace CallEvents.PhoneCallEvents.Handlers;
 /// backend and the server's thread pool (bench/README.md, PostgreSQL (session 4): CPU per request
 /// on both sides); on SQLite each is a read transaction of its own on a pooled reader (its WAL
 /// read lock, its cache check), two for a get (bench/README.md, UAPI on SQLite (session 6)).
-/// A list on SQLite stays two statements: SQLite has no LATERAL, and the page's order through a
-/// join would be SQLite's choice, not the statement's.
+/// A list on SQLite stays two statements: SQLite has no LATERAL, and both one-statement forms
+/// tried (the page as a derived table ordered again outside, and the extension joined to its
+/// events) took about three times the VM steps of the check and the page together and twice the
+/// server's CPU per list (bench/README.md, UAPI on SQLite (session 7)).
 /// Only the plain case comes here, and only a success is answered from here: anything else (a
 /// filter, a type without an id, a later page, a userId naming a user with a short number, an extension the
 /// caller may not manage, a malformed query) returns null, and the full path
