@@ -51,6 +51,9 @@ public sealed class DestinationLimitTests : IAsyncLifetime
         {
             await _fast.NextAsync(); // served while the slow receiver holds its two
         }
+        // The receiver hands a request to NextAsync before its handler runs: wait for both slow
+        // handlers to count themselves in, so a starved machine cannot make the count lag.
+        await Eventually.UntilAsync(() => Volatile.Read(ref inFlight) == 2, TimeSpan.FromSeconds(20), () => $"{Volatile.Read(ref inFlight)} slow requests in flight");
         Assert.Equal(2, Volatile.Read(ref most));
         release.SetResult();
         for (var i = 2; i < 6; i++)

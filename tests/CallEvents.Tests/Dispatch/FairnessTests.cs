@@ -57,7 +57,7 @@ public sealed class FairnessTests : IAsyncLifetime
         }
         // A backlog of 30 calls × 4 hooks, all due before tenant B's delivery.
         await DispatchCalls.ReportAsync(admin, Enumerable.Range(0, 30).Select(i => DispatchCalls.Event($"a-{i}", "dial-in", "0003*210")).ToArray());
-        await WaitUntilAsync(() => Hanging() >= DefaultShare, 20, "tenant A's first requests");
+        await Eventually.UntilAsync(() => Hanging() >= DefaultShare, TimeSpan.FromSeconds(20), () => "tenant A's first requests did not arrive");
 
         // Tenant B, organization 0004.
         await UapiCalls.CreateAsync(admin, "@owner", "0004*210", type: 0, method: 1, url: _quiet.Url("/quiet"));
@@ -70,14 +70,4 @@ public sealed class FairnessTests : IAsyncLifetime
     }
 
     private int Hanging() => _hanging.Sum(r => r.All.Count);
-
-    private static async Task WaitUntilAsync(Func<bool> done, int seconds, string what)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (!done())
-        {
-            Assert.True(DateTime.UtcNow < until, $"{what} did not arrive within {seconds} s");
-            await Task.Delay(50);
-        }
-    }
 }

@@ -60,7 +60,7 @@ public sealed class DeliveryAcrossNodesTests(ITestOutputHelper output)
             });
             var reported = clock.ElapsedMilliseconds;
             var expected = hooks.Keys.SelectMany(path => Enumerable.Range(0, calls).Select(call => (path, $"call-{call}"))).ToHashSet();
-            await UntilAsync(() => arrivals.Select(a => a.WebhookId).Distinct().Count() >= expected.Count, TimeSpan.FromSeconds(60),
+            await Eventually.UntilAsync(() => arrivals.Select(a => a.WebhookId).Distinct().Count() >= expected.Count, TimeSpan.FromSeconds(60),
                 () => $"{arrivals.Select(a => a.WebhookId).Distinct().Count()} of {expected.Count} deliveries arrived");
             var delivered = clock.ElapsedMilliseconds;
             await Task.Delay(TimeSpan.FromSeconds(3)); // several poll intervals of both nodes: a second claim would show now
@@ -138,7 +138,7 @@ public sealed class DeliveryAcrossNodesTests(ITestOutputHelper output)
 
             var expected = hooks.Keys.SelectMany(path => Enumerable.Range(0, calls).Select(call => (path, $"call-{call}"))).ToHashSet();
             bool AllFromSurvivor() => arrivals.Where(a => a.Sender == survivor.ProcessId).Select(a => a.WebhookId).Distinct().Count() >= expected.Count;
-            await UntilAsync(AllFromSurvivor, lease + TimeSpan.FromSeconds(30),
+            await Eventually.UntilAsync(AllFromSurvivor, lease + TimeSpan.FromSeconds(30),
                 () => $"node {survivor.Name} sent {arrivals.Where(a => a.Sender == survivor.ProcessId).Select(a => a.WebhookId).Distinct().Count()} of {expected.Count}");
             await Task.Delay(TimeSpan.FromSeconds(2));
 
@@ -272,18 +272,5 @@ public sealed class DeliveryAcrossNodesTests(ITestOutputHelper output)
         var content = request.Method == "GET" ? request.Query : request.BodyText;
         var expected = DispatchCalls.ExpectedSignature(secret, request.Header("webhook-id"), request.Header("webhook-timestamp"), content);
         Assert.Equal(expected, request.Header("webhook-signature"));
-    }
-
-    private static async Task UntilAsync(Func<bool> done, TimeSpan limit, Func<string> progress)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!done())
-        {
-            if (deadline.Elapsed > limit)
-            {
-                throw new Xunit.Sdk.XunitException($"not done within {limit}: {progress()}");
-            }
-            await Task.Delay(50);
-        }
     }
 }

@@ -65,7 +65,7 @@ public sealed class WorkConservingShareTests : IAsyncLifetime
         }
         await DispatchCalls.ReportAsync(admin, Enumerable.Range(0, 30).Select(i => DispatchCalls.Event($"a-{i}", "dial-in", "0003*210")).ToArray());
         // Alone, A takes every slot but one share: three times its share here.
-        await WaitUntilAsync(() => Volatile.Read(ref _held) >= MaxConcurrency - DefaultShare, 20, "tenant A's requests beyond its share");
+        await Eventually.UntilAsync(() => Volatile.Read(ref _held) >= MaxConcurrency - DefaultShare, TimeSpan.FromSeconds(20), () => "tenant A's requests beyond its share did not arrive");
 
         // Tenant B, organization 0004, finds the share that was kept free.
         await UapiCalls.CreateAsync(admin, "@owner", "0004*210", type: 0, method: 1, url: _quiet.Url("/quiet"));
@@ -74,15 +74,5 @@ public sealed class WorkConservingShareTests : IAsyncLifetime
         var received = await _quiet.NextAsync(seconds: 5); // far below A's 30 s holds
         Assert.Equal("/quiet", received.RawTarget);
         Assert.Equal(MaxConcurrency - DefaultShare, Volatile.Read(ref _held)); // A never took the free share
-    }
-
-    private static async Task WaitUntilAsync(Func<bool> done, int seconds, string what)
-    {
-        var until = DateTime.UtcNow.AddSeconds(seconds);
-        while (!done())
-        {
-            Assert.True(DateTime.UtcNow < until, $"{what} did not arrive within {seconds} s");
-            await Task.Delay(50);
-        }
     }
 }
