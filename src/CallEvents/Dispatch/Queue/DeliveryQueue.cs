@@ -38,14 +38,25 @@ public static class DeliveryQueue
     internal static string ClaimSql(bool postgres, int fullTenants)
     {
         var skipLocked = postgres ? " FOR UPDATE SKIP LOCKED" : "";
+        // PostgreSQL: the queue's statistics are always stale (it fills and drains within
+        // autovacuum's minute), and with them the planner turned the two subqueries into joins
+        // that read every pending row: the event's rows by a bitmap scan, then a sort, or each
+        // row's predecessors by the pending index, 0.6-0.8 s per claim at 60,000 pending rows
+        // (bench/README.md, Deliveries on PostgreSQL (session 7)). "OFFSET 0" keeps each subquery
+        // a check of the rows the walk of ix_deliveries_pending reaches, so the claim stops after
+        // its limit; "+p.state" keeps the predecessor check off the pending index (the partial
+        // index's predicate no longer matches), on (event_id, call_id). QueryPlanTests pins it.
+        var perRow = postgres ? " OFFSET 0" : "";
+        var predecessorState = postgres ? "+p.state = 0" : "p.state = 0";
         var notFull = fullTenants == 0 ? ""
             : " AND NOT EXISTS (SELECT 1 FROM extensions x WHERE x.id = e.extension_id AND x.organization_id IN ("
                 + string.Join(", ", Enumerable.Range(0, fullTenants).Select(TenantParameter)) + "))";
         return "UPDATE deliveries SET lease_owner = @owner, leased_until = @until"
             + " WHERE seq IN (SELECT d.seq FROM deliveries d"
             + "   WHERE d.state = 0 AND d.due_at <= @now AND (d.leased_until IS NULL OR d.leased_until <= @now)"
-            + "   AND EXISTS (SELECT 1 FROM phone_call_events e WHERE e.id = d.event_id AND e.status = 1" + notFull + ")"
-            + "   AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.event_id = d.event_id AND p.call_id = d.call_id AND p.state = 0 AND p.seq < d.seq)"
+            + "   AND EXISTS (SELECT 1 FROM phone_call_events e WHERE e.id = d.event_id AND e.status = 1" + notFull + perRow + ")"
+            + "   AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.event_id = d.event_id AND p.call_id = d.call_id AND " + predecessorState
+            + " AND p.seq < d.seq" + perRow + ")"
             + "   ORDER BY d.due_at, d.seq LIMIT @limit" + skipLocked + ")"
             // Re-checked on the row itself: on PostgreSQL another node may have claimed it in between.
             // "+state": SQLite would otherwise find these rows through the pending index, i.e. walk
