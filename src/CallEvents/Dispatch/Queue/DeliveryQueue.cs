@@ -26,22 +26,10 @@ public static class DeliveryQueue
         IReadOnlyList<string> fullTenants, CancellationToken cancellationToken)
     {
         var tenants = fullTenants.Select((tenant, i) => (TenantParameter(i), (object)tenant)).ToList();
-        var postgres = db.Database.IsNpgsql();
-        var inIndexOrder = postgres && tenants.Count == 0;
-        var sql = (inIndexOrder ? InIndexOrder : "") + ClaimSql(postgres, tenants.Count);
-        var claims = await ReadClaimsAsync(db, sql, inIndexOrder ? 1 : 0, cancellationToken,
-            [("@owner", owner), ("@until", leaseUntil), ("@now", now), ("@limit", limit), .. tenants]);
+        var sql = ClaimSql(db.Database.IsNpgsql(), tenants.Count);
+        var claims = await ReadClaimsAsync(db, sql, cancellationToken, [("@owner", owner), ("@until", leaseUntil), ("@now", now), ("@limit", limit), .. tenants]);
         return claims.ConvertAll(c => c with { Lease = (owner, leaseUntil) });
     }
-
-    /// <summary>
-    /// Sent before the PostgreSQL claim, in its implicit transaction (one round trip, and the
-    /// setting ends with it): the planner then reads ix_deliveries_pending in its order and stops
-    /// at the limit. With the queue's stale statistics it otherwise took the pending rows for a few
-    /// and read all of them by a bitmap scan, checked each, and sorted them: 0.2-0.4 s per claim
-    /// at 16,000 pending rows (bench/README.md, Deliveries on PostgreSQL (session 7)).
-    /// </summary>
-    internal const string InIndexOrder = "SELECT set_config('enable_sort', 'off', true); ";
 
     /// <summary>
     /// The claim's text, one per provider and number of full tenants (so that it stays prepared).
@@ -52,14 +40,16 @@ public static class DeliveryQueue
         var skipLocked = postgres ? " FOR UPDATE SKIP LOCKED" : "";
         // PostgreSQL: the queue's statistics are always stale (it fills and drains within
         // autovacuum's minute), and with them the planner turned the subqueries into joins that
-        // read every pending row: the events' rows by a bitmap scan and a sort, or each row's
-        // predecessors by the pending index, 0.6-0.8 s per claim at 60,000 pending rows
-        // (bench/README.md, Deliveries on PostgreSQL (session 7)). "OFFSET 0" keeps a subquery a
-        // check of the rows the walk of ix_deliveries_pending reaches, so that the claim stops
-        // after its limit, and "+p.state" keeps the predecessor check off the pending index (its
-        // predicate no longer matches) and on (event_id, call_id) (QueryPlanTests). A claim that
-        // skips full tenants keeps its text: checked row by row, it would walk the full tenants'
-        // backlog, most of the queue, where a plan that reads the events first does not.
+        // read every pending row for each row it claimed: each row's predecessors by the pending
+        // index, or the events' rows by a bitmap scan and a sort, 0.6-0.8 s per claim at 60,000
+        // pending rows (bench/README.md, Deliveries on PostgreSQL (session 7)). "OFFSET 0" keeps
+        // a subquery a check of each row the scan of d reaches, and "+p.state" keeps the
+        // predecessor check off the pending index (its predicate no longer matches) and on
+        // (event_id, call_id) (QueryPlanTests). The scan of d itself may still be a bitmap scan
+        // and a sort rather than the walk in index order that stops at the limit (what was tried
+        // against it, and why it was not kept: the same section). A claim that skips full tenants
+        // keeps its text: checked row by row, it would walk the full tenants' backlog, most of the
+        // queue, where a plan that reads the events first does not.
         var perRow = postgres && fullTenants == 0;
         var notFull = fullTenants == 0 ? ""
             : " AND NOT EXISTS (SELECT 1 FROM extensions x WHERE x.id = e.extension_id AND x.organization_id IN ("
@@ -118,7 +108,7 @@ public static class DeliveryQueue
     public static async Task<int> CancelDisabledAsync(CallEventsDb db, long now, CancellationToken cancellationToken)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var cancelled = await ReadClaimsAsync(db, CancelDisabledSql, 0, cancellationToken, ("@now", now));
+        var cancelled = await ReadClaimsAsync(db, CancelDisabledSql, cancellationToken, ("@now", now));
         foreach (var delivery in cancelled)
         {
             db.DeliveryAttempts.Add(new DeliveryAttempt
@@ -136,9 +126,7 @@ public static class DeliveryQueue
         return cancelled.Count;
     }
 
-    // resultsBefore: the result sets of statements sent ahead of the one that returns the rows.
-    private static async Task<List<DeliveryPipeline.Claimed>> ReadClaimsAsync(CallEventsDb db, string sql, int resultsBefore, CancellationToken cancellationToken,
-        params (string Name, object Value)[] parameters)
+    private static async Task<List<DeliveryPipeline.Claimed>> ReadClaimsAsync(CallEventsDb db, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
     {
         await db.Database.OpenConnectionAsync(cancellationToken);
         try
@@ -150,10 +138,6 @@ public static class DeliveryQueue
             }
             var claims = new List<DeliveryPipeline.Claimed>();
             await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            for (var i = 0; i < resultsBefore; i++)
-            {
-                await reader.NextResultAsync(cancellationToken);
-            }
             while (await reader.ReadAsync(cancellationToken))
             {
                 claims.Add(new DeliveryPipeline.Claimed(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
