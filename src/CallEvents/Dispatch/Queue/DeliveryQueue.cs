@@ -38,28 +38,14 @@ public static class DeliveryQueue
     internal static string ClaimSql(bool postgres, int fullTenants)
     {
         var skipLocked = postgres ? " FOR UPDATE SKIP LOCKED" : "";
-        // PostgreSQL: the queue's statistics are always stale (it fills and drains within
-        // autovacuum's minute), and with them the planner turned the subqueries into joins that
-        // read every pending row for each row it claimed: each row's predecessors by the pending
-        // index, or the events' rows by a bitmap scan and a sort, 0.6-0.8 s per claim at 60,000
-        // pending rows (bench/README.md, Deliveries on PostgreSQL (session 7)). "OFFSET 0" keeps
-        // a subquery a check of each row the scan of d reaches, and "+p.state" keeps the
-        // predecessor check off the pending index (its predicate no longer matches) and on
-        // (event_id, call_id) (QueryPlanTests). The scan of d itself may still be a bitmap scan
-        // and a sort rather than the walk in index order that stops at the limit (what was tried
-        // against it, and why it was not kept: the same section). A claim that skips full tenants
-        // keeps its text: checked row by row, it would walk the full tenants' backlog, most of the
-        // queue, where a plan that reads the events first does not.
-        var perRow = postgres && fullTenants == 0;
         var notFull = fullTenants == 0 ? ""
             : " AND NOT EXISTS (SELECT 1 FROM extensions x WHERE x.id = e.extension_id AND x.organization_id IN ("
                 + string.Join(", ", Enumerable.Range(0, fullTenants).Select(TenantParameter)) + "))";
         return "UPDATE deliveries SET lease_owner = @owner, leased_until = @until"
             + " WHERE seq IN (SELECT d.seq FROM deliveries d"
             + "   WHERE d.state = 0 AND d.due_at <= @now AND (d.leased_until IS NULL OR d.leased_until <= @now)"
-            + "   AND EXISTS (SELECT 1 FROM phone_call_events e WHERE e.id = d.event_id AND e.status = 1" + notFull + (perRow ? " OFFSET 0" : "") + ")"
-            + "   AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.event_id = d.event_id AND p.call_id = d.call_id AND " + (perRow ? "+p.state" : "p.state")
-            + " = 0 AND p.seq < d.seq" + (perRow ? " OFFSET 0" : "") + ")"
+            + "   AND EXISTS (SELECT 1 FROM phone_call_events e WHERE e.id = d.event_id AND e.status = 1" + notFull + ")"
+            + "   AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.event_id = d.event_id AND p.call_id = d.call_id AND p.state = 0 AND p.seq < d.seq)"
             + "   ORDER BY d.due_at, d.seq LIMIT @limit" + skipLocked + ")"
             // Re-checked on the row itself: on PostgreSQL another node may have claimed it in between.
             // "+state": SQLite would otherwise find these rows through the pending index, i.e. walk

@@ -12,7 +12,7 @@ namespace CallEvents.Storage.CompiledModels.Postgres
     public partial class PostgresCallEventsDbModel
     {
         private PostgresCallEventsDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("9ae32951-07ba-4a16-9125-98766c8e3c8f"), entityTypeCount: 13)
+            : base(skipDetectChanges: false, modelId: new Guid("d70023e4-360e-460c-a98d-8716fc90e7cc"), entityTypeCount: 13)
         {
         }
 

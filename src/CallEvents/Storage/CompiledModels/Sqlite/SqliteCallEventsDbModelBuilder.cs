@@ -11,7 +11,7 @@ namespace CallEvents.Storage.CompiledModels.Sqlite
     public partial class SqliteCallEventsDbModel
     {
         private SqliteCallEventsDbModel()
-            : base(skipDetectChanges: false, modelId: new Guid("f7fb726a-b113-438e-a26c-2045096f0870"), entityTypeCount: 13)
+            : base(skipDetectChanges: false, modelId: new Guid("261e624d-34d1-4698-994e-131b657911dc"), entityTypeCount: 13)
         {
         }
 

@@ -284,8 +284,6 @@ namespace CallEvents.Storage.Migrations.Postgres
                         .HasDatabaseName("ix_deliveries_event_id_call_id");
 
                     b.ToTable("deliveries", (string)null);
-
-                    b.HasAnnotation("Npgsql:StorageParameter:fillfactor", 50);
                 });
 
             modelBuilder.Entity("CallEvents.Dispatch.Signing.AppSigningSecret", b =>

@@ -14,6 +14,5 @@ public static class PostgresMigrationIds
         "20261201120000_EventCountStripes",
         "20261201130934_DisabledEventsIndex",
         "20261201171751_DeliveryIndexesByState",
-        "20261201232514_DeliveriesFillFactor",
     ];
 }

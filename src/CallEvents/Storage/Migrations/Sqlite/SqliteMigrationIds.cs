@@ -13,6 +13,5 @@ public static class SqliteMigrationIds
         "20261201114723_AccountPasswords",
         "20261201130856_DisabledEventsIndex",
         "20261201171559_DeliveryIndexesByState",
-        "20261201232413_DeliveriesFillFactor",
     ];
 }
