@@ -40,13 +40,25 @@ dotnet build src/CallEvents -v q -nologo -clp:ErrorsOnly
 for provider in Sqlite Postgres; do
   dir="src/CallEvents/Storage/CompiledModels/$provider"
   rm -rf "$dir.next"
-  dotnet ef dbcontext optimize --no-build \
+  # --nativeaot: the model also carries what EF Core otherwise builds at its first use in every
+  # process (the relational model, type mappings, property accessors and comparers), which was
+  # half of `apps add` (bench/README.md, Start and memory (session 8)); the server is not
+  # published as NativeAOT. Its field accessors go in a folder of their own (a folder holds at most 17 files).
+  dotnet ef dbcontext optimize --no-build --nativeaot \
     --project src/CallEvents --startup-project src/CallEvents \
     --context "${provider}CallEventsDb" \
     --output-dir "Storage/CompiledModels/$provider.next" --namespace "CallEvents.Storage.CompiledModels.$provider"
   # The server names its model with UseModel (StorageSetup.AddStorage); the attribute would make
   # EF Core use it for every context of the type, the tests' model built from OnModelCreating too.
   rm "$dir.next/${provider}CallEventsDbAssemblyAttributes.cs"
+  mkdir "$dir.next/Accessors"
+  for file in "$dir.next"/*UnsafeAccessors.cs; do
+    sed -i "s/^namespace CallEvents\.Storage\.CompiledModels\.$provider\$/&.Accessors/" "$file"
+    mv "$file" "$dir.next/Accessors/"
+  done
+  for file in "$dir.next"/*EntityType.cs; do
+    sed -i "0,/^using Microsoft\./s//using CallEvents.Storage.CompiledModels.$provider.Accessors;\n&/" "$file"
+  done
   rm -rf "$dir"
   mv "$dir.next" "$dir"
 done

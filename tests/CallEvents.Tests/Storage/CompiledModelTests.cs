@@ -61,10 +61,24 @@ public sealed class CompiledModelTests
 
     /// <summary>
     /// Every entity, column, key, index (with its filter), foreign key and annotation the mapping
-    /// uses, and the declared triggers, which the debug view leaves out (Storage/EventCountTriggers.cs).
+    /// uses, and the declared triggers, which the debug view leaves out (Storage/EventCountTriggers.cs);
+    /// then what the compiled model carries ready-made instead of building at first use
+    /// (eng/add-migration.sh's --nativeaot): the relational model (tables, columns and their types,
+    /// keys, foreign keys, indexes; its column annotations are the design-time ones, which the model
+    /// built at run time leaves out) and each property's type mapping.
     /// </summary>
     private static string Describe(IModel model) => model.ToDebugString(MetadataDebugStringOptions.LongDefault) + "\n"
-        + string.Join("\n", model.GetEntityTypes().SelectMany(e => e.GetDeclaredTriggers().Select(t => $"{e.Name} trigger {t.ModelName} on {t.GetTableName()}")).Order(StringComparer.Ordinal));
+        + string.Join("\n", model.GetEntityTypes().SelectMany(e => e.GetDeclaredTriggers().Select(t => $"{e.Name} trigger {t.ModelName} on {t.GetTableName()}")).Order(StringComparer.Ordinal)) + "\n"
+        + model.GetRelationalModel().ToDebugString(MetadataDebugStringOptions.ShortDefault) + "\n"
+        + string.Join("\n", model.GetEntityTypes().SelectMany(e => e.GetProperties().Select(p => $"{e.Name}.{p.Name}: {Mapping(p)}")).Order(StringComparer.Ordinal));
+
+    /// <summary>What a property's value is written and read as (the comparers' and converters' own classes differ: the compiled ones are generated).</summary>
+    private static string Mapping(IProperty property)
+    {
+        var mapping = (Microsoft.EntityFrameworkCore.Storage.RelationalTypeMapping)property.GetTypeMapping();
+        return $"{mapping.StoreType} {mapping.DbType} {mapping.ClrType.Name} size {mapping.Size} unicode {mapping.IsUnicode} fixed {mapping.IsFixedLength}"
+            + $" precision {mapping.Precision} scale {mapping.Scale} stored as {mapping.Converter?.ProviderClrType.Name ?? "itself"}";
+    }
 
     /// <summary>The real model with one column's length changed, as an edit to OnModelCreating would.</summary>
     private sealed class LongerNotes(DbContextOptions<LongerNotes> options) : CallEventsDb(options)

@@ -2,9 +2,15 @@
 using System;
 using System.Collections.Generic;
 using System.Reflection;
+using CallEvents.Storage.CompiledModels.Postgres.Accessors;
+using Microsoft.EntityFrameworkCore.ChangeTracking;
+using Microsoft.EntityFrameworkCore.ChangeTracking.Internal;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Microsoft.EntityFrameworkCore.Metadata.Internal;
+using Microsoft.EntityFrameworkCore.Storage;
 using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
+using Npgsql.EntityFrameworkCore.PostgreSQL.Storage.Internal.Mapping;
 using OpenIddict.EntityFrameworkCore.Models;
 
 #pragma warning disable 219, 612, 618
@@ -34,6 +40,48 @@ namespace CallEvents.Storage.CompiledModels.Postgres
                 fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetField("<Id>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
                 valueGenerated: ValueGenerated.OnAdd,
                 afterSaveBehavior: PropertySaveBehavior.Throw);
+            id.SetGetter(
+                string (OpenIddictEntityFrameworkCoreAuthorization instance) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Id(instance),
+                bool (OpenIddictEntityFrameworkCoreAuthorization instance) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Id(instance) == null);
+            id.SetSetter(
+                OpenIddictEntityFrameworkCoreAuthorization (OpenIddictEntityFrameworkCoreAuthorization instance, string value) =>
+                {
+                    OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Id(instance) = value;
+                    return instance;
+                });
+            id.SetMaterializationSetter(
+                OpenIddictEntityFrameworkCoreAuthorization (OpenIddictEntityFrameworkCoreAuthorization instance, string value) =>
+                {
+                    OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Id(instance) = value;
+                    return instance;
+                });
+            id.SetAccessors(
+                string (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(0) ? entry.ReadStoreGeneratedValue<string>(0) : (entry.FlaggedAsTemporary(0) && OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Id(((OpenIddictEntityFrameworkCoreAuthorization)(entry.Entity))) == null ? entry.ReadTemporaryValue<string>(0) : OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Id(((OpenIddictEntityFrameworkCoreAuthorization)(entry.Entity))))),
+                string (IInternalEntry entry) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Id(((OpenIddictEntityFrameworkCoreAuthorization)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(id, 0),
+                string (IInternalEntry entry) => ((InternalEntityEntry)entry).ReadRelationshipSnapshotValue<string>(id, 0));
+            id.SetPropertyIndexes(
+                index: 0,
+                originalValueIndex: 0,
+                shadowIndex: -1,
+                relationshipIndex: 0,
+                storeGenerationIndex: 0);
+            id.TypeMapping = StringTypeMapping.Default.Clone(
+                comparer: new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v),
+                keyComparer: new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v),
+                providerValueComparer: new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    dbType: System.Data.DbType.String));
+            id.SetCurrentValueComparer(new EntryCurrentValueComparer<string>(id));
             id.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             id.AddAnnotation("Relational:ColumnName", "id");
 
@@ -41,6 +89,33 @@ namespace CallEvents.Storage.CompiledModels.Postgres
                 "ApplicationId",
                 typeof(string),
                 nullable: true);
+            applicationId.SetAccessors(
+                string (IInternalEntry entry) => (entry.FlaggedAsStoreGenerated(1) ? entry.ReadStoreGeneratedValue<string>(1) : (entry.FlaggedAsTemporary(1) && entry.ReadShadowValue<string>(0) == null ? entry.ReadTemporaryValue<string>(1) : entry.ReadShadowValue<string>(0))),
+                string (IInternalEntry entry) => entry.ReadShadowValue<string>(0),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(applicationId, 1),
+                string (IInternalEntry entry) => ((InternalEntityEntry)entry).ReadRelationshipSnapshotValue<string>(applicationId, 1));
+            applicationId.SetPropertyIndexes(
+                index: 1,
+                originalValueIndex: 1,
+                shadowIndex: 0,
+                relationshipIndex: 1,
+                storeGenerationIndex: 1);
+            applicationId.TypeMapping = StringTypeMapping.Default.Clone(
+                comparer: new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v),
+                keyComparer: new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v),
+                providerValueComparer: new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    dbType: System.Data.DbType.String));
+            applicationId.SetCurrentValueComparer(new EntryCurrentValueComparer<string>(applicationId));
             applicationId.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
             applicationId.AddAnnotation("Relational:ColumnName", "application_id");
 
@@ -52,114 +127,510 @@ namespace CallEvents.Storage.CompiledModels.Postgres
                 nullable: true,
                 concurrencyToken: true,
                 maxLength: 50);
-            concurrencyToken.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            concurrencyToken.AddAnnotation("Relational:ColumnName", "concurrency_token");
+            concurrencyToken.SetGetter(
+                string (OpenIddictEntityFrameworkCoreAuthorization instance) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.ConcurrencyToken(instance),
+                bool (OpenIddictEntityFrameworkCoreAuthorization instance) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.ConcurrencyToken(instance) == null);
+            concurrencyToken.SetSetter(
+                OpenIddictEntityFrameworkCoreAuthorization (OpenIddictEntityFrameworkCoreAuthorization instance, string value) =>
+                {
+                    OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.ConcurrencyToken(instance) = value;
+                    return instance;
+                });
+            concurrencyToken.SetMaterializationSetter(
+                OpenIddictEntityFrameworkCoreAuthorization (OpenIddictEntityFrameworkCoreAuthorization instance, string value) =>
+                {
+                    OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.ConcurrencyToken(instance) = value;
+                    return instance;
+                });
+            concurrencyToken.SetAccessors(
+                string (IInternalEntry entry) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.ConcurrencyToken(((OpenIddictEntityFrameworkCoreAuthorization)(entry.Entity))),
+                string (IInternalEntry entry) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.ConcurrencyToken(((OpenIddictEntityFrameworkCoreAuthorization)(entry.Entity))),
+                string (IInternalEntry entry) => entry.ReadOriginalValue<string>(concurrencyToken, 2),
+                string (IInternalEntry entry) => entry.GetCurrentValue<string>(concurrencyToken));
+            concurrencyToken.SetPropertyIndexes(
+                index: 2,
+                originalValueIndex: 2,
+                shadowIndex: -1,
+                relationshipIndex: -1,
+                storeGenerationIndex: -1);
+            concurrencyToken.TypeMapping = NpgsqlStringTypeMapping.Default.Clone(
+                comparer: new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v),
+                keyComparer: new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v),
+                providerValueComparer: new ValueComparer<string>(
+                    bool (string v1, string v2) => v1 == v2,
+                    int (string v) => ((object)v).GetHashCode(),
+                    string (string v) => v),
+                mappingInfo: new RelationalTypeMappingInfo(
+                    storeTypeName: "character varying(50)",
+                    size: 50));
+            concurrencyToken.TypeMapping = ((NpgsqlStringTypeMapping)concurrencyToken.TypeMapping).Clone(npgsqlDbType: NpgsqlTypes.NpgsqlDbType.Varchar);
+        concurrencyToken.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+        concurrencyToken.AddAnnotation("Relational:ColumnName", "concurrency_token");
 
-            var creationDate = runtimeEntityType.AddProperty(
-                "CreationDate",
-                typeof(DateTime?),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetProperty("CreationDate", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetField("<CreationDate>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true);
-            creationDate.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            creationDate.AddAnnotation("Relational:ColumnName", "creation_date");
+        var creationDate = runtimeEntityType.AddProperty(
+            "CreationDate",
+            typeof(DateTime?),
+            propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetProperty("CreationDate", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+            fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetField("<CreationDate>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+            nullable: true);
+        creationDate.SetGetter(
+            DateTime? (OpenIddictEntityFrameworkCoreAuthorization instance) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.CreationDate(instance),
+            bool (OpenIddictEntityFrameworkCoreAuthorization instance) => !(OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.CreationDate(instance).HasValue));
+        creationDate.SetSetter(
+            OpenIddictEntityFrameworkCoreAuthorization (OpenIddictEntityFrameworkCoreAuthorization instance, DateTime? value) =>
+            {
+                OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.CreationDate(instance) = value;
+                return instance;
+            });
+        creationDate.SetMaterializationSetter(
+            OpenIddictEntityFrameworkCoreAuthorization (OpenIddictEntityFrameworkCoreAuthorization instance, DateTime? value) =>
+            {
+                OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.CreationDate(instance) = value;
+                return instance;
+            });
+        creationDate.SetAccessors(
+            DateTime? (IInternalEntry entry) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.CreationDate(((OpenIddictEntityFrameworkCoreAuthorization)(entry.Entity))),
+            DateTime? (IInternalEntry entry) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.CreationDate(((OpenIddictEntityFrameworkCoreAuthorization)(entry.Entity))),
+            DateTime? (IInternalEntry entry) => entry.ReadOriginalValue<DateTime?>(creationDate, 3),
+            DateTime? (IInternalEntry entry) => entry.GetCurrentValue<DateTime?>(creationDate));
+        creationDate.SetPropertyIndexes(
+            index: 3,
+            originalValueIndex: 3,
+            shadowIndex: -1,
+            relationshipIndex: -1,
+            storeGenerationIndex: -1);
+        creationDate.TypeMapping = NpgsqlTimestampTzTypeMapping.Default.Clone(
+            comparer: new ValueComparer<DateTime>(
+                bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                int (DateTime v) => ((object)v).GetHashCode(),
+                DateTime (DateTime v) => v),
+            keyComparer: new ValueComparer<DateTime>(
+                bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                int (DateTime v) => ((object)v).GetHashCode(),
+                DateTime (DateTime v) => v),
+            providerValueComparer: new ValueComparer<DateTime>(
+                bool (DateTime v1, DateTime v2) => v1.Equals(v2),
+                int (DateTime v) => ((object)v).GetHashCode(),
+                DateTime (DateTime v) => v));
+        creationDate.SetComparer(new NullableValueComparer<DateTime>(creationDate.TypeMapping.Comparer));
+        creationDate.SetKeyComparer(new NullableValueComparer<DateTime>(creationDate.TypeMapping.KeyComparer));
+        creationDate.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+        creationDate.AddAnnotation("Relational:ColumnName", "creation_date");
 
-            var properties = runtimeEntityType.AddProperty(
-                "Properties",
-                typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetProperty("Properties", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetField("<Properties>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true);
-            properties.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            properties.AddAnnotation("Relational:ColumnName", "properties");
+        var properties = runtimeEntityType.AddProperty(
+            "Properties",
+            typeof(string),
+            propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetProperty("Properties", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+            fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetField("<Properties>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+            nullable: true);
+        properties.SetGetter(
+            string (OpenIddictEntityFrameworkCoreAuthorization instance) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Properties(instance),
+            bool (OpenIddictEntityFrameworkCoreAuthorization instance) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Properties(instance) == null);
+        properties.SetSetter(
+            OpenIddictEntityFrameworkCoreAuthorization (OpenIddictEntityFrameworkCoreAuthorization instance, string value) =>
+            {
+                OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Properties(instance) = value;
+                return instance;
+            });
+        properties.SetMaterializationSetter(
+            OpenIddictEntityFrameworkCoreAuthorization (OpenIddictEntityFrameworkCoreAuthorization instance, string value) =>
+            {
+                OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Properties(instance) = value;
+                return instance;
+            });
+        properties.SetAccessors(
+            string (IInternalEntry entry) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Properties(((OpenIddictEntityFrameworkCoreAuthorization)(entry.Entity))),
+            string (IInternalEntry entry) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Properties(((OpenIddictEntityFrameworkCoreAuthorization)(entry.Entity))),
+            string (IInternalEntry entry) => entry.ReadOriginalValue<string>(properties, 4),
+            string (IInternalEntry entry) => entry.GetCurrentValue<string>(properties));
+        properties.SetPropertyIndexes(
+            index: 4,
+            originalValueIndex: 4,
+            shadowIndex: -1,
+            relationshipIndex: -1,
+            storeGenerationIndex: -1);
+        properties.TypeMapping = StringTypeMapping.Default.Clone(
+            comparer: new ValueComparer<string>(
+                bool (string v1, string v2) => v1 == v2,
+                int (string v) => ((object)v).GetHashCode(),
+                string (string v) => v),
+            keyComparer: new ValueComparer<string>(
+                bool (string v1, string v2) => v1 == v2,
+                int (string v) => ((object)v).GetHashCode(),
+                string (string v) => v),
+            providerValueComparer: new ValueComparer<string>(
+                bool (string v1, string v2) => v1 == v2,
+                int (string v) => ((object)v).GetHashCode(),
+                string (string v) => v),
+            mappingInfo: new RelationalTypeMappingInfo(
+                dbType: System.Data.DbType.String));
+        properties.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+        properties.AddAnnotation("Relational:ColumnName", "properties");
 
-            var scopes = runtimeEntityType.AddProperty(
-                "Scopes",
-                typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetProperty("Scopes", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetField("<Scopes>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true);
-            scopes.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            scopes.AddAnnotation("Relational:ColumnName", "scopes");
+        var scopes = runtimeEntityType.AddProperty(
+            "Scopes",
+            typeof(string),
+            propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetProperty("Scopes", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+            fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetField("<Scopes>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+            nullable: true);
+        scopes.SetGetter(
+            string (OpenIddictEntityFrameworkCoreAuthorization instance) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Scopes(instance),
+            bool (OpenIddictEntityFrameworkCoreAuthorization instance) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Scopes(instance) == null);
+        scopes.SetSetter(
+            OpenIddictEntityFrameworkCoreAuthorization (OpenIddictEntityFrameworkCoreAuthorization instance, string value) =>
+            {
+                OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Scopes(instance) = value;
+                return instance;
+            });
+        scopes.SetMaterializationSetter(
+            OpenIddictEntityFrameworkCoreAuthorization (OpenIddictEntityFrameworkCoreAuthorization instance, string value) =>
+            {
+                OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Scopes(instance) = value;
+                return instance;
+            });
+        scopes.SetAccessors(
+            string (IInternalEntry entry) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Scopes(((OpenIddictEntityFrameworkCoreAuthorization)(entry.Entity))),
+            string (IInternalEntry entry) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Scopes(((OpenIddictEntityFrameworkCoreAuthorization)(entry.Entity))),
+            string (IInternalEntry entry) => entry.ReadOriginalValue<string>(scopes, 5),
+            string (IInternalEntry entry) => entry.GetCurrentValue<string>(scopes));
+        scopes.SetPropertyIndexes(
+            index: 5,
+            originalValueIndex: 5,
+            shadowIndex: -1,
+            relationshipIndex: -1,
+            storeGenerationIndex: -1);
+        scopes.TypeMapping = StringTypeMapping.Default.Clone(
+            comparer: new ValueComparer<string>(
+                bool (string v1, string v2) => v1 == v2,
+                int (string v) => ((object)v).GetHashCode(),
+                string (string v) => v),
+            keyComparer: new ValueComparer<string>(
+                bool (string v1, string v2) => v1 == v2,
+                int (string v) => ((object)v).GetHashCode(),
+                string (string v) => v),
+            providerValueComparer: new ValueComparer<string>(
+                bool (string v1, string v2) => v1 == v2,
+                int (string v) => ((object)v).GetHashCode(),
+                string (string v) => v),
+            mappingInfo: new RelationalTypeMappingInfo(
+                dbType: System.Data.DbType.String));
+        scopes.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+        scopes.AddAnnotation("Relational:ColumnName", "scopes");
 
-            var status = runtimeEntityType.AddProperty(
-                "Status",
-                typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetProperty("Status", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetField("<Status>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true,
-                maxLength: 50);
-            status.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            status.AddAnnotation("Relational:ColumnName", "status");
+        var status = runtimeEntityType.AddProperty(
+            "Status",
+            typeof(string),
+            propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetProperty("Status", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+            fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetField("<Status>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+            nullable: true,
+            maxLength: 50);
+        status.SetGetter(
+            string (OpenIddictEntityFrameworkCoreAuthorization instance) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Status(instance),
+            bool (OpenIddictEntityFrameworkCoreAuthorization instance) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Status(instance) == null);
+        status.SetSetter(
+            OpenIddictEntityFrameworkCoreAuthorization (OpenIddictEntityFrameworkCoreAuthorization instance, string value) =>
+            {
+                OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Status(instance) = value;
+                return instance;
+            });
+        status.SetMaterializationSetter(
+            OpenIddictEntityFrameworkCoreAuthorization (OpenIddictEntityFrameworkCoreAuthorization instance, string value) =>
+            {
+                OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Status(instance) = value;
+                return instance;
+            });
+        status.SetAccessors(
+            string (IInternalEntry entry) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Status(((OpenIddictEntityFrameworkCoreAuthorization)(entry.Entity))),
+            string (IInternalEntry entry) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Status(((OpenIddictEntityFrameworkCoreAuthorization)(entry.Entity))),
+            string (IInternalEntry entry) => entry.ReadOriginalValue<string>(status, 6),
+            string (IInternalEntry entry) => entry.GetCurrentValue<string>(status));
+        status.SetPropertyIndexes(
+            index: 6,
+            originalValueIndex: 6,
+            shadowIndex: -1,
+            relationshipIndex: -1,
+            storeGenerationIndex: -1);
+        status.TypeMapping = NpgsqlStringTypeMapping.Default.Clone(
+            comparer: new ValueComparer<string>(
+                bool (string v1, string v2) => v1 == v2,
+                int (string v) => ((object)v).GetHashCode(),
+                string (string v) => v),
+            keyComparer: new ValueComparer<string>(
+                bool (string v1, string v2) => v1 == v2,
+                int (string v) => ((object)v).GetHashCode(),
+                string (string v) => v),
+            providerValueComparer: new ValueComparer<string>(
+                bool (string v1, string v2) => v1 == v2,
+                int (string v) => ((object)v).GetHashCode(),
+                string (string v) => v),
+            mappingInfo: new RelationalTypeMappingInfo(
+                storeTypeName: "character varying(50)",
+                size: 50));
+        status.TypeMapping = ((NpgsqlStringTypeMapping)status.TypeMapping).Clone(npgsqlDbType: NpgsqlTypes.NpgsqlDbType.Varchar);
+    status.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+    status.AddAnnotation("Relational:ColumnName", "status");
 
-            var subject = runtimeEntityType.AddProperty(
-                "Subject",
-                typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetProperty("Subject", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetField("<Subject>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true,
-                maxLength: 400);
-            subject.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            subject.AddAnnotation("Relational:ColumnName", "subject");
-
-            var type = runtimeEntityType.AddProperty(
-                "Type",
-                typeof(string),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetProperty("Type", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetField("<Type>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                nullable: true,
-                maxLength: 50);
-            type.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
-            type.AddAnnotation("Relational:ColumnName", "type");
-
-            var key = runtimeEntityType.AddKey(
-                new[] { id });
-            runtimeEntityType.SetPrimaryKey(key);
-            key.AddAnnotation("Relational:Name", "pk_open_iddict_authorizations");
-
-            var index = runtimeEntityType.AddIndex(
-                new[] { applicationId, status, subject, type });
-            index.AddAnnotation("Relational:Name", "ix_open_iddict_authorizations_application_id_status_subject_ty~");
-
-            return runtimeEntityType;
-        }
-
-        public static RuntimeForeignKey CreateForeignKey1(RuntimeEntityType declaringEntityType, RuntimeEntityType principalEntityType)
+    var subject = runtimeEntityType.AddProperty(
+        "Subject",
+        typeof(string),
+        propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetProperty("Subject", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+        fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetField("<Subject>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+        nullable: true,
+        maxLength: 400);
+    subject.SetGetter(
+        string (OpenIddictEntityFrameworkCoreAuthorization instance) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Subject(instance),
+        bool (OpenIddictEntityFrameworkCoreAuthorization instance) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Subject(instance) == null);
+    subject.SetSetter(
+        OpenIddictEntityFrameworkCoreAuthorization (OpenIddictEntityFrameworkCoreAuthorization instance, string value) =>
         {
-            var runtimeForeignKey = declaringEntityType.AddForeignKey(new[] { declaringEntityType.FindProperty("ApplicationId") },
-                principalEntityType.FindKey(new[] { principalEntityType.FindProperty("Id") }),
-                principalEntityType);
-
-            var application = declaringEntityType.AddNavigation("Application",
-                runtimeForeignKey,
-                onDependent: true,
-                typeof(OpenIddictEntityFrameworkCoreApplication),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetProperty("Application", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetField("<Application>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
-
-            var authorizations = principalEntityType.AddNavigation("Authorizations",
-                runtimeForeignKey,
-                onDependent: false,
-                typeof(ICollection<OpenIddictEntityFrameworkCoreAuthorization>),
-                propertyInfo: typeof(OpenIddictEntityFrameworkCoreApplication<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken>).GetProperty("Authorizations", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
-                fieldInfo: typeof(OpenIddictEntityFrameworkCoreApplication<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken>).GetField("<Authorizations>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
-
-            runtimeForeignKey.AddAnnotation("Relational:Name", "fk_open_iddict_authorizations_open_iddict_applications_applica~");
-            return runtimeForeignKey;
-        }
-
-        public static void CreateAnnotations(RuntimeEntityType runtimeEntityType)
+            OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Subject(instance) = value;
+            return instance;
+        });
+    subject.SetMaterializationSetter(
+        OpenIddictEntityFrameworkCoreAuthorization (OpenIddictEntityFrameworkCoreAuthorization instance, string value) =>
         {
-            runtimeEntityType.AddAnnotation("Relational:FunctionName", null);
-            runtimeEntityType.AddAnnotation("Relational:Schema", null);
-            runtimeEntityType.AddAnnotation("Relational:SqlQuery", null);
-            runtimeEntityType.AddAnnotation("Relational:TableName", "open_iddict_authorizations");
-            runtimeEntityType.AddAnnotation("Relational:ViewName", null);
-            runtimeEntityType.AddAnnotation("Relational:ViewSchema", null);
+            OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Subject(instance) = value;
+            return instance;
+        });
+    subject.SetAccessors(
+        string (IInternalEntry entry) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Subject(((OpenIddictEntityFrameworkCoreAuthorization)(entry.Entity))),
+        string (IInternalEntry entry) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Subject(((OpenIddictEntityFrameworkCoreAuthorization)(entry.Entity))),
+        string (IInternalEntry entry) => entry.ReadOriginalValue<string>(subject, 7),
+        string (IInternalEntry entry) => entry.GetCurrentValue<string>(subject));
+    subject.SetPropertyIndexes(
+        index: 7,
+        originalValueIndex: 7,
+        shadowIndex: -1,
+        relationshipIndex: -1,
+        storeGenerationIndex: -1);
+    subject.TypeMapping = NpgsqlStringTypeMapping.Default.Clone(
+        comparer: new ValueComparer<string>(
+            bool (string v1, string v2) => v1 == v2,
+            int (string v) => ((object)v).GetHashCode(),
+            string (string v) => v),
+        keyComparer: new ValueComparer<string>(
+            bool (string v1, string v2) => v1 == v2,
+            int (string v) => ((object)v).GetHashCode(),
+            string (string v) => v),
+        providerValueComparer: new ValueComparer<string>(
+            bool (string v1, string v2) => v1 == v2,
+            int (string v) => ((object)v).GetHashCode(),
+            string (string v) => v),
+        mappingInfo: new RelationalTypeMappingInfo(
+            storeTypeName: "character varying(400)",
+            size: 400));
+    subject.TypeMapping = ((NpgsqlStringTypeMapping)subject.TypeMapping).Clone(npgsqlDbType: NpgsqlTypes.NpgsqlDbType.Varchar);
+subject.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+subject.AddAnnotation("Relational:ColumnName", "subject");
 
-            Customize(runtimeEntityType);
-        }
+var type = runtimeEntityType.AddProperty(
+    "Type",
+    typeof(string),
+    propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetProperty("Type", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+    fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetField("<Type>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+    nullable: true,
+    maxLength: 50);
+type.SetGetter(
+    string (OpenIddictEntityFrameworkCoreAuthorization instance) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Type(instance),
+    bool (OpenIddictEntityFrameworkCoreAuthorization instance) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Type(instance) == null);
+type.SetSetter(
+    OpenIddictEntityFrameworkCoreAuthorization (OpenIddictEntityFrameworkCoreAuthorization instance, string value) =>
+    {
+        OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Type(instance) = value;
+        return instance;
+    });
+type.SetMaterializationSetter(
+    OpenIddictEntityFrameworkCoreAuthorization (OpenIddictEntityFrameworkCoreAuthorization instance, string value) =>
+    {
+        OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Type(instance) = value;
+        return instance;
+    });
+type.SetAccessors(
+    string (IInternalEntry entry) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Type(((OpenIddictEntityFrameworkCoreAuthorization)(entry.Entity))),
+    string (IInternalEntry entry) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Type(((OpenIddictEntityFrameworkCoreAuthorization)(entry.Entity))),
+    string (IInternalEntry entry) => entry.ReadOriginalValue<string>(type, 8),
+    string (IInternalEntry entry) => entry.GetCurrentValue<string>(type));
+type.SetPropertyIndexes(
+    index: 8,
+    originalValueIndex: 8,
+    shadowIndex: -1,
+    relationshipIndex: -1,
+    storeGenerationIndex: -1);
+type.TypeMapping = NpgsqlStringTypeMapping.Default.Clone(
+    comparer: new ValueComparer<string>(
+        bool (string v1, string v2) => v1 == v2,
+        int (string v) => ((object)v).GetHashCode(),
+        string (string v) => v),
+    keyComparer: new ValueComparer<string>(
+        bool (string v1, string v2) => v1 == v2,
+        int (string v) => ((object)v).GetHashCode(),
+        string (string v) => v),
+    providerValueComparer: new ValueComparer<string>(
+        bool (string v1, string v2) => v1 == v2,
+        int (string v) => ((object)v).GetHashCode(),
+        string (string v) => v),
+    mappingInfo: new RelationalTypeMappingInfo(
+        storeTypeName: "character varying(50)",
+        size: 50));
+type.TypeMapping = ((NpgsqlStringTypeMapping)type.TypeMapping).Clone(npgsqlDbType: NpgsqlTypes.NpgsqlDbType.Varchar);
+type.AddAnnotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.None);
+type.AddAnnotation("Relational:ColumnName", "type");
 
-        static partial void Customize(RuntimeEntityType runtimeEntityType);
-    }
+var key = runtimeEntityType.AddKey(
+    new[] { id });
+runtimeEntityType.SetPrimaryKey(key);
+key.AddAnnotation("Relational:Name", "pk_open_iddict_authorizations");
+
+var index = runtimeEntityType.AddIndex(
+    new[] { applicationId, status, subject, type });
+index.AddAnnotation("Relational:Name", "ix_open_iddict_authorizations_application_id_status_subject_ty~");
+
+return runtimeEntityType;
+}
+
+public static RuntimeForeignKey CreateForeignKey1(RuntimeEntityType declaringEntityType, RuntimeEntityType principalEntityType)
+{
+    var runtimeForeignKey = declaringEntityType.AddForeignKey(new[] { declaringEntityType.FindProperty("ApplicationId") },
+        principalEntityType.FindKey(new[] { principalEntityType.FindProperty("Id") }),
+        principalEntityType);
+
+    var application = declaringEntityType.AddNavigation("Application",
+        runtimeForeignKey,
+        onDependent: true,
+        typeof(OpenIddictEntityFrameworkCoreApplication),
+        propertyInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetProperty("Application", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+        fieldInfo: typeof(OpenIddictEntityFrameworkCoreAuthorization<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>).GetField("<Application>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+
+    application.SetGetter(
+        OpenIddictEntityFrameworkCoreApplication (OpenIddictEntityFrameworkCoreAuthorization instance) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Application(instance),
+        bool (OpenIddictEntityFrameworkCoreAuthorization instance) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Application(instance) == null);
+    application.SetSetter(
+        OpenIddictEntityFrameworkCoreAuthorization (OpenIddictEntityFrameworkCoreAuthorization instance, OpenIddictEntityFrameworkCoreApplication value) =>
+        {
+            OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Application(instance) = value;
+            return instance;
+        });
+    application.SetMaterializationSetter(
+        OpenIddictEntityFrameworkCoreAuthorization (OpenIddictEntityFrameworkCoreAuthorization instance, OpenIddictEntityFrameworkCoreApplication value) =>
+        {
+            OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Application(instance) = value;
+            return instance;
+        });
+    application.SetAccessors(
+        OpenIddictEntityFrameworkCoreApplication (IInternalEntry entry) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Application(((OpenIddictEntityFrameworkCoreAuthorization)(entry.Entity))),
+        OpenIddictEntityFrameworkCoreApplication (IInternalEntry entry) => OpenIddictEntityFrameworkCoreAuthorizationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreApplication, OpenIddictEntityFrameworkCoreToken>.Application(((OpenIddictEntityFrameworkCoreAuthorization)(entry.Entity))),
+        null,
+        OpenIddictEntityFrameworkCoreApplication (IInternalEntry entry) => entry.GetCurrentValue<OpenIddictEntityFrameworkCoreApplication>(application));
+    application.SetPropertyIndexes(
+        index: 0,
+        originalValueIndex: -1,
+        shadowIndex: -1,
+        relationshipIndex: 2,
+        storeGenerationIndex: -1);
+    var authorizations = principalEntityType.AddNavigation("Authorizations",
+        runtimeForeignKey,
+        onDependent: false,
+        typeof(ICollection<OpenIddictEntityFrameworkCoreAuthorization>),
+        propertyInfo: typeof(OpenIddictEntityFrameworkCoreApplication<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken>).GetProperty("Authorizations", BindingFlags.Public | BindingFlags.Instance | BindingFlags.DeclaredOnly),
+        fieldInfo: typeof(OpenIddictEntityFrameworkCoreApplication<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken>).GetField("<Authorizations>k__BackingField", BindingFlags.NonPublic | BindingFlags.Instance | BindingFlags.DeclaredOnly));
+
+    authorizations.SetGetter(
+        ICollection<OpenIddictEntityFrameworkCoreAuthorization> (OpenIddictEntityFrameworkCoreApplication instance) => OpenIddictEntityFrameworkCoreApplicationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken>.Authorizations(instance),
+        bool (OpenIddictEntityFrameworkCoreApplication instance) => OpenIddictEntityFrameworkCoreApplicationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken>.Authorizations(instance) == null);
+    authorizations.SetSetter(
+        OpenIddictEntityFrameworkCoreApplication (OpenIddictEntityFrameworkCoreApplication instance, ICollection<OpenIddictEntityFrameworkCoreAuthorization> value) =>
+        {
+            OpenIddictEntityFrameworkCoreApplicationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken>.Authorizations(instance) = value;
+            return instance;
+        });
+    authorizations.SetMaterializationSetter(
+        OpenIddictEntityFrameworkCoreApplication (OpenIddictEntityFrameworkCoreApplication instance, ICollection<OpenIddictEntityFrameworkCoreAuthorization> value) =>
+        {
+            OpenIddictEntityFrameworkCoreApplicationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken>.Authorizations(instance) = value;
+            return instance;
+        });
+    authorizations.SetAccessors(
+        ICollection<OpenIddictEntityFrameworkCoreAuthorization> (IInternalEntry entry) => OpenIddictEntityFrameworkCoreApplicationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken>.Authorizations(((OpenIddictEntityFrameworkCoreApplication)(entry.Entity))),
+        ICollection<OpenIddictEntityFrameworkCoreAuthorization> (IInternalEntry entry) => OpenIddictEntityFrameworkCoreApplicationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken>.Authorizations(((OpenIddictEntityFrameworkCoreApplication)(entry.Entity))),
+        null,
+        ICollection<OpenIddictEntityFrameworkCoreAuthorization> (IInternalEntry entry) => entry.GetCurrentValue<ICollection<OpenIddictEntityFrameworkCoreAuthorization>>(authorizations));
+    authorizations.SetPropertyIndexes(
+        index: 0,
+        originalValueIndex: -1,
+        shadowIndex: -1,
+        relationshipIndex: 1,
+        storeGenerationIndex: -1);
+    authorizations.SetCollectionAccessor<OpenIddictEntityFrameworkCoreApplication<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken>, ICollection<OpenIddictEntityFrameworkCoreAuthorization>, OpenIddictEntityFrameworkCoreAuthorization>(
+        ICollection<OpenIddictEntityFrameworkCoreAuthorization> (OpenIddictEntityFrameworkCoreApplication<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken> entity) => OpenIddictEntityFrameworkCoreApplicationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken>.Authorizations(entity),
+        (OpenIddictEntityFrameworkCoreApplication<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken> entity, ICollection<OpenIddictEntityFrameworkCoreAuthorization> collection) => OpenIddictEntityFrameworkCoreApplicationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken>.Authorizations(entity) = ((ICollection<OpenIddictEntityFrameworkCoreAuthorization>)collection),
+        (OpenIddictEntityFrameworkCoreApplication<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken> entity, ICollection<OpenIddictEntityFrameworkCoreAuthorization> collection) => OpenIddictEntityFrameworkCoreApplicationUnsafeAccessors<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken>.Authorizations(entity) = ((ICollection<OpenIddictEntityFrameworkCoreAuthorization>)collection),
+        ICollection<OpenIddictEntityFrameworkCoreAuthorization> (OpenIddictEntityFrameworkCoreApplication<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken> entity, Action<OpenIddictEntityFrameworkCoreApplication<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken>, ICollection<OpenIddictEntityFrameworkCoreAuthorization>> setter) => ClrCollectionAccessorFactory.CreateAndSetHashSet<OpenIddictEntityFrameworkCoreApplication<string, OpenIddictEntityFrameworkCoreAuthorization, OpenIddictEntityFrameworkCoreToken>, ICollection<OpenIddictEntityFrameworkCoreAuthorization>, OpenIddictEntityFrameworkCoreAuthorization>(entity, setter),
+        ICollection<OpenIddictEntityFrameworkCoreAuthorization> () => ((ICollection<OpenIddictEntityFrameworkCoreAuthorization>)(((ICollection<OpenIddictEntityFrameworkCoreAuthorization>)(new HashSet<OpenIddictEntityFrameworkCoreAuthorization>(ReferenceEqualityComparer.Instance))))));
+    runtimeForeignKey.AddAnnotation("Relational:Name", "fk_open_iddict_authorizations_open_iddict_applications_applica~");
+    return runtimeForeignKey;
+}
+
+public static void CreateAnnotations(RuntimeEntityType runtimeEntityType)
+{
+    var id = runtimeEntityType.FindProperty("Id");
+    var applicationId = runtimeEntityType.FindProperty("ApplicationId");
+    var concurrencyToken = runtimeEntityType.FindProperty("ConcurrencyToken");
+    var creationDate = runtimeEntityType.FindProperty("CreationDate");
+    var properties = runtimeEntityType.FindProperty("Properties");
+    var scopes = runtimeEntityType.FindProperty("Scopes");
+    var status = runtimeEntityType.FindProperty("Status");
+    var subject = runtimeEntityType.FindProperty("Subject");
+    var type = runtimeEntityType.FindProperty("Type");
+    var key = runtimeEntityType.FindKey(new[] { id });
+    key.SetPrincipalKeyValueFactory(KeyValueFactoryFactory.CreateSimpleNullableFactory<string, int>(key));
+    key.SetIdentityMapFactory(IdentityMapFactoryFactory.CreateFactory<string>(key));
+    var application = runtimeEntityType.FindNavigation("Application");
+    var tokens = runtimeEntityType.FindNavigation("Tokens");
+    runtimeEntityType.SetOriginalValuesFactory(
+        ISnapshot (IInternalEntry source) =>
+        {
+            var structuralType = ((OpenIddictEntityFrameworkCoreAuthorization)(source.Entity));
+            return ((ISnapshot)(new Snapshot<string, string, string, DateTime?, string, string, string, string, string>((source.GetCurrentValue<string>(id) == null ? null : ((ValueComparer<string>)(((IProperty)id).GetValueComparer())).Snapshot(source.GetCurrentValue<string>(id))), (source.GetCurrentValue<string>(applicationId) == null ? null : ((ValueComparer<string>)(((IProperty)applicationId).GetValueComparer())).Snapshot(source.GetCurrentValue<string>(applicationId))), (source.GetCurrentValue<string>(concurrencyToken) == null ? null : ((ValueComparer<string>)(((IProperty)concurrencyToken).GetValueComparer())).Snapshot(source.GetCurrentValue<string>(concurrencyToken))), (source.GetCurrentValue<DateTime?>(creationDate) == null ? null : ((ValueComparer<DateTime?>)(((IProperty)creationDate).GetValueComparer())).Snapshot(source.GetCurrentValue<DateTime?>(creationDate))), (source.GetCurrentValue<string>(properties) == null ? null : ((ValueComparer<string>)(((IProperty)properties).GetValueComparer())).Snapshot(source.GetCurrentValue<string>(properties))), (source.GetCurrentValue<string>(scopes) == null ? null : ((ValueComparer<string>)(((IProperty)scopes).GetValueComparer())).Snapshot(source.GetCurrentValue<string>(scopes))), (source.GetCurrentValue<string>(status) == null ? null : ((ValueComparer<string>)(((IProperty)status).GetValueComparer())).Snapshot(source.GetCurrentValue<string>(status))), (source.GetCurrentValue<string>(subject) == null ? null : ((ValueComparer<string>)(((IProperty)subject).GetValueComparer())).Snapshot(source.GetCurrentValue<string>(subject))), (source.GetCurrentValue<string>(type) == null ? null : ((ValueComparer<string>)(((IProperty)type).GetValueComparer())).Snapshot(source.GetCurrentValue<string>(type))))));
+        });
+    runtimeEntityType.SetStoreGeneratedValuesFactory(
+        ISnapshot () => ((ISnapshot)(new Snapshot<string, string>((default(string) == null ? null : ((ValueComparer<string>)(((IProperty)id).GetValueComparer())).Snapshot(default(string))), (default(string) == null ? null : ((ValueComparer<string>)(((IProperty)applicationId).GetValueComparer())).Snapshot(default(string)))))));
+    runtimeEntityType.SetTemporaryValuesFactory(
+        ISnapshot (IInternalEntry source) => ((ISnapshot)(new Snapshot<string, string>(default(string), default(string)))));
+    runtimeEntityType.SetShadowValuesFactory(
+        ISnapshot (IDictionary<string, object> source) => ((ISnapshot)(new Snapshot<string>((source.ContainsKey("ApplicationId") ? ((string)(source["ApplicationId"])) : null)))));
+    runtimeEntityType.SetEmptyShadowValuesFactory(
+        ISnapshot () => ((ISnapshot)(new Snapshot<string>(default(string)))));
+    runtimeEntityType.SetRelationshipSnapshotFactory(
+        ISnapshot (IInternalEntry source) =>
+        {
+            var structuralType = ((OpenIddictEntityFrameworkCoreAuthorization)(source.Entity));
+            return ((ISnapshot)(new Snapshot<string, string, object, object>((source.GetCurrentValue<string>(id) == null ? null : ((ValueComparer<string>)(((IProperty)id).GetKeyValueComparer())).Snapshot(source.GetCurrentValue<string>(id))), (source.GetCurrentValue<string>(applicationId) == null ? null : ((ValueComparer<string>)(((IProperty)applicationId).GetKeyValueComparer())).Snapshot(source.GetCurrentValue<string>(applicationId))), source.GetCurrentValue<OpenIddictEntityFrameworkCoreApplication>(application), SnapshotFactoryFactory.SnapshotCollection(source.GetCurrentValue<ICollection<OpenIddictEntityFrameworkCoreToken>>(tokens)))));
+        });
+    runtimeEntityType.SetCounts(new PropertyCounts(
+        propertyCount: 9,
+        navigationCount: 2,
+        complexPropertyCount: 0,
+        complexCollectionCount: 0,
+        originalValueCount: 9,
+        shadowCount: 1,
+        relationshipCount: 4,
+        storeGeneratedCount: 2));
+    runtimeEntityType.AddAnnotation("Relational:FunctionName", null);
+    runtimeEntityType.AddAnnotation("Relational:Schema", null);
+    runtimeEntityType.AddAnnotation("Relational:SqlQuery", null);
+    runtimeEntityType.AddAnnotation("Relational:TableName", "open_iddict_authorizations");
+    runtimeEntityType.AddAnnotation("Relational:ViewName", null);
+    runtimeEntityType.AddAnnotation("Relational:ViewSchema", null);
+
+    Customize(runtimeEntityType);
+}
+
+static partial void Customize(RuntimeEntityType runtimeEntityType);
+}
 }
