@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using CallEvents.Storage;
 using CallEvents.Storage.Sql;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 using OpenIddict.EntityFrameworkCore;
@@ -21,17 +19,15 @@ namespace CallEvents.OAuth.OpenIddict;
 /// takes the secret stamp from the tracked application (SecretStamp.cs), and an update or a removal
 /// through OpenIddict's manager saves it. The client is still read from the database on every
 /// request, so a secret regenerated on another node is refused at once.
-/// Inside a transaction of the context (the CLI's and the console's units of work) the read stays
-/// EF Core's, on the context's connection, so that it sees what the transaction has written.
+/// Inside a transaction of the context (the CLI's and the console's units of work) the same SQL
+/// runs on the context's connection, in the transaction, so that it sees what the transaction has
+/// written (Storage/Sql/UnitOfWorkReads.cs): compiling EF Core's query for it there was a tenth of
+/// `apps add` (bench/README.md, Start and memory (session 8)).
 /// </summary>
 public sealed class CompiledApplicationStore(IMemoryCache cache, IOpenIddictEntityFrameworkCoreContext context,
     IOptionsMonitor<OpenIddictEntityFrameworkCoreOptions> options, PreparedSql sql)
     : OpenIddictEntityFrameworkCoreApplicationStore(cache, context, options)
 {
-    // One compiled query per provider's context type: EF Core ties a compiled query to the model
-    // it first runs against, and one process may hold SQLite and PostgreSQL hosts.
-    private static readonly ConcurrentDictionary<Type, Func<CallEventsDb, string, CancellationToken, Task<OpenIddictEntityFrameworkCoreApplication?>>> ByClientId = new();
-
     /// <summary>Every column of the entity, in the order <see cref="Read"/> reads them (the names EF Core's snake_case mapping gives them on both providers).</summary>
     private const string ByClientIdSql =
         "SELECT id, application_type, client_id, client_secret, client_type, concurrency_token, consent_type, display_name, " +
@@ -42,19 +38,7 @@ public sealed class CompiledApplicationStore(IMemoryCache cache, IOpenIddictEnti
     {
         ArgumentException.ThrowIfNullOrEmpty(identifier);
         var db = (CallEventsDb)await Context.GetDbContextAsync(cancellationToken);
-        if (db.Database.CurrentTransaction is not null)
-        {
-            var query = ByClientId.GetOrAdd(db.GetType(), _ => EF.CompileAsyncQuery((CallEventsDb context, string clientId, CancellationToken _) =>
-                context.Set<OpenIddictEntityFrameworkCoreApplication>().AsTracking().FirstOrDefault(application => application.ClientId == clientId)));
-            return await query(db, identifier, cancellationToken);
-        }
-
-        OpenIddictEntityFrameworkCoreApplication? read;
-        await using (var lease = await sql.OpenAsync(cancellationToken))
-        {
-            await using var reader = await lease.Command(ByClientIdSql, identifier).ExecuteReaderAsync(cancellationToken);
-            read = await reader.ReadAsync(cancellationToken) ? Read(reader) : null;
-        }
+        var read = await sql.ReadOneAsync(db, ByClientIdSql, identifier, Read, cancellationToken);
         if (read is null)
         {
             return null;
