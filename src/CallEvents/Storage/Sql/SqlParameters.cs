@@ -16,7 +16,8 @@ namespace CallEvents.Storage.Sql;
 /// SQLite's <c>+column</c> index hint, a multi-row <c>INSERT</c> whose row order numbers
 /// <c>seq</c> (intake); or (2) a profile under bench/run.sh put EF Core's per-query cost on a
 /// request's hot path (the extension check, list, get, create, update, delete, the token request's
-/// client lookup: bench/README.md).
+/// client lookup: bench/README.md); or (3) a profile of a CLI command put compiling EF Core's
+/// first query at most of the command (`apps add`: <see cref="UnitOfWorkReads"/>).
 /// The statement then runs on <see cref="PreparedSql"/>'s connections when it serves a request
 /// on its own (statements stay prepared; writes go through <see cref="WriteBatches"/>), and as a
 /// command on the context's connection, in its transaction, when it is part of a unit of work
