@@ -14,7 +14,12 @@ namespace CallEvents.Storage.Sql;
 ///
 /// Each write is one statement that changes rows: SQLite undoes a statement that fails by itself
 /// and the transaction goes on, so a failed write takes nothing else with it (a savepoint per
-/// write would cost two more statements each, for nothing).
+/// write would cost two more statements each, for nothing). A unit of several such statements
+/// (<see cref="RunUnitAsync{T}"/>: the delivery pipeline's intake and recorder) gets that savepoint.
+/// The delivery pipeline writes here too (intake, claims, give-backs, results): all of SQLite's
+/// hot writes then share the one writer connection, whose page cache SQLite keeps only while no
+/// other connection commits, and whose statements stay prepared (bench/README.md, Deliveries:
+/// every write on the writer (session 8)).
 ///
 /// Why: with the gate alone, each request's write paid a commit of its own, and the gate was held
 /// while the next waiter's continuation waited its turn in the thread pool behind request
@@ -50,10 +55,35 @@ public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteB
             await using var lease = await sql.OpenAsync(CancellationToken.None);
             return await work(lease);
         }
-        var write = new Write<T>(work);
+        return await QueueAsync(new Write<T>(work, unit: false));
+    }
+
+    /// <summary>
+    /// <see cref="RunAsync{T}"/> for a unit of work of several statements that change rows (the
+    /// delivery pipeline's intake and recorder): all of it or nothing. On SQLite it joins a batch
+    /// like any write, inside a savepoint that an exception rolls back to, so that its failure
+    /// takes nothing else with it and leaves nothing of its own; on PostgreSQL it is one
+    /// transaction on its own connection.
+    /// </summary>
+    public async Task<T> RunUnitAsync<T>(Func<PreparedSql.Lease, Task<T>> work)
+    {
+        GroupCommit.MarkWrite();
+        if (!sql.IsSqlite)
+        {
+            await using var lease = await sql.OpenAsync(CancellationToken.None);
+            await lease.BeginAsync();
+            var result = await work(lease);
+            await lease.CommitAsync();
+            return result;
+        }
+        return await QueueAsync(new Write<T>(work, unit: true));
+    }
+
+    private Task<T> QueueAsync<T>(Write<T> write)
+    {
         _queue.Writer.TryWrite(write);
         EnsureLoop();
-        return await write.Completion.Task;
+        return write.Completion.Task;
     }
 
     private void EnsureLoop()
@@ -115,11 +145,24 @@ public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteB
                 await lease.Command("BEGIN IMMEDIATE").ExecuteNonQueryAsync();
                 foreach (var write in batch)
                 {
-                    if (!await write.RunAsync(lease) && TransactionWasRolledBack(lease))
+                    if (write.IsUnit)
+                    {
+                        await lease.Command("SAVEPOINT unit").ExecuteNonQueryAsync();
+                    }
+                    var ran = await write.RunAsync(lease);
+                    if (!ran && TransactionWasRolledBack(lease))
                     {
                         // Some errors (disk full, I/O) make SQLite roll back the whole transaction,
                         // not just the statement: nothing of this batch is written, so say so to all.
                         throw new InvalidOperationException("SQLite rolled the batch's transaction back after a failed write.");
+                    }
+                    if (write.IsUnit)
+                    {
+                        if (!ran)
+                        {
+                            await lease.Command("ROLLBACK TO unit").ExecuteNonQueryAsync();
+                        }
+                        await lease.Command("RELEASE unit").ExecuteNonQueryAsync();
                     }
                 }
                 await lease.Command("COMMIT").ExecuteNonQueryAsync();
@@ -142,6 +185,9 @@ public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteB
 
     private interface IWrite
     {
+        /// <summary>Several statements, run inside a savepoint of their own (<see cref="RunUnitAsync{T}"/>).</summary>
+        bool IsUnit { get; }
+
         /// <summary>Runs the work; false when it threw (the exception is kept for its answer).</summary>
         Task<bool> RunAsync(PreparedSql.Lease lease);
 
@@ -150,10 +196,12 @@ public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteB
         void Fail(Exception exception);
     }
 
-    private sealed class Write<T>(Func<PreparedSql.Lease, Task<T>> work) : IWrite
+    private sealed class Write<T>(Func<PreparedSql.Lease, Task<T>> work, bool unit) : IWrite
     {
         private T? _result;
         private Exception? _error;
+
+        public bool IsUnit => unit;
 
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
