@@ -15,7 +15,8 @@ namespace CallEvents.Storage.Sql;
 /// Each write is one statement that changes rows: SQLite undoes a statement that fails by itself
 /// and the transaction goes on, so a failed write takes nothing else with it (a savepoint per
 /// write would cost two more statements each, for nothing). A unit of several such statements
-/// (<see cref="RunUnitAsync{T}"/>: the delivery pipeline's intake and recorder) gets that savepoint.
+/// (<see cref="RunUnitAsync{T}"/>: the delivery pipeline's intake and recorder) that fails after
+/// it changed rows makes the batch run again without it.
 /// The delivery pipeline writes here too (intake, claims, give-backs, results): all of SQLite's
 /// hot writes then share the one writer connection, whose page cache SQLite keeps only while no
 /// other connection commits, and whose statements stay prepared (bench/README.md, Deliveries:
@@ -43,7 +44,8 @@ public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteB
 
     /// <summary>
     /// Runs <paramref name="work"/> and completes after it is committed. The work runs at most
-    /// one statement that changes rows (others may read); an exception it throws fails only it. The
+    /// one statement that changes rows (others may read), and nothing but its statements (a batch
+    /// may run again: <see cref="RunUnitAsync{T}"/>); an exception it throws fails only it. The
     /// work runs to completion even if the client goes away (no cancellation): the answer may be
     /// lost, never the consistency. Commands come from the lease it is given.
     /// </summary>
@@ -61,9 +63,11 @@ public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteB
     /// <summary>
     /// <see cref="RunAsync{T}"/> for a unit of work of several statements that change rows (the
     /// delivery pipeline's intake and recorder): all of it or nothing. On SQLite it joins a batch
-    /// like any write, inside a savepoint that an exception rolls back to, so that its failure
-    /// takes nothing else with it and leaves nothing of its own; on PostgreSQL it is one
-    /// transaction on its own connection.
+    /// like any write; if it throws after it changed rows, the batch's transaction is rolled back
+    /// and the batch's other writes run again without it, so that its failure takes nothing else
+    /// with it and leaves nothing of its own. Every write of a batch may so run more than once
+    /// before the batch commits: its work must do nothing but its statements (no other effect
+    /// than its result). On PostgreSQL it is one transaction on its own connection.
     /// </summary>
     public async Task<T> RunUnitAsync<T>(Func<PreparedSql.Lease, Task<T>> work)
     {
@@ -140,30 +144,14 @@ public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteB
         using (await gate.EnterAsync(CancellationToken.None))
         {
             await using var lease = sql.OpenWriter();
+            var connection = (SqliteConnection)lease.Connection;
             try
             {
-                await lease.Command("BEGIN IMMEDIATE").ExecuteNonQueryAsync();
-                foreach (var write in batch)
+                // Once more for every unit that fails after it changed rows: its changes are
+                // undone with the transaction, and the others run again without it.
+                while (!await RunOnceAsync(lease, connection, batch))
                 {
-                    if (write.IsUnit)
-                    {
-                        await lease.Command("SAVEPOINT unit").ExecuteNonQueryAsync();
-                    }
-                    var ran = await write.RunAsync(lease);
-                    if (!ran && TransactionWasRolledBack(lease))
-                    {
-                        // Some errors (disk full, I/O) make SQLite roll back the whole transaction,
-                        // not just the statement: nothing of this batch is written, so say so to all.
-                        throw new InvalidOperationException("SQLite rolled the batch's transaction back after a failed write.");
-                    }
-                    if (write.IsUnit)
-                    {
-                        if (!ran)
-                        {
-                            await lease.Command("ROLLBACK TO unit").ExecuteNonQueryAsync();
-                        }
-                        await lease.Command("RELEASE unit").ExecuteNonQueryAsync();
-                    }
+                    await lease.Command("ROLLBACK").ExecuteNonQueryAsync();
                 }
                 await lease.Command("COMMIT").ExecuteNonQueryAsync();
             }
@@ -179,14 +167,57 @@ public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteB
         }
     }
 
+    /// <summary>
+    /// Runs the batch's writes in a transaction left open; false when a unit failed after it had
+    /// changed rows (it is then left out of the batch, with its error, and the transaction must
+    /// be rolled back). A unit gets no savepoint: one open for a whole unit makes SQLite copy every
+    /// page the unit changes to its statement journal, which past 64 KiB is a file (on the
+    /// writer, where temporary files stay on disk: a bulk delete's journal is every page it
+    /// changes), and that was more bytes written than the WAL in the deliveries bench
+    /// (bench/README.md, Deliveries: every write on the writer (session 8)); a unit that fails
+    /// is rare (intake's refusals change nothing before they are thrown).
+    /// </summary>
+    private static async Task<bool> RunOnceAsync(PreparedSql.Lease lease, SqliteConnection connection, List<IWrite> batch)
+    {
+        await lease.Command("BEGIN IMMEDIATE").ExecuteNonQueryAsync();
+        foreach (var write in batch)
+        {
+            if (write.LeftOut)
+            {
+                continue;
+            }
+            var changes = write.IsUnit ? connection.TotalChanges() : 0;
+            if (await write.RunAsync(lease))
+            {
+                continue;
+            }
+            if (TransactionWasRolledBack(lease))
+            {
+                // Some errors (disk full, I/O) make SQLite roll back the whole transaction,
+                // not just the statement: nothing of this batch is written, so say so to all.
+                throw new InvalidOperationException("SQLite rolled the batch's transaction back after a failed write.");
+            }
+            if (write.IsUnit && connection.TotalChanges() != changes)
+            {
+                write.LeftOut = true;
+                return false;
+            }
+            // One statement that failed was undone by SQLite alone; a unit that changed nothing left nothing.
+        }
+        return true;
+    }
+
     /// <summary>Whether the connection is back in autocommit mode, i.e. the batch's transaction is gone.</summary>
     private static bool TransactionWasRolledBack(PreparedSql.Lease lease) =>
         lease.Connection is SqliteConnection sqlite && sqlite.IsInAutocommit();
 
     private interface IWrite
     {
-        /// <summary>Several statements, run inside a savepoint of their own (<see cref="RunUnitAsync{T}"/>).</summary>
+        /// <summary>Several statements that change rows (<see cref="RunUnitAsync{T}"/>).</summary>
         bool IsUnit { get; }
+
+        /// <summary>A unit that failed after it changed rows: the batch runs again without it.</summary>
+        bool LeftOut { get; set; }
 
         /// <summary>Runs the work; false when it threw (the exception is kept for its answer).</summary>
         Task<bool> RunAsync(PreparedSql.Lease lease);
@@ -203,12 +234,15 @@ public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteB
 
         public bool IsUnit => unit;
 
+        public bool LeftOut { get; set; }
+
         public TaskCompletionSource<T> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public async Task<bool> RunAsync(PreparedSql.Lease lease)
         {
             try
             {
+                _error = null;
                 _result = await work(lease);
                 return true;
             }

@@ -92,8 +92,8 @@ public sealed class DeliveryRecorderTests(LoopbackHostFixture fixture) : IClassF
     [Fact]
     public async Task ABatchThatFailsHalfwayWritesNothingOfItsOwnAndTheWritesBesideItAreKept()
     {
-        // The recorder's unit of work shares the writer's transaction with other writes: its
-        // savepoint undoes what it wrote before it failed, and only that.
+        // On SQLite the recorder's unit of work shares the writer's transaction with other
+        // writes: what it wrote before it failed is undone, and only that.
         var id = await UapiCalls.CreateAsync(fixture.User, "@me", "0003*210");
         var first = await QueueAsync(id, "call-unit-first");
         var second = await QueueAsync(id, "call-unit-second");
