@@ -7,9 +7,9 @@ namespace CallEvents.Tests.Storage;
 
 /// <summary>
 /// Where SQLite keeps its temporary files (statement journals among them): in memory on EF Core's
-/// connections, which run the intake's and the recorder's multi-row statements in transactions
-/// (a spilled statement journal was more pwrite per delivery than the WAL), the default (a file)
-/// on PreparedSql's, where a bulk delete's journal holds every page it changes.
+/// connections and on PreparedSql's writer, which run multi-row statements in transactions (the
+/// intake's and the recorder's: a spilled statement journal was more pwrite per delivery than the
+/// WAL), the default (a file) on PreparedSql's readers.
 /// </summary>
 public sealed class StatementJournalTests
 {
@@ -30,5 +30,14 @@ public sealed class StatementJournalTests
         var prepared = host.Services.GetRequiredService<PreparedSql>();
         await using var lease = await prepared.OpenAsync(CancellationToken.None);
         Assert.Equal(0L, await lease.Command("PRAGMA temp_store").ExecuteScalarAsync()); // DEFAULT: a file
+    }
+
+    [SqliteFact]
+    public async Task TheWritersConnectionKeepsTemporaryFilesInMemory()
+    {
+        await using var host = await CallEventsHost.StartAsync();
+
+        var writes = host.Services.GetRequiredService<WriteBatches>();
+        Assert.Equal(2L, await writes.RunAsync(lease => lease.Command("PRAGMA temp_store").ExecuteScalarAsync())); // MEMORY
     }
 }

@@ -82,7 +82,7 @@ public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, 
             _writer?.Dispose();
             var connection = new SqliteConnection(options.ConnectionString);
             connection.Open();
-            pragmas.Apply(connection);
+            pragmas.ApplyWriter(connection);
             using (var cache = connection.CreateCommand())
             {
                 cache.CommandText = $"PRAGMA cache_size = -{WriterCacheKiB};";
