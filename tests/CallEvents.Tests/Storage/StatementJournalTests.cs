@@ -1,6 +1,8 @@
 using CallEvents.Storage;
 using CallEvents.Storage.Sql;
 using CallEvents.Tests.Infrastructure;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace CallEvents.Tests.Storage;
@@ -21,9 +23,11 @@ public sealed class StatementJournalTests
         using (var scope = host.Services.CreateScope())
         {
             var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
-            // The queue's own statements run in a transaction on the context's connection.
+            // EF Core's writes run in transactions on the context's connection.
             await using var transaction = await db.Database.BeginTransactionAsync();
-            await using var command = db.NewCommand("PRAGMA temp_store");
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = transaction.GetDbTransaction();
+            command.CommandText = "PRAGMA temp_store";
             Assert.Equal(2L, await command.ExecuteScalarAsync()); // MEMORY
         }
 

@@ -17,10 +17,9 @@ namespace CallEvents.Storage.Sql;
 /// <c>seq</c> (intake); or (2) a profile under bench/run.sh put EF Core's per-query cost on a
 /// request's hot path (the extension check, list, get, create, update, delete, the token request's
 /// client lookup: bench/README.md).
-/// The statement then runs on <see cref="PreparedSql"/>'s connections when it serves a request
-/// on its own (statements stay prepared; writes go through <see cref="WriteBatches"/>), and as a
-/// command on the context's connection, in its transaction, when it is part of a unit of work
-/// that has a <see cref="CallEventsDb"/> (intake, the sender). Its text is the same on SQLite and
+/// The statement then runs on <see cref="PreparedSql"/>'s connections (statements stay prepared;
+/// writes go through <see cref="WriteBatches"/>, a unit of several statements, such as the
+/// intake's or the attempt recorder's, with <see cref="WriteBatches.RunUnitAsync{T}"/>). Its text is the same on SQLite and
 /// PostgreSQL (a provider's difference is a small branch, like SKIP LOCKED), and its values are
 /// bound here.
 ///

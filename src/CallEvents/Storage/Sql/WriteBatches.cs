@@ -170,12 +170,11 @@ public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteB
     /// <summary>
     /// Runs the batch's writes in a transaction left open; false when a unit failed after it had
     /// changed rows (it is then left out of the batch, with its error, and the transaction must
-    /// be rolled back). A unit gets no savepoint: one open for a whole unit makes SQLite copy every
-    /// page the unit changes to its statement journal, which past 64 KiB is a file (on the
-    /// writer, where temporary files stay on disk: a bulk delete's journal is every page it
-    /// changes), and that was more bytes written than the WAL in the deliveries bench
+    /// be rolled back). A unit gets no savepoint: while one is open SQLite copies every page the
+    /// unit changes to its sub-journal (a statement's own journal lasts only for the statement),
+    /// and in the deliveries bench those copies were more bytes written than the WAL
     /// (bench/README.md, Deliveries: every write on the writer (session 8)); a unit that fails
-    /// is rare (intake's refusals change nothing before they are thrown).
+    /// after it changed rows is rare (the intake's refusals are thrown before it writes).
     /// </summary>
     private static async Task<bool> RunOnceAsync(PreparedSql.Lease lease, SqliteConnection connection, List<IWrite> batch)
     {
