@@ -4,9 +4,10 @@ using Microsoft.Data.Sqlite;
 namespace CallEvents.Tests.Storage;
 
 /// <summary>
-/// What <see cref="SqliteConnectionState.IsInAutocommit"/> answers, on a real SQLite file: it asks
-/// SQLite's native library past Microsoft.Data.Sqlite, so an upgrade of either may change it.
-/// The write batches rely on the difference between the last two tests.
+/// What <see cref="SqliteConnectionState.IsInAutocommit"/> and <see cref="SqliteConnectionState.TotalChanges"/>
+/// answer, on a real SQLite file: they ask SQLite's native library past Microsoft.Data.Sqlite, so an
+/// upgrade of either may change it. The write batches rely on the difference between the two
+/// autocommit tests after the first, and on a unit that changed nothing reading the same total twice.
 /// </summary>
 public sealed class SqliteConnectionStateTests : IDisposable
 {
@@ -66,6 +67,28 @@ public sealed class SqliteConnectionStateTests : IDisposable
 
         Assert.True(_connection.IsInAutocommit());
         Assert.Equal(1L, Count()); // the whole transaction is gone, row 2 with it
+    }
+
+    [Fact]
+    public void TotalChangesCountsEveryRowChangedCascadesIncludedAndNoneOfAStatementSqliteUndid()
+    {
+        Assert.Equal(0, _connection.TotalChanges()); // closed: nothing to ask
+        _connection.Open();
+        Execute("PRAGMA foreign_keys = ON; CREATE TABLE t (id INTEGER PRIMARY KEY); CREATE TABLE c (t_id INTEGER REFERENCES t (id) ON DELETE CASCADE)");
+        var start = _connection.TotalChanges();
+
+        Execute("BEGIN IMMEDIATE; INSERT INTO t VALUES (1), (2); INSERT INTO c VALUES (1), (1)");
+        Assert.Equal(start + 4, _connection.TotalChanges());
+        Execute("SELECT count(*) FROM t");
+        Assert.Equal(start + 4, _connection.TotalChanges());
+
+        // A multi-row statement that fails on its second row: its first row is undone with it.
+        Assert.Throws<SqliteException>(() => Execute("INSERT INTO t VALUES (3), (1)"));
+        Assert.Equal(start + 4, _connection.TotalChanges());
+
+        Execute("DELETE FROM t WHERE id = 1"); // and its two rows of c
+        Assert.Equal(start + 7, _connection.TotalChanges());
+        Execute("COMMIT");
     }
 
     private void Execute(string sql)

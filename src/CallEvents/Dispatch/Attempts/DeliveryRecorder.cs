@@ -1,11 +1,9 @@
 using System.Data;
-using System.Data.Common;
+using System.Globalization;
 using System.Text;
 using CallEvents.Dispatch.Queue;
 using CallEvents.PhoneCallEvents;
-using CallEvents.Storage;
 using CallEvents.Storage.Sql;
-using Microsoft.EntityFrameworkCore;
 
 namespace CallEvents.Dispatch.Attempts;
 
@@ -32,8 +30,8 @@ public static class DeliveryRecorder
 
     private sealed record Planned(DeliveryPipeline.Finished Finished, int Attempt, int RunAttempts, AttemptOutcome Outcome, DeliveryState State, long DueAt, long? FinishedAt);
 
-    public static async Task RecordAsync(CallEventsDb db, IReadOnlyList<DeliveryPipeline.Finished> batch, DeliveryOptions options, DateTimeOffset now,
-        CancellationToken cancellationToken)
+    /// <summary>Runs in a unit of work (<see cref="WriteBatches.RunUnitAsync{T}"/>): the batch is written whole or not at all.</summary>
+    public static async Task RecordAsync(PreparedSql.Lease lease, IReadOnlyList<DeliveryPipeline.Finished> batch, DeliveryOptions options, DateTimeOffset now)
     {
         var nowMs = now.ToUnixTimeMilliseconds();
         var planned = new List<Planned>(batch.Count);
@@ -44,8 +42,7 @@ public static class DeliveryRecorder
                 state == DeliveryState.Pending ? null : nowMs));
         }
 
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var updated = await UpdateRowsAsync(db, planned, cancellationToken);
+        var updated = await UpdateRowsAsync(lease, planned);
         var log = new List<DeliveryAttempt>(planned.Count);
         foreach (var p in planned)
         {
@@ -57,7 +54,7 @@ public static class DeliveryRecorder
                 // The lease was lost: the attempt still happened (the receiver saw it), so it is
                 // logged, but the row's state and the auto-disable decision belong to the lease's
                 // holder. Or the PhoneCallEvent was deleted meanwhile with its deliveries: nothing to log to.
-                if (!await db.Deliveries.AnyAsync(d => d.Seq == delivery.Seq, cancellationToken))
+                if (await lease.Command(ExistsSql, delivery.Seq).ExecuteScalarAsync() is null)
                 {
                     continue;
                 }
@@ -65,15 +62,17 @@ public static class DeliveryRecorder
             else if (!result.Succeeded)
             {
                 // The decision reads the log: what this batch logged before must be in it.
-                await InsertAttemptsAsync(db, log, cancellationToken);
+                await InsertAttemptsAsync(lease, log);
                 log.Clear();
-                error = await DisableIfFailingAsync(db, delivery.EventId, error, p.Finished.AttemptedAt, now, options, cancellationToken);
+                error = await DisableIfFailingAsync(lease, delivery.EventId, error, p.Finished.AttemptedAt, now, options);
             }
             log.Add(NewAttempt(delivery, p.Attempt, p.Finished.AttemptedAt, result, error, p.Finished.LatencyMs, p.Outcome));
         }
-        await InsertAttemptsAsync(db, log, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        await InsertAttemptsAsync(lease, log);
     }
+
+    /// <summary>Whether the delivery's row is still there (deleting its PhoneCallEvent deletes it).</summary>
+    internal const string ExistsSql = "SELECT 1 FROM deliveries WHERE seq = @p0";
 
     /// <summary>What an attempt's result makes of the row: the log's outcome, the row's next state and when it is due.</summary>
     internal static (AttemptOutcome Outcome, DeliveryState State, long DueAt) Plan(DeliveryPipeline.Claimed delivery, AttemptResult result, DeliveryOptions options, long nowMs)
@@ -89,7 +88,7 @@ public static class DeliveryRecorder
         return (outcome, state, delay is null ? nowMs : nowMs + (long)delay.Value.TotalMilliseconds);
     }
 
-    private static async Task<HashSet<long>> UpdateRowsAsync(CallEventsDb db, List<Planned> planned, CancellationToken cancellationToken)
+    private static async Task<HashSet<long>> UpdateRowsAsync(PreparedSql.Lease lease, List<Planned> planned)
     {
         var updated = new HashSet<long>();
         // In queue order, the order in which a claim takes rows: a batch of results arrives in the
@@ -97,44 +96,35 @@ public static class DeliveryRecorder
         // order while another takes them in another can deadlock (the bench's drain logged
         // "40P01: deadlock detected" here, and the batch was then written one result at a time).
         var ordered = planned.OrderBy(p => p.Finished.Delivery.Seq).ToList();
-        await ChunkedCommands.ExecuteAsync(db, ordered, PostgresRowsPerStatement, NewUpdate, static (parameters, i, p) =>
+        await ChunkedCommands.ExecuteAsync(lease, ordered, PostgresRowsPerStatement, Update, static (parameters, i, p) =>
         {
-            var lease = p.Finished.Delivery.Lease;
+            var claim = p.Finished.Delivery.Lease;
             parameters[8 * i].Value = p.Finished.Delivery.Seq;
-            parameters[8 * i + 1].Value = (object?)lease?.Owner ?? DBNull.Value;
-            parameters[8 * i + 2].Value = (object?)lease?.Until ?? DBNull.Value;
+            parameters[8 * i + 1].Value = (object?)claim?.Owner ?? DBNull.Value;
+            parameters[8 * i + 2].Value = (object?)claim?.Until ?? DBNull.Value;
             parameters[8 * i + 3].Value = (int)p.State;
             parameters[8 * i + 4].Value = p.Attempt;
             parameters[8 * i + 5].Value = p.RunAttempts;
             parameters[8 * i + 6].Value = p.DueAt;
             parameters[8 * i + 7].Value = (object?)p.FinishedAt ?? DBNull.Value;
-        }, async (command, ct) =>
+        }, async command =>
         {
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            await using var reader = await command.ExecuteReaderAsync();
+            while (await reader.ReadAsync())
             {
                 updated.Add(reader.GetInt64(0));
             }
-        }, cancellationToken);
+        });
         return updated;
     }
 
-    /// <summary>The fenced update of <paramref name="count"/> rows: eight typed parameters per row, in the order of r's columns.</summary>
-    private static DbCommand NewUpdate(CallEventsDb db, int count)
+    /// <summary>The fenced update of n rows: eight typed parameters per row, in the order of r's columns.</summary>
+    private static readonly ChunkedCommands.Shape Update = new(PostgresRowsPerStatement, static count =>
     {
-        var command = db.NewCommand();
         var sql = new StringBuilder("WITH r(seq, owner, until, state, attempts, run_attempts, due_at, finished_at) AS (VALUES ");
         for (var i = 0; i < count; i++)
         {
-            sql.Append(i == 0 ? "" : ", ").Append($"(@s{i}, @o{i}, @u{i}, @st{i}, @a{i}, @r{i}, @d{i}, @f{i})");
-            command.AddParameter($"@s{i}", DbType.Int64, null);
-            command.AddParameter($"@o{i}", DbType.String, null);
-            command.AddParameter($"@u{i}", DbType.Int64, null);
-            command.AddParameter($"@st{i}", DbType.Int32, null);
-            command.AddParameter($"@a{i}", DbType.Int32, null);
-            command.AddParameter($"@r{i}", DbType.Int32, null);
-            command.AddParameter($"@d{i}", DbType.Int64, null);
-            command.AddParameter($"@f{i}", DbType.Int64, null);
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@s{i}, @o{i}, @u{i}, @st{i}, @a{i}, @r{i}, @d{i}, @f{i})");
         }
         // Fenced by each claim's lease (owner, until): if an attempt outlived its lease (a pause, a
         // slow database) and the delivery was claimed again meanwhile, by another node or by this
@@ -146,36 +136,55 @@ public static class DeliveryRecorder
             + " FROM r WHERE deliveries.seq = r.seq AND deliveries.state = 0"
             + " AND (r.owner IS NULL OR (deliveries.lease_owner = r.owner AND deliveries.leased_until = r.until))"
             + " RETURNING deliveries.seq");
-        command.CommandText = sql.ToString();
-        return command;
-    }
+        return sql.ToString();
+    }, static (command, count) =>
+    {
+        for (var i = 0; i < count; i++)
+        {
+            command.AddParameter($"@s{i}", DbType.Int64, null);
+            command.AddParameter($"@o{i}", DbType.String, null);
+            command.AddParameter($"@u{i}", DbType.Int64, null);
+            command.AddParameter($"@st{i}", DbType.Int32, null);
+            command.AddParameter($"@a{i}", DbType.Int32, null);
+            command.AddParameter($"@r{i}", DbType.Int32, null);
+            command.AddParameter($"@d{i}", DbType.Int64, null);
+            command.AddParameter($"@f{i}", DbType.Int64, null);
+        }
+    });
 
     /// <summary>
     /// After a failure whose row this attempt still held: disables the event when its failures
     /// span the window, and returns the attempt's error with the reason appended when it did.
     /// </summary>
-    private static async Task<string?> DisableIfFailingAsync(CallEventsDb db, string eventId, string? error, long attemptedAt, DateTimeOffset now,
-        DeliveryOptions options, CancellationToken cancellationToken)
+    private static async Task<string?> DisableIfFailingAsync(PreparedSql.Lease lease, string eventId, string? error, long attemptedAt, DateTimeOffset now,
+        DeliveryOptions options)
     {
-        if (!await ShouldDisableAsync(db, eventId, attemptedAt, now.ToUnixTimeMilliseconds(), options.AutoDisableAfter, cancellationToken))
+        if (!await ShouldDisableAsync(lease, eventId, attemptedAt, now.ToUnixTimeMilliseconds(), options.AutoDisableAfter))
         {
             return error;
         }
-        var disabled = await db.PhoneCallEvents.Where(p => p.Id == eventId && p.Status == 1)
-            .ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, 0).SetProperty(p => p.Modified, PhoneCallEvent.FormatModified(now)), cancellationToken);
+        var disabled = await lease.Command(DisableSql, eventId, PhoneCallEvent.FormatModified(now)).ExecuteNonQueryAsync();
         return disabled > 0
             ? $"{error} The phone call event was disabled (status 0): its deliveries failed for {options.AutoDisableAfter} without a success."
             : error;
     }
 
+    internal const string DisableSql = "UPDATE phone_call_events SET status = 0, modified = @p1 WHERE id = @p0 AND status = 1";
+
+    /// <summary>
+    /// The event's first failure since its last success (of all failures when it never had one),
+    /// NULL when there is none: both read from the log's (event_id, attempted_at) index.
+    /// </summary>
+    internal static readonly string FirstFailureSql = "SELECT MIN(attempted_at) FROM delivery_attempts"
+        + " WHERE event_id = @p0 AND outcome IN (" + (int)AttemptOutcome.Retrying + ", " + (int)AttemptOutcome.Failed + ")"
+        + " AND attempted_at > COALESCE((SELECT MAX(s.attempted_at) FROM delivery_attempts s"
+        + "   WHERE s.event_id = @p0 AND s.outcome = " + (int)AttemptOutcome.Succeeded + "), @p1)";
+
     /// <summary>Whether the event's failures, counted from its last success (or its first failure), span the window.</summary>
-    private static async Task<bool> ShouldDisableAsync(CallEventsDb db, string eventId, long attemptedAt, long now, TimeSpan window, CancellationToken cancellationToken)
+    private static async Task<bool> ShouldDisableAsync(PreparedSql.Lease lease, string eventId, long attemptedAt, long now, TimeSpan window)
     {
-        var lastSuccess = await db.DeliveryAttempts.Where(a => a.EventId == eventId && a.Outcome == AttemptOutcome.Succeeded)
-            .MaxAsync(a => (long?)a.AttemptedAt, cancellationToken) ?? long.MinValue;
-        var firstFailure = await db.DeliveryAttempts
-            .Where(a => a.EventId == eventId && a.AttemptedAt > lastSuccess && (a.Outcome == AttemptOutcome.Retrying || a.Outcome == AttemptOutcome.Failed))
-            .MinAsync(a => (long?)a.AttemptedAt, cancellationToken) ?? attemptedAt;
+        var first = await lease.Command(FirstFailureSql, eventId, long.MinValue).ExecuteScalarAsync();
+        var firstFailure = first is null or DBNull ? attemptedAt : Convert.ToInt64(first, CultureInfo.InvariantCulture);
         return now - Math.Min(firstFailure, attemptedAt) >= (long)window.TotalMilliseconds;
     }
 
@@ -193,8 +202,9 @@ public static class DeliveryRecorder
             Outcome = outcome,
         };
 
-    private static Task InsertAttemptsAsync(CallEventsDb db, List<DeliveryAttempt> log, CancellationToken cancellationToken) =>
-        ChunkedCommands.ExecuteAsync(db, log, PostgresRowsPerStatement, NewInsert, static (parameters, i, a) =>
+    /// <summary>Writes log entries in the unit's transaction (the recorder's, the sweep of disabled events').</summary>
+    internal static Task InsertAttemptsAsync(PreparedSql.Lease lease, List<DeliveryAttempt> log) =>
+        ChunkedCommands.ExecuteAsync(lease, log, PostgresRowsPerStatement, Insert, static (parameters, i, a) =>
         {
             parameters[8 * i].Value = a.DeliverySeq;
             parameters[8 * i + 1].Value = a.EventId;
@@ -204,16 +214,21 @@ public static class DeliveryRecorder
             parameters[8 * i + 5].Value = (object?)a.Error ?? DBNull.Value;
             parameters[8 * i + 6].Value = a.LatencyMs;
             parameters[8 * i + 7].Value = (int)a.Outcome;
-        }, cancellationToken);
+        });
 
-    /// <summary>The log's INSERT of <paramref name="count"/> rows: eight typed parameters per row.</summary>
-    private static DbCommand NewInsert(CallEventsDb db, int count)
+    /// <summary>The log's INSERT of n rows: eight typed parameters per row.</summary>
+    private static readonly ChunkedCommands.Shape Insert = new(PostgresRowsPerStatement, static count =>
     {
-        var command = db.NewCommand();
         var sql = new StringBuilder("INSERT INTO delivery_attempts (delivery_seq, event_id, attempt, attempted_at, http_status, error, latency_ms, outcome) VALUES ");
         for (var i = 0; i < count; i++)
         {
-            sql.Append(i == 0 ? "" : ", ").Append($"(@s{i}, @e{i}, @a{i}, @t{i}, @h{i}, @x{i}, @l{i}, @o{i})");
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@s{i}, @e{i}, @a{i}, @t{i}, @h{i}, @x{i}, @l{i}, @o{i})");
+        }
+        return sql.ToString();
+    }, static (command, count) =>
+    {
+        for (var i = 0; i < count; i++)
+        {
             command.AddParameter($"@s{i}", DbType.Int64, null);
             command.AddParameter($"@e{i}", DbType.String, null);
             command.AddParameter($"@a{i}", DbType.Int32, null);
@@ -223,7 +238,5 @@ public static class DeliveryRecorder
             command.AddParameter($"@l{i}", DbType.Int64, null);
             command.AddParameter($"@o{i}", DbType.Int32, null);
         }
-        command.CommandText = sql.ToString();
-        return command;
-    }
+    });
 }

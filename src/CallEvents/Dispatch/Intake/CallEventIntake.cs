@@ -1,14 +1,13 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using CallEvents.Accounts;
 using CallEvents.Dispatch.Queue;
 using CallEvents.Observability;
-using CallEvents.Storage;
 using CallEvents.Storage.Sql;
-using CallEvents.Storage.Sqlite;
 using CallEvents.Uapi;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace CallEvents.Dispatch.Intake;
@@ -23,7 +22,7 @@ public static class CallEventIntake
     public sealed record IntakeAccepted(int Events, int Deliveries);
 
     public static async Task<Accepted<IntakeAccepted>> HandleAsync(
-        HttpContext context, CallEventsDb db, WriteGate gate, DeliverySignal signal, IOptions<DeliveryOptions> options, TimeProvider clock)
+        HttpContext context, WriteBatches writes, DeliverySignal signal, IOptions<DeliveryOptions> options, TimeProvider clock)
     {
         using var activity = IntakeTelemetry.Start();
         if (!ExtensionScope.IsGlobal(context.Caller()))
@@ -33,7 +32,7 @@ public static class CallEventIntake
         using var body = await UapiBody.ReadJsonAsync(context.Request, context.RequestAborted);
         var reports = CallEventReport.ParseBody(body.RootElement, options.Value.MaxEventsPerReport);
 
-        var queued = await QueueReportsAsync(reports, db, gate, signal, clock, context.RequestAborted);
+        var queued = await QueueReportsAsync(reports, writes, signal, clock);
         IntakeTelemetry.Accepted(activity, reports, queued);
         return TypedResults.Accepted((string?)null, new IntakeAccepted(reports.Count, queued));
     }
@@ -41,10 +40,11 @@ public static class CallEventIntake
     /// <summary>
     /// Queues the deliveries of validated reports in one transaction and wakes the sender; how
     /// many. The intake's path for every source of reports: the PBX above, and the console's test
-    /// call (Web/Console), which checks first that the person may manage the extension.
+    /// call (Web/Console), which checks first that the person may manage the extension. Once
+    /// started it runs to completion (<see cref="WriteBatches"/>): the client may go, the report
+    /// is queued whole or not at all.
     /// </summary>
-    public static async Task<int> QueueReportsAsync(List<CallEventReport> reports, CallEventsDb db, WriteGate gate, DeliverySignal signal,
-        TimeProvider clock, CancellationToken cancellationToken)
+    public static async Task<int> QueueReportsAsync(List<CallEventReport> reports, WriteBatches writes, DeliverySignal signal, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         // Per event and call, deliveries go out in intake order: order the report by when things happened.
@@ -53,21 +53,18 @@ public static class CallEventIntake
         var numbers = ordered.Select(r => r.Extension).Distinct().ToList();
 
         (int Count, HashSet<string> Tenants) queued;
-        using (await gate.EnterAsync(cancellationToken))
+        // On PostgreSQL a PhoneCallEvent deleted between the read and the insert fails the
+        // insert's foreign key; the whole intake is then simply done again without it. (On SQLite
+        // the read and the insert are one turn of the one writer: nothing comes in between.)
+        for (var attempt = 1; ; attempt++)
         {
-            // On PostgreSQL a PhoneCallEvent deleted between the read and the insert fails the
-            // insert's foreign key; the whole intake is then simply done again without it.
-            for (var attempt = 1; ; attempt++)
+            try
             {
-                try
-                {
-                    queued = await QueueAsync(db, ordered, numbers, now.ToUnixTimeMilliseconds());
-                    break;
-                }
-                catch (Exception e) when (attempt < 3 && e is DbException or DbUpdateException)
-                {
-                    db.ChangeTracker.Clear();
-                }
+                queued = await writes.RunUnitAsync(lease => QueueAsync(lease, ordered, numbers, now.ToUnixTimeMilliseconds()));
+                break;
+            }
+            catch (DbException) when (attempt < 3)
+            {
             }
         }
         if (queued.Count > 0)
@@ -77,23 +74,41 @@ public static class CallEventIntake
         return queued.Count;
     }
 
-    /// <summary>Queues the deliveries in one transaction; how many, and for which tenants (organization ids).</summary>
-    private static async Task<(int Count, HashSet<string> Tenants)> QueueAsync(CallEventsDb db, List<CallEventReport> ordered, List<string> numbers, long now)
+    /// <summary>
+    /// The extensions reported on, by number, each with its enabled hooks in id order (none: one
+    /// row with no hook). The numbers are one JSON array parameter, so the text is the same for
+    /// every report (and stays prepared).
+    /// </summary>
+    internal static string HooksSql(bool postgres) =>
+        "SELECT x.id, x.number, x.organization_id, p.id, p.type FROM extensions x"
+        + " LEFT JOIN phone_call_events p ON p.extension_id = x.id AND p.status = 1"
+        + (postgres
+            ? " WHERE x.number IN (SELECT value FROM json_array_elements_text(@p0::json))"
+            : " WHERE x.number IN (SELECT value FROM json_each(@p0))")
+        + " ORDER BY p.id";
+
+    /// <summary>Queues the deliveries in the unit's transaction; how many, and for which tenants (organization ids).</summary>
+    private static async Task<(int Count, HashSet<string> Tenants)> QueueAsync(PreparedSql.Lease lease, List<CallEventReport> ordered, List<string> numbers, long now)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(CancellationToken.None);
-        var extensions = await db.Extensions.AsNoTracking().Where(e => numbers.Contains(e.Number))
-            .Select(e => new { e.Id, e.Number, e.OrganizationId }).ToListAsync(CancellationToken.None);
+        var extensions = new Dictionary<string, (long Id, string OrganizationId)>(StringComparer.Ordinal);
+        var hooks = new List<(string Id, long ExtensionId, int Type)>();
+        await using (var reader = await lease.Command(HooksSql(lease.IsPostgres), JsonSerializer.Serialize(numbers)).ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                var extensionId = reader.GetInt64(0);
+                extensions.TryAdd(reader.GetString(1), (extensionId, reader.GetString(2)));
+                if (!reader.IsDBNull(3))
+                {
+                    hooks.Add((reader.GetString(3), extensionId, reader.GetInt32(4)));
+                }
+            }
+        }
         if (extensions.Count != numbers.Count)
         {
             throw UapiError.ExtensionInvalid.Exception();
         }
-        var extensionIds = extensions.Select(e => e.Id).ToList();
-        var hooks = await db.PhoneCallEvents.AsNoTracking()
-            .Where(p => extensionIds.Contains(p.ExtensionId) && p.Status == 1)
-            .OrderBy(p => p.Id)
-            .Select(p => new { p.Id, p.ExtensionId, p.Type }).ToListAsync(CancellationToken.None);
-        var byNumber = extensions.ToDictionary(e => e.Number, e => e.Id);
-        var tenantOf = extensions.ToDictionary(e => e.Id, e => e.OrganizationId);
+        var tenantOf = extensions.Values.ToDictionary(e => e.Id, e => e.OrganizationId);
 
         var rows = new List<Delivery>();
         var tenants = new HashSet<string>(StringComparer.Ordinal);
@@ -101,7 +116,8 @@ public static class CallEventIntake
         {
             var type = CallEventKinds.EventType(report.Kind);
             var payload = report.Payload();
-            foreach (var hook in hooks.Where(h => h.ExtensionId == byNumber[report.Extension] && h.Type == type))
+            var extensionId = extensions[report.Extension].Id;
+            foreach (var hook in hooks.Where(h => h.ExtensionId == extensionId && h.Type == type))
             {
                 tenants.Add(tenantOf[hook.ExtensionId]);
                 rows.Add(new Delivery
@@ -117,9 +133,8 @@ public static class CallEventIntake
                 });
             }
         }
-        var queued = await InsertAsync(db, rows);
-        await transaction.CommitAsync(CancellationToken.None);
-        return (queued, tenants);
+        await InsertAsync(lease, rows);
+        return (rows.Count, tenants);
     }
 
     /// <summary>
@@ -128,9 +143,8 @@ public static class CallEventIntake
     /// gave no order guarantee, and one SaveChanges per row re-scanned every tracked row each
     /// time: the profile of a 100-event report showed most of the server's CPU in DetectChanges.)
     /// </summary>
-    private static async Task<int> InsertAsync(CallEventsDb db, List<Delivery> rows)
-    {
-        await ChunkedCommands.ExecuteAsync(db, rows, postgresRows: 50, NewInsert, static (parameters, i, row) =>
+    private static Task InsertAsync(PreparedSql.Lease lease, List<Delivery> rows) =>
+        ChunkedCommands.ExecuteAsync(lease, rows, PostgresRowsPerStatement, Insert, static (parameters, i, row) =>
         {
             parameters[5 * i].Value = row.Id;
             parameters[5 * i + 1].Value = row.EventId;
@@ -139,18 +153,23 @@ public static class CallEventIntake
             parameters[5 * i + 4].Value = row.Payload;
             // @now, the last parameter: every row of an intake is due, and created, at the same time.
             parameters[^1].Value = row.DueAt;
-        }, CancellationToken.None);
-        return rows.Count;
-    }
+        });
 
-    /// <summary>The INSERT of <paramref name="count"/> rows: five parameters per row (id, event, call, kind, payload), then <c>@now</c>.</summary>
-    private static DbCommand NewInsert(CallEventsDb db, int count)
+    private const int PostgresRowsPerStatement = 50;
+
+    /// <summary>The INSERT of n rows: five parameters per row (id, event, call, kind, payload), then <c>@now</c>.</summary>
+    private static readonly ChunkedCommands.Shape Insert = new(PostgresRowsPerStatement, static count =>
     {
-        var command = db.NewCommand();
         var sql = new StringBuilder("INSERT INTO deliveries (id, event_id, call_id, kind, payload, state, due_at, created_at, attempts, run_attempts) VALUES ");
         for (var i = 0; i < count; i++)
         {
-            sql.Append(i == 0 ? "" : ", ").Append($"(@i{i}, @e{i}, @c{i}, @k{i}, @p{i}, 0, @now, @now, 0, 0)");
+            sql.Append(i == 0 ? "" : ", ").Append(CultureInfo.InvariantCulture, $"(@i{i}, @e{i}, @c{i}, @k{i}, @p{i}, 0, @now, @now, 0, 0)");
+        }
+        return sql.ToString();
+    }, static (command, count) =>
+    {
+        for (var i = 0; i < count; i++)
+        {
             command.AddParameter($"@i{i}", null);
             command.AddParameter($"@e{i}", null);
             command.AddParameter($"@c{i}", null);
@@ -159,7 +178,5 @@ public static class CallEventIntake
         }
         // Named with their prefix: SQLite then looks each name up once, not once per prefix.
         command.AddParameter("@now", null);
-        command.CommandText = sql.ToString();
-        return command;
-    }
+    });
 }

@@ -1,5 +1,6 @@
+using System.Data.Common;
+using System.Text.Json;
 using CallEvents.Dispatch.Attempts;
-using CallEvents.Storage;
 using CallEvents.Storage.Sql;
 using Microsoft.EntityFrameworkCore;
 
@@ -22,12 +23,30 @@ public static class DeliveryQueue
     /// <paramref name="fullTenants"/> (their share of this node's sender is taken: their rows
     /// would only be given back, and a long backlog of theirs would fill every claim).
     /// </summary>
-    public static async Task<List<DeliveryPipeline.Claimed>> ClaimAsync(CallEventsDb db, string owner, int limit, long now, long leaseUntil,
-        IReadOnlyList<string> fullTenants, CancellationToken cancellationToken)
+    public static async Task<List<DeliveryPipeline.Claimed>> ClaimAsync(PreparedSql.Lease lease, string owner, int limit, long now, long leaseUntil,
+        IReadOnlyList<string> fullTenants)
     {
-        var tenants = fullTenants.Select((tenant, i) => (TenantParameter(i), (object)tenant)).ToList();
-        var sql = ClaimSql(db.Database.IsNpgsql(), tenants.Count);
-        var claims = await ReadClaimsAsync(db, sql, cancellationToken, [("@owner", owner), ("@until", leaseUntil), ("@now", now), ("@limit", limit), .. tenants]);
+        var command = lease.Command(ClaimSql(lease.IsPostgres, fullTenants.Count), command =>
+        {
+            command.AddParameter("@owner", null);
+            command.AddParameter("@until", null);
+            command.AddParameter("@now", null);
+            command.AddParameter("@limit", null);
+            for (var i = 0; i < fullTenants.Count; i++)
+            {
+                command.AddParameter(TenantParameter(i), null);
+            }
+        });
+        var parameters = command.Parameters;
+        parameters[0].Value = owner;
+        parameters[1].Value = leaseUntil;
+        parameters[2].Value = now;
+        parameters[3].Value = limit;
+        for (var i = 0; i < fullTenants.Count; i++)
+        {
+            parameters[4 + i].Value = fullTenants[i];
+        }
+        var claims = await ReadClaimsAsync(command);
         return claims.ConvertAll(c => c with { Lease = (owner, leaseUntil) });
     }
 
@@ -59,15 +78,24 @@ public static class DeliveryQueue
     private static string TenantParameter(int index) => "@t" + index.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>After a restart, the leases this node held belong to nobody: release them at once rather than wait them out.</summary>
-    public static Task<int> ReleaseOwnLeasesAsync(CallEventsDb db, string owner, CancellationToken cancellationToken) =>
-        db.Deliveries.Where(d => d.LeaseOwner == owner && d.State == DeliveryState.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseOwner, (string?)null).SetProperty(d => d.LeasedUntil, (long?)null), cancellationToken);
+    public static Task<int> ReleaseOwnLeasesAsync(PreparedSql.Lease lease, string owner) =>
+        lease.Command("UPDATE deliveries SET lease_owner = NULL, leased_until = NULL WHERE lease_owner = @p0 AND state = 0", owner).ExecuteNonQueryAsync();
+
+    /// <summary>
+    /// The give-back's text: the seqs are one JSON array parameter, so it is the same for every
+    /// give-back (and stays prepared). "+state": the rows are found by their key, never through
+    /// the pending index (as the claim's re-check).
+    /// </summary>
+    internal static string ReleaseSql(bool postgres) =>
+        "UPDATE deliveries SET lease_owner = NULL, leased_until = NULL, due_at = @p2"
+        + (postgres
+            ? " WHERE seq IN (SELECT value::bigint FROM json_array_elements_text(@p0::json))"
+            : " WHERE seq IN (SELECT value FROM json_each(@p0))")
+        + " AND lease_owner = @p1 AND +state = 0";
 
     /// <summary>Gives claimed deliveries back without an attempt (their destination or tenant is busy), due again at <paramref name="dueAt"/>.</summary>
-    public static Task<int> ReleaseAsync(CallEventsDb db, IReadOnlyCollection<long> seqs, string owner, long dueAt, CancellationToken cancellationToken) =>
-        db.Deliveries.Where(d => seqs.Contains(d.Seq) && d.LeaseOwner == owner && d.State == DeliveryState.Pending)
-            .ExecuteUpdateAsync(s => s.SetProperty(d => d.LeaseOwner, (string?)null).SetProperty(d => d.LeasedUntil, (long?)null)
-                .SetProperty(d => d.DueAt, dueAt), cancellationToken);
+    public static Task<int> ReleaseAsync(PreparedSql.Lease lease, IReadOnlyCollection<long> seqs, string owner, long dueAt) =>
+        lease.Command(ReleaseSql(lease.IsPostgres), JsonSerializer.Serialize(seqs), owner, dueAt).ExecuteNonQueryAsync();
 
     /// <summary>Queues deliveries again, due now, with their webhook-id; a replay starts a new run of the retry schedule, and attempts keep counting.</summary>
     public static Task<int> RequeueAsync(IQueryable<Delivery> deliveries, long now) =>
@@ -91,51 +119,38 @@ public static class DeliveryQueue
         + " AND event_id IN (SELECT id FROM phone_call_events WHERE status = 0)"
         + Returning;
 
-    public static async Task<int> CancelDisabledAsync(CallEventsDb db, long now, CancellationToken cancellationToken)
+    /// <summary>Runs in a unit of work (<see cref="WriteBatches.RunUnitAsync{T}"/>): the rows and their log entries together.</summary>
+    public static async Task<int> CancelDisabledAsync(PreparedSql.Lease lease, long now)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken);
-        var cancelled = await ReadClaimsAsync(db, CancelDisabledSql, cancellationToken, ("@now", now));
-        foreach (var delivery in cancelled)
+        var command = lease.Command(CancelDisabledSql, static command => command.AddParameter("@now", null));
+        command.Parameters[0].Value = now;
+        var cancelled = await ReadClaimsAsync(command);
+        var log = cancelled.ConvertAll(delivery => new DeliveryAttempt
         {
-            db.DeliveryAttempts.Add(new DeliveryAttempt
-            {
-                DeliverySeq = delivery.Seq,
-                EventId = delivery.EventId,
-                Attempt = delivery.Attempts,
-                AttemptedAt = now,
-                Error = "Not sent: the phone call event is disabled.",
-                Outcome = AttemptOutcome.Cancelled,
-            });
-        }
-        await db.SaveChangesAsync(cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+            DeliverySeq = delivery.Seq,
+            EventId = delivery.EventId,
+            Attempt = delivery.Attempts,
+            AttemptedAt = now,
+            Error = "Not sent: the phone call event is disabled.",
+            Outcome = AttemptOutcome.Cancelled,
+        });
+        await DeliveryRecorder.InsertAttemptsAsync(lease, log);
         return cancelled.Count;
     }
 
-    private static async Task<List<DeliveryPipeline.Claimed>> ReadClaimsAsync(CallEventsDb db, string sql, CancellationToken cancellationToken, params (string Name, object Value)[] parameters)
+    private static async Task<List<DeliveryPipeline.Claimed>> ReadClaimsAsync(DbCommand command)
     {
-        await db.Database.OpenConnectionAsync(cancellationToken);
-        try
+        var claims = new List<DeliveryPipeline.Claimed>();
+        await using (var reader = await command.ExecuteReaderAsync())
         {
-            await using var command = db.NewCommand(sql);
-            foreach (var (name, value) in parameters)
-            {
-                command.AddParameter(name, value);
-            }
-            var claims = new List<DeliveryPipeline.Claimed>();
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            while (await reader.ReadAsync(cancellationToken))
+            while (await reader.ReadAsync())
             {
                 claims.Add(new DeliveryPipeline.Claimed(reader.GetInt64(0), reader.GetString(1), reader.GetString(2), reader.GetString(3),
                     reader.GetString(4), reader.GetString(5), reader.GetInt32(6), reader.GetInt32(7)));
             }
-            // RETURNING order is unspecified: keep the queue's order.
-            claims.Sort((a, b) => a.Seq.CompareTo(b.Seq));
-            return claims;
         }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
+        // RETURNING order is unspecified: keep the queue's order.
+        claims.Sort((a, b) => a.Seq.CompareTo(b.Seq));
+        return claims;
     }
 }

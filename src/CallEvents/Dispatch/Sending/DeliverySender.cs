@@ -3,9 +3,7 @@ using CallEvents.Dispatch.Queue;
 using CallEvents.Dispatch.Signing;
 using CallEvents.Hosting.Startup;
 using CallEvents.Observability;
-using CallEvents.Storage;
 using CallEvents.Storage.Sql;
-using CallEvents.Storage.Sqlite;
 using Microsoft.Extensions.Options;
 
 namespace CallEvents.Dispatch.Sending;
@@ -20,7 +18,7 @@ namespace CallEvents.Dispatch.Sending;
 /// sent and finished in <see cref="RunAsync"/>, written by the <see cref="AttemptWriter"/>.
 /// </summary>
 public sealed class DeliverySender(
-    IServiceScopeFactory scopes, PreparedSql sql, SigningSecretCache signingSecrets, DeliveryHttp http, DeliverySignal signal, WriteGate gate,
+    WriteBatches writes, PreparedSql sql, SigningSecretCache signingSecrets, DeliveryHttp http, DeliverySignal signal,
     IOptions<DeliveryOptions> options, TimeProvider clock, DatabaseReadiness readiness, ILogger<DeliverySender> logger) : BackgroundService
 {
     private readonly DeliveryOptions _options = options.Value;
@@ -55,9 +53,9 @@ public sealed class DeliverySender(
             return; // the node gave up, or stopped, before it could serve (Hosting/Startup/DatabaseReadiness.cs)
         }
         _stopping = stoppingToken;
-        await WithDbAsync(db => DeliveryQueue.ReleaseOwnLeasesAsync(db, _owner, stoppingToken), stoppingToken);
+        await writes.RunAsync(lease => DeliveryQueue.ReleaseOwnLeasesAsync(lease, _owner));
         var writer = _writer = new AttemptWriter(
-            batch => WithDbAsync(db => DeliveryRecorder.RecordAsync(db, batch, _options, clock.GetUtcNow(), CancellationToken.None), CancellationToken.None),
+            batch => writes.RunUnitAsync(async lease => { await DeliveryRecorder.RecordAsync(lease, batch, _options, clock.GetUtcNow()); return 0; }),
             logger);
         var writing = writer.RunAsync();
         // One periodic timer, armed once: a timer armed anew before each wait could be armed
@@ -103,7 +101,7 @@ public sealed class DeliverySender(
         // (it ran every round, i.e. after every finished attempt, before).
         if (now >= _nextSweep)
         {
-            DeliveryTelemetry.Cancelled(await WithDbAsync(db => DeliveryQueue.CancelDisabledAsync(db, now, stoppingToken), stoppingToken));
+            DeliveryTelemetry.Cancelled(await writes.RunUnitAsync(lease => DeliveryQueue.CancelDisabledAsync(lease, now)));
             _nextSweep = now + (long)_options.PollInterval.TotalMilliseconds;
         }
         var wanted = _slots.Wanted();
@@ -123,7 +121,7 @@ public sealed class DeliverySender(
         }
         // Stage 1 → 2: due queue rows become claimed deliveries, each under this claim's lease.
         var leaseUntil = now + (long)_options.LeaseDuration.TotalMilliseconds;
-        var claimed = await WithDbAsync(db => DeliveryQueue.ClaimAsync(db, _owner, wanted, now, leaseUntil, fullTenants, stoppingToken), stoppingToken);
+        var claimed = await writes.RunAsync(lease => DeliveryQueue.ClaimAsync(lease, _owner, wanted, now, leaseUntil, fullTenants));
         if (claimed.Count < wanted)
         {
             _drainedExcept = [.. fullTenants];
@@ -146,7 +144,7 @@ public sealed class DeliverySender(
             }
             if (hook.Status != 1)
             {
-                await WithDbAsync(db => DeliveryQueue.ReleaseAsync(db, [delivery.Seq], _owner, now, stoppingToken), stoppingToken);
+                await writes.RunAsync(lease => DeliveryQueue.ReleaseAsync(lease, [delivery.Seq], _owner, now));
                 continue;
             }
             // Stage 2 → 3: ready to send, waiting for a slot.
@@ -161,7 +159,7 @@ public sealed class DeliverySender(
             // Their destination or their tenant has its share sending and waiting: back to the
             // queue for a while, behind what else is due (other tenants' deliveries among it).
             var due = now + (long)_options.DestinationBusyDelay.TotalMilliseconds;
-            await WithDbAsync(db => DeliveryQueue.ReleaseAsync(db, busy, _owner, due, stoppingToken), stoppingToken);
+            await writes.RunAsync(lease => DeliveryQueue.ReleaseAsync(lease, busy, _owner, due));
         }
         StartWaiting();
         return claimed.Count == wanted;
@@ -259,17 +257,4 @@ public sealed class DeliverySender(
     }
 
     private static string Destination(string url) => Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Authority : url;
-
-    private async Task<T> WithDbAsync<T>(Func<CallEventsDb, Task<T>> action, CancellationToken cancellationToken)
-    {
-        using var scope = scopes.CreateScope();
-        var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
-        using (await gate.EnterAsync(cancellationToken))
-        {
-            return await action(db);
-        }
-    }
-
-    private Task<int> WithDbAsync(Func<CallEventsDb, Task> action, CancellationToken cancellationToken) =>
-        WithDbAsync(async db => { await action(db); return 0; }, cancellationToken);
 }

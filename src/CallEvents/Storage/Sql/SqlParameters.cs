@@ -18,10 +18,12 @@ namespace CallEvents.Storage.Sql;
 /// request's hot path (the extension check, list, get, create, update, delete, the token request's
 /// client lookup: bench/README.md); or (3) a profile of a CLI command put compiling EF Core's
 /// first query at most of the command (`apps add`: <see cref="UnitOfWorkReads"/>).
-/// The statement then runs on <see cref="PreparedSql"/>'s connections when it serves a request
-/// on its own (statements stay prepared; writes go through <see cref="WriteBatches"/>), and as a
-/// command on the context's connection, in its transaction, when it is part of a unit of work
-/// that has a <see cref="CallEventsDb"/> (intake, the sender). Its text is the same on SQLite and
+/// The statement then runs on <see cref="PreparedSql"/>'s connections (statements stay prepared;
+/// writes go through <see cref="WriteBatches"/>, a unit of several statements, such as the
+/// intake's or the attempt recorder's, with <see cref="WriteBatches.RunUnitAsync{T}"/>), or, for
+/// a read inside a unit of work that has a <see cref="CallEventsDb"/> transaction (the CLI's and
+/// the console's), as a command on the context's connection in that transaction
+/// (<see cref="UnitOfWorkReads"/>). Its text is the same on SQLite and
 /// PostgreSQL (a provider's difference is a small branch, like SKIP LOCKED), and its values are
 /// bound here.
 ///

@@ -1,4 +1,6 @@
 using System.Data.Common;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace CallEvents.Storage.Sql;
 
@@ -19,7 +21,11 @@ internal static class UnitOfWorkReads
     {
         if (db.Database.CurrentTransaction is not null)
         {
-            await using var command = db.NewCommand(text);
+            // Enlisted in the transaction: Microsoft.Data.Sqlite refuses a command on a connection
+            // with a transaction that the command does not name.
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.Transaction = db.Database.CurrentTransaction.GetDbTransaction();
+            command.CommandText = text;
             command.BindPositional([value]);
             await using var inTransaction = await command.ExecuteReaderAsync(cancellationToken);
             return await inTransaction.ReadAsync(cancellationToken) ? read(inTransaction) : default;

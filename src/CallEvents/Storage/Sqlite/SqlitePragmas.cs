@@ -29,7 +29,7 @@ public sealed class SqlitePragmas(Durability durability, GroupCommit groupCommit
     /// that file took more bytes of pwrite per delivery than the WAL itself. Nothing of it is
     /// read after a crash (the WAL is the journal), so durability is as before; what it costs is
     /// the statement's changed pages in memory while it runs. Not on <see cref="PreparedSql"/>'s
-    /// connections: a bulk delete there, in a transaction, journals every page it changes
+    /// readers, which write nothing (its writer: <see cref="ApplyWriter"/>)
     /// (bench/README.md, Deliveries: the send path (session 6)). Both take their physical
     /// connections from Microsoft.Data.Sqlite's one pool, so a handle the other kind configured
     /// is switched (PreparedSql keeps its connections open, so that is rare).
@@ -64,6 +64,16 @@ public sealed class SqlitePragmas(Durability durability, GroupCommit groupCommit
 
     /// <summary>Runs the pragmas on a connection of <see cref="PreparedSql"/>'s that needs them.</summary>
     public void Apply(DbConnection connection) => Apply(connection, tempInMemory: false);
+
+    /// <summary>
+    /// The pragmas of <see cref="PreparedSql"/>'s writer, where <see cref="WriteBatches"/> runs
+    /// the delivery pipeline's multi-row statements inside its batches' transactions: temporary
+    /// files in memory, as on EF Core's connections (with them on disk, the statement journals
+    /// were 5 times the bytes the WAL took: bench/README.md, Deliveries: every write on the
+    /// writer (session 8)). A bulk delete's statement journal (every page it changes) is then
+    /// held in memory while it runs.
+    /// </summary>
+    public void ApplyWriter(DbConnection connection) => Apply(connection, tempInMemory: true);
 
     private void Apply(DbConnection connection, bool tempInMemory)
     {

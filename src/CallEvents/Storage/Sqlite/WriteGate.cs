@@ -9,9 +9,9 @@ namespace CallEvents.Storage.Sqlite;
 ///
 /// Who takes it: EF Core's SaveChanges by itself (<see cref="GatedSaveChanges"/>), so writes made
 /// by libraries (OpenIddict's token entries) queue here too; code that writes with
-/// <c>ExecuteUpdate</c>, <c>ExecuteDelete</c> or its own SQL (the sender, intake, the purge,
-/// replays) enters it around its unit of work; and <see cref="Sql.WriteBatches"/> enters it once
-/// per batch of the request hot paths' writes. A flow that already holds the gate is not made to
+/// <c>ExecuteUpdate</c> or <c>ExecuteDelete</c> (the purge, replays) enters it around its unit of
+/// work; and <see cref="Sql.WriteBatches"/> enters it once per batch of the hot paths' writes
+/// (the API's, and every write of the delivery pipeline). A flow that already holds the gate is not made to
 /// take it twice. Every entry marks the request as a writer, which is what
 /// <see cref="GroupCommit"/> needs to know under <c>Durability=Full</c>.
 /// </summary>

@@ -2,6 +2,7 @@ using CallEvents.Dispatch;
 using CallEvents.Dispatch.Attempts;
 using CallEvents.Dispatch.Queue;
 using CallEvents.Storage;
+using CallEvents.Storage.Sql;
 using CallEvents.Storage.Sqlite;
 using CallEvents.Tests.Infrastructure;
 using Microsoft.EntityFrameworkCore;
@@ -71,6 +72,54 @@ public sealed class DeliveryRecorderTests(LoopbackHostFixture fixture) : IClassF
         Assert.Contains("The phone call event was disabled (status 0)", log[1].Error);
     }
 
+    [Fact]
+    public async Task AResultWhoseLeaseWasLostIsLoggedButLeavesTheRowToItsNewHolder()
+    {
+        // Another node claimed the row again after this claim's lease ran out: this late success
+        // is logged (the receiver saw it), and the row stays pending and leased to the other node.
+        var id = await UapiCalls.CreateAsync(fixture.User, "@me", "0003*210");
+        var lost = await QueueAsync(id, "call-lost-ok", heldBy: "another-node");
+
+        await RecordAsync(new DeliveryOptions(), Finished(lost, Ok, Now));
+
+        await using var scope = fixture.Host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
+        var row = await db.Deliveries.Where(d => d.Seq == lost.Seq).Select(d => new { d.State, d.LeaseOwner, d.Attempts }).SingleAsync();
+        Assert.Equal((DeliveryState.Pending, "another-node", 0), (row.State, row.LeaseOwner, row.Attempts));
+        Assert.Equal([AttemptOutcome.Succeeded], await db.DeliveryAttempts.Where(a => a.DeliverySeq == lost.Seq).Select(a => a.Outcome).ToListAsync());
+    }
+
+    [Fact]
+    public async Task ABatchThatFailsHalfwayWritesNothingOfItsOwnAndTheWritesBesideItAreKept()
+    {
+        // On SQLite the recorder's unit of work shares the writer's transaction with other
+        // writes: what it wrote before it failed is undone, and only that.
+        var id = await UapiCalls.CreateAsync(fixture.User, "@me", "0003*210");
+        var first = await QueueAsync(id, "call-unit-first");
+        var second = await QueueAsync(id, "call-unit-second");
+        var writes = fixture.Host.Services.GetRequiredService<WriteBatches>();
+
+        var failing = writes.RunUnitAsync<int>(async lease =>
+        {
+            await DeliveryRecorder.RecordAsync(lease, [Finished(first, Ok, Now)], new DeliveryOptions(), Now);
+            throw new InvalidOperationException("fails after its first statements");
+        });
+        var beside = writes.RunUnitAsync(async lease =>
+        {
+            await DeliveryRecorder.RecordAsync(lease, [Finished(second, Ok, Now)], new DeliveryOptions(), Now);
+            return 0;
+        });
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing);
+        await beside;
+
+        await using var scope = fixture.Host.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
+        Assert.Equal(DeliveryState.Pending, await db.Deliveries.Where(d => d.Seq == first.Seq).Select(d => d.State).SingleAsync());
+        Assert.False(await db.DeliveryAttempts.AnyAsync(a => a.DeliverySeq == first.Seq));
+        Assert.Equal(DeliveryState.Succeeded, await db.Deliveries.Where(d => d.Seq == second.Seq).Select(d => d.State).SingleAsync());
+        Assert.Equal([AttemptOutcome.Succeeded], await db.DeliveryAttempts.Where(a => a.DeliverySeq == second.Seq).Select(a => a.Outcome).ToListAsync());
+    }
+
     private static readonly AttemptResult Ok = new(200, null, Succeeded: true, Retryable: false, RetryAfter: null);
 
     private static readonly AttemptResult Unavailable = new(503, "HTTP 503", Succeeded: false, Retryable: true, RetryAfter: null);
@@ -111,14 +160,11 @@ public sealed class DeliveryRecorderTests(LoopbackHostFixture fixture) : IClassF
         };
     }
 
-    /// <summary>One batch, written as the sender writes it: under the write gate, on a context of its own.</summary>
-    private async Task RecordAsync(DeliveryOptions options, params DeliveryPipeline.Finished[] batch)
-    {
-        await using var scope = fixture.Host.Services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CallEventsDb>();
-        using (await scope.ServiceProvider.GetRequiredService<WriteGate>().EnterAsync(CancellationToken.None))
+    /// <summary>One batch, written as the sender writes it: one unit of work on the writer.</summary>
+    private async Task RecordAsync(DeliveryOptions options, params DeliveryPipeline.Finished[] batch) =>
+        await fixture.Host.Services.GetRequiredService<WriteBatches>().RunUnitAsync(async lease =>
         {
-            await DeliveryRecorder.RecordAsync(db, batch, options, Now, CancellationToken.None);
-        }
-    }
+            await DeliveryRecorder.RecordAsync(lease, batch, options, Now);
+            return 0;
+        });
 }

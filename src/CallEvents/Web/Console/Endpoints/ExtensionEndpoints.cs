@@ -4,9 +4,7 @@ using CallEvents.Dispatch.Intake;
 using CallEvents.Dispatch.Queue;
 using CallEvents.PhoneCallEvents;
 using CallEvents.PhoneCallEvents.Handlers;
-using CallEvents.Storage;
 using CallEvents.Storage.Sql;
-using CallEvents.Storage.Sqlite;
 using CallEvents.Uapi;
 using CallEvents.Web.Console.Pages;
 using CallEvents.Web.Console.Session;
@@ -82,7 +80,7 @@ public static class ExtensionEndpoints
     /// the hooks' destination rules apply to its deliveries as to any other.
     /// </summary>
     private static async Task<IResult> TestCallAsync(HttpContext http, string number, ExtensionAccess access,
-        CallEventsDb db, WriteGate gate, DeliverySignal signal, TimeProvider clock)
+        WriteBatches writes, DeliverySignal signal, TimeProvider clock)
     {
         var route = await RouteAsync(http, access, number);
         var form = await http.Request.ReadFormAsync(http.RequestAborted);
@@ -102,7 +100,7 @@ public static class ExtensionEndpoints
             reports.Add(Report(CallEventKinds.AnswerIn, "ANSWER", 1));
         }
         reports.Add(Report(CallEventKinds.Hangup, outcome, 2));
-        var queued = await CallEventIntake.QueueReportsAsync(reports, db, gate, signal, clock, http.RequestAborted);
+        var queued = await CallEventIntake.QueueReportsAsync(reports, writes, signal, clock);
         return Results.Redirect(ConsoleLinks.Extension(extension) + $"?done=test-call&n={queued}");
     }
 }
