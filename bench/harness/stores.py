@@ -146,7 +146,8 @@ class PostgresStore:
         (session 4)): statements run (pg_stat_statements, this query's own excluded), transactions
         ended (commits + rollbacks), WAL flushes (pg_stat_wal's wal_sync: an acknowledged write
         waits for one, maybe shared) and the cluster's CPU seconds (every process of the cluster:
-        its backends, WAL writer, checkpointer; from /proc, as for the server)."""
+        its backends, WAL writer, checkpointer, and the backends that exited meanwhile; from /proc, as
+        for the server)."""
         out = self.psql("SELECT (SELECT coalesce(sum(calls), 0) FROM pg_stat_statements WHERE query NOT LIKE '%pg_stat_%'), "
                         "(SELECT xact_commit + xact_rollback FROM pg_stat_database WHERE datname = 'postgres'), "
                         "(SELECT wal_sync FROM pg_stat_wal)")
@@ -168,6 +169,10 @@ class PostgresStore:
                 continue  # ended meanwhile
             if int(entry) == postmaster or int(fields[1]) == postmaster:
                 total += int(fields[11]) + int(fields[12])
+            if int(entry) == postmaster:
+                # A backend that exited (a pooled connection closed) took its utime and stime with
+                # it; the postmaster reaped it, so they are in its cutime and cstime.
+                total += int(fields[13]) + int(fields[14])
         return total / os.sysconf("SC_CLK_TCK")
 
     def stop(self):
