@@ -208,7 +208,7 @@ public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, 
                     _session.Commands[sql] = cached;
                 }
                 command = cached;
-                // SQLite's transactions here are statements (WriteBatches: BEGIN, SAVEPOINT), which
+                // SQLite's transactions here are statements (WriteBatches: BEGIN, COMMIT, ROLLBACK), which
                 // Microsoft.Data.Sqlite does not track: a command names none.
                 command.Transaction = null;
             }
