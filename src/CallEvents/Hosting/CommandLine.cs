@@ -9,6 +9,7 @@ using CallEvents.Demo;
 using CallEvents.Dispatch.Tools;
 using CallEvents.Hosting.Settings;
 using CallEvents.Hosting.Startup;
+using CallEvents.Storage;
 using CallEvents.Uapi;
 using Microsoft.AspNetCore.Connections;
 
@@ -227,12 +228,20 @@ public static partial class CommandLine
         // memory (session 5)).
         using var host = Program.CreateCommandBuilder(HostArgs(parse, quiet: true)).Build();
         SettingsReader.Validate(host.Services);
-        var problem = await SchemaGate.CheckAsync(host.Services, migrate: false, LoggerOf(host), cancellationToken)
-            ?? await SecretsGate.CheckAsync(host.Services, serving: false, LoggerOf(host), cancellationToken);
-        if (problem is not null)
+        var warmUp = StorageWarmUp.StartContext(host.Services); // EF Core's first context, while the gates read with plain SQL
+        try
         {
-            await Console.Error.WriteLineAsync(problem);
-            return 2;
+            var problem = await SchemaGate.CheckAsync(host.Services, migrate: false, LoggerOf(host), cancellationToken)
+                ?? await SecretsGate.CheckAsync(host.Services, serving: false, LoggerOf(host), cancellationToken);
+            if (problem is not null)
+            {
+                await Console.Error.WriteLineAsync(problem);
+                return 2;
+            }
+        }
+        finally
+        {
+            await warmUp; // never faults (StorageWarmUp); done before the services can be disposed
         }
         using var scope = host.Services.CreateScope();
         return await action(scope.ServiceProvider); // refusals are reported by RunAsync

@@ -44,9 +44,12 @@ public static class ServeCommand
             // first connection a script makes is answered for real, not with 503; and so that Data
             // Protection's start (which opens the sealed key ring) finds the key checked, and a
             // wrong key is one line, not a failed start.
+            var warmUp = StorageWarmUp.StartContext(app.Services); // EF Core's first context, while the schema is read with plain SQL
             var isNew = await SchemaGate.IsNewAsync(app.Services, cancellationToken);
-            if ((await SchemaGate.CheckAsync(app.Services, parse.GetValue(Migrate), app.Logger, cancellationToken)
-                ?? await SecretsGate.CheckAsync(app.Services, serving: true, app.Logger, cancellationToken)) is { } problem)
+            var problem = await SchemaGate.CheckAsync(app.Services, parse.GetValue(Migrate), app.Logger, cancellationToken)
+                ?? await SecretsGate.CheckAsync(app.Services, serving: true, app.Logger, cancellationToken);
+            await warmUp; // never faults (StorageWarmUp); done before the services can be disposed
+            if (problem is not null)
             {
                 await Console.Error.WriteLineAsync(problem);
                 return 2;

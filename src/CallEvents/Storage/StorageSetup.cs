@@ -109,6 +109,7 @@ public static class StorageSetup
     public static IServiceCollection AddStorage(this IServiceCollection services, IConfiguration configuration)
     {
         var options = ReadOptions(configuration);
+        StorageWarmUp.StartModel(options.Provider); // while the host is built: its first context needs the model
         services.AddSingleton(options);
         services.AddSecretsAtRest(configuration, options);
         // Each provider's model is compiled ahead (Storage/CompiledModels, `dotnet ef dbcontext
