@@ -56,6 +56,9 @@ public static class Program
     {
         var configuration = new ConfigurationManager();
         configuration.AddEnvironmentVariables(prefix: "ASPNETCORE_"); // as WebApplication.CreateBuilder does (ASPNETCORE_ENVIRONMENT, _URLS)
+        // The same appsettings files, read once: a command ends before a change could matter, and
+        // watching them costs a file watcher and its thread (bench/README.md, Start and memory (session 9)).
+        configuration.AddInMemoryCollection([new("hostBuilder:reloadConfigOnChange", "false")]);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { Args = args, ContentRootPath = AppContext.BaseDirectory, Configuration = configuration });
         AddCommandServices(builder.Services, builder.Configuration);
         return builder;
