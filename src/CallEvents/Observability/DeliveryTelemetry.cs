@@ -84,5 +84,9 @@ public static class DeliveryTelemetry
     }
 
     /// <summary>As the delivery log API spells it.</summary>
-    public static string Outcome(AttemptOutcome outcome) => outcome.ToString().ToLowerInvariant();
+    public static string Outcome(AttemptOutcome outcome) =>
+        OutcomeNames.TryGetValue(outcome, out var name) ? name : outcome.ToString().ToLowerInvariant();
+
+    /// <summary>Each outcome's name lower-cased, made once: every attempt names its outcome twice (its counter's tag, its log line).</summary>
+    private static readonly Dictionary<AttemptOutcome, string> OutcomeNames = Enum.GetValues<AttemptOutcome>().ToDictionary(o => o, o => o.ToString().ToLowerInvariant());
 }

@@ -118,6 +118,7 @@ public static class StorageSetup
         // CompiledModelTests fails when it no longer matches what OnModelCreating builds.
         if (options.Provider == DatabaseProvider.Sqlite)
         {
+            SqliteLibrary.Configure(); // before any connection opens
             MakeSqliteFilesPrivate(options.ConnectionString!);
             services.AddDbContextPool<CallEventsDb, SqliteCallEventsDb>((provider, db) => db
                 .UseModel(CompiledModels.Sqlite.SqliteCallEventsDbModel.Instance)

@@ -50,7 +50,7 @@ public static class DeliveryRequest
     public static HttpRequestMessage Build(int method, string url, string payload, string webhookId, long timestamp, IReadOnlyList<string> secrets)
     {
         HttpRequestMessage request;
-        string signedContent;
+        byte[] signedContent; // the bytes that go out: the signature is over exactly them
         if (method == 0)
         {
             // System.Uri rewrites the registered query on its way out (it escapes non-ASCII,
@@ -58,7 +58,7 @@ public static class DeliveryRequest
             // HttpClient sends that escaped form: sign the query as it goes on the wire, not as registered.
             var target = new Uri(GetUrl(url, payload), UriKind.Absolute);
             request = new HttpRequestMessage(HttpMethod.Get, target);
-            signedContent = SentQuery(target);
+            signedContent = Encoding.UTF8.GetBytes(SentQuery(target));
         }
         else
         {
@@ -68,12 +68,16 @@ public static class DeliveryRequest
             content.Headers.ContentType = new MediaTypeHeaderValue("application/x-www-form-urlencoded");
             content.Headers.ContentLength = bytes.Length;
             request = new HttpRequestMessage(HttpMethod.Post, new Uri(hash >= 0 ? url[..hash] : url, UriKind.Absolute)) { Content = content };
-            signedContent = payload;
+            signedContent = bytes;
         }
         request.Headers.TryAddWithoutValidation("User-Agent", "CallEvents");
         request.Headers.TryAddWithoutValidation("webhook-id", webhookId);
         request.Headers.TryAddWithoutValidation("webhook-timestamp", timestamp.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        if (secrets.Count > 0)
+        if (secrets.Count == 1)
+        {
+            request.Headers.TryAddWithoutValidation("webhook-signature", WebhookSignature.Sign(secrets[0], webhookId, timestamp, signedContent));
+        }
+        else if (secrets.Count > 1)
         {
             request.Headers.TryAddWithoutValidation("webhook-signature",
                 string.Join(' ', secrets.Select(s => WebhookSignature.Sign(s, webhookId, timestamp, signedContent))));
