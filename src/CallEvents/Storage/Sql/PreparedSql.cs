@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using CallEvents.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -25,15 +24,50 @@ namespace CallEvents.Storage.Sql;
 /// (<see cref="SqlParameters.BindPositional"/>).
 /// Writes still take the <see cref="WriteGate"/> (SQLite has one writer), so group commit and
 /// the single-writer rule hold as they do for EF Core's writes.
+///
+/// A SQLite connection left idle for a second gives its page cache back
+/// (<see cref="IdleBeforeRelease"/>): under bench/run.sh's loads these caches were the larger part of
+/// what the server's RSS gained over a run (bench/README.md, Memory under load (session 8)).
 /// </summary>
-public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, WalCheckpoints checkpoints) : IDisposable
+public sealed class PreparedSql : IDisposable
 {
     /// <summary>Idle SQLite connections kept open; more may be open at once under load, and are closed on return.</summary>
     private const int MaxIdle = 16;
 
-    private readonly ConcurrentBag<SqliteSession> _idle = [];
-    private readonly string _postgres = options.Provider == DatabaseProvider.Postgres
-        ? StorageSetup.PostgresConnectionString(options.ConnectionString!) : "";
+    /// <summary>
+    /// How long a SQLite connection stays idle before its page cache is released
+    /// (<c>PRAGMA shrink_memory</c>), checked once per this interval. A reader's cache is stale
+    /// after any commit (WAL: SQLite drops it whole at the connection's next read), so under
+    /// writes an idle reader only holds memory; the writer's is still valid, and what it costs
+    /// is one write's re-reading of its pages after a second without writes.
+    /// </summary>
+    internal static readonly TimeSpan IdleBeforeRelease = TimeSpan.FromSeconds(1);
+
+    private readonly DatabaseOptions options;
+    private readonly SqlitePragmas pragmas;
+    private readonly WalCheckpoints checkpoints;
+    private readonly Lock _pool = new();
+    private readonly List<SqliteSession> _idle = new(MaxIdle); // the last returned at the end: the warmest cache is taken first
+    private readonly SemaphoreSlim _writerInUse = new(1, 1); // the writer's lease or the release of its cache, never both
+    private readonly Timer? _release;
+    private bool _disposed;
+    private readonly string _postgres;
+
+    public PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, WalCheckpoints checkpoints)
+    {
+        this.options = options;
+        this.pragmas = pragmas;
+        this.checkpoints = checkpoints;
+        _postgres = options.Provider == DatabaseProvider.Postgres ? StorageSetup.PostgresConnectionString(options.ConnectionString!) : "";
+        if (options.Provider == DatabaseProvider.Sqlite)
+        {
+            // Not with the caller's ExecutionContext: the timer outlives whatever first needed this.
+            using (ExecutionContext.SuppressFlow())
+            {
+                _release = new Timer(_ => ReleaseIdleCaches(), null, IdleBeforeRelease, IdleBeforeRelease);
+            }
+        }
+    }
 
     public DatabaseProvider Provider => options.Provider;
 
@@ -56,7 +90,16 @@ public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, 
             }
             return new Lease(this, connection, null);
         }
-        if (!_idle.TryTake(out var session))
+        SqliteSession? session = null;
+        lock (_pool)
+        {
+            if (_idle.Count > 0)
+            {
+                session = _idle[^1];
+                _idle.RemoveAt(_idle.Count - 1);
+            }
+        }
+        if (session is null)
         {
             var connection = new SqliteConnection(options.ConnectionString);
             connection.Open();
@@ -76,6 +119,20 @@ public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, 
     /// instead of each batch reading them again on whichever connection the pool handed out.
     /// </summary>
     internal Lease OpenWriter()
+    {
+        _writerInUse.Wait(); // free unless its idle cache is being released right now (≤ a millisecond)
+        try
+        {
+            return OpenWriterHeld();
+        }
+        catch
+        {
+            _writerInUse.Release();
+            throw;
+        }
+    }
+
+    private Lease OpenWriterHeld()
     {
         if (_writer is not { Connection.State: System.Data.ConnectionState.Open })
         {
@@ -117,27 +174,110 @@ public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, 
             session.Dispose();
             _writer = null;
         }
+        else
+        {
+            session.Used();
+        }
+        _writerInUse.Release();
     }
 
     private void Return(SqliteSession session, bool healthy)
     {
-        if (healthy && session.Connection.State == System.Data.ConnectionState.Open && _idle.Count < MaxIdle)
+        if (healthy && session.Connection.State == System.Data.ConnectionState.Open)
         {
-            _idle.Add(session);
+            session.Used();
+            lock (_pool)
+            {
+                if (!_disposed && _idle.Count < MaxIdle)
+                {
+                    _idle.Add(session);
+                    return;
+                }
+            }
         }
-        else
+        session.Dispose();
+    }
+
+    /// <summary>
+    /// Every connection idle for <see cref="IdleBeforeRelease"/> whose cache has not been released
+    /// since its last use releases it. A reader is taken out of the pool meanwhile (a request
+    /// that finds none idle opens one, as under load) and goes back to its cold end; the writer
+    /// is released only when no batch holds it.
+    /// </summary>
+    private void ReleaseIdleCaches()
+    {
+        List<SqliteSession>? idle = null;
+        lock (_pool)
         {
-            session.Dispose();
+            for (var i = _idle.Count - 1; i >= 0; i--)
+            {
+                if (_idle[i].IdleLongEnough)
+                {
+                    (idle ??= []).Add(_idle[i]);
+                    _idle.RemoveAt(i);
+                }
+            }
+        }
+        if (idle is not null)
+        {
+            foreach (var session in idle)
+            {
+                if (!session.TryReleaseCache())
+                {
+                    session.Dispose();
+                    continue;
+                }
+                lock (_pool)
+                {
+                    if (!_disposed && _idle.Count < MaxIdle)
+                    {
+                        _idle.Insert(0, session);
+                        continue;
+                    }
+                }
+                session.Dispose();
+            }
+        }
+        if (_writer is { IdleLongEnough: true } && _writerInUse.Wait(0))
+        {
+            try
+            {
+                if (_writer is { IdleLongEnough: true } writer && !writer.TryReleaseCache())
+                {
+                    writer.Dispose();
+                    _writer = null;
+                }
+            }
+            finally
+            {
+                _writerInUse.Release();
+            }
         }
     }
 
     public void Dispose()
     {
-        _writer?.Dispose();
-        while (_idle.TryTake(out var session))
+        if (_release is not null)
+        {
+            // Waits for a release that is running, which may hold the writer.
+            using var stopped = new ManualResetEvent(false);
+            if (_release.Dispose(stopped))
+            {
+                stopped.WaitOne();
+            }
+        }
+        List<SqliteSession> idle;
+        lock (_pool)
+        {
+            _disposed = true;
+            idle = [.. _idle];
+            _idle.Clear();
+        }
+        foreach (var session in idle)
         {
             session.Dispose();
         }
+        _writer?.Dispose();
     }
 
     /// <summary>A SQLite connection that stays open, with its prepared commands by SQL text.</summary>
@@ -146,6 +286,35 @@ public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, 
         public SqliteConnection Connection { get; } = connection;
 
         public Dictionary<string, SqliteCommand> Commands { get; } = new(StringComparer.Ordinal);
+
+        private long _idleSince = Environment.TickCount64;
+        private bool _released; // nothing cached since the cache was last released
+
+        /// <summary>Returned after a unit of work: its cache holds pages again.</summary>
+        public void Used()
+        {
+            _idleSince = Environment.TickCount64;
+            _released = false;
+        }
+
+        public bool IdleLongEnough => !_released && Environment.TickCount64 - _idleSince >= (long)IdleBeforeRelease.TotalMilliseconds;
+
+        /// <summary>Frees the page cache's unused pages (all of them: no statement runs); false if the connection failed.</summary>
+        public bool TryReleaseCache()
+        {
+            try
+            {
+                using var command = Connection.CreateCommand();
+                command.CommandText = "PRAGMA shrink_memory";
+                command.ExecuteNonQuery();
+                _released = true;
+                return true;
+            }
+            catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
+            {
+                return false;
+            }
+        }
 
         public void Dispose()
         {
