@@ -206,27 +206,25 @@ public sealed class PreparedSql : IDisposable
     /// </summary>
     private void ReleaseIdleCaches()
     {
-        List<SqliteSession>? idle = null;
-        lock (_pool)
+        // One reader at a time, the coldest first, so that at most one is out of the pool at once.
+        for (var released = 0; released < MaxIdle; released++)
         {
-            for (var i = _idle.Count - 1; i >= 0; i--)
+            SqliteSession? session = null;
+            lock (_pool)
             {
-                if (_idle[i].IdleLongEnough)
+                var i = _idle.FindIndex(idle => idle.IdleLongEnough);
+                if (i >= 0)
                 {
-                    (idle ??= []).Add(_idle[i]);
+                    session = _idle[i];
                     _idle.RemoveAt(i);
                 }
             }
-        }
-        if (idle is not null)
-        {
-            foreach (var session in idle)
+            if (session is null)
             {
-                if (!session.TryReleaseCache())
-                {
-                    session.Dispose();
-                    continue;
-                }
+                break;
+            }
+            if (session.TryReleaseCache())
+            {
                 lock (_pool)
                 {
                     if (!_disposed && _idle.Count < MaxIdle)
@@ -235,8 +233,8 @@ public sealed class PreparedSql : IDisposable
                         continue;
                     }
                 }
-                session.Dispose();
             }
+            session.Dispose();
         }
         if (_writer is { IdleLongEnough: true } && _writerInUse.Wait(0))
         {
