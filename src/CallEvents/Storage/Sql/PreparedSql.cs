@@ -164,8 +164,13 @@ public sealed class PreparedSql : IDisposable
         return new Lease(this, _writer.Connection, _writer, isWriter: true);
     }
 
-    /// <summary>The writer's page cache: 16 MiB (a reader keeps SQLite's default, 2 MiB).</summary>
-    private const int WriterCacheKiB = 16 * 1024;
+    /// <summary>
+    /// The writer's page cache: 4 MiB (a reader keeps SQLite's default, 2 MiB). The delete load's
+    /// writes, spread over 300,000 events, filled 16 MiB as well, for as many reads and no less CPU
+    /// per delete in A/B runs, and those 12 MiB were the largest part of that load's RSS above
+    /// the others' (bench/README.md, Memory under load (session 8)).
+    /// </summary>
+    private const int WriterCacheKiB = 4 * 1024;
 
     private void ReturnWriter(SqliteSession session, bool healthy)
     {
