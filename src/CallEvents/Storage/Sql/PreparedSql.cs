@@ -26,8 +26,9 @@ namespace CallEvents.Storage.Sql;
 /// the single-writer rule hold as they do for EF Core's writes.
 ///
 /// A SQLite connection left idle for a second gives its page cache back
-/// (<see cref="IdleBeforeRelease"/>): under bench/run.sh's loads these caches were the larger part of
-/// what the server's RSS gained over a run (bench/README.md, Memory under load (session 8)).
+/// (<see cref="IdleCacheRelease"/>): under bench/run.sh's loads these caches were the larger part
+/// of what the server's RSS gained over a run (bench/README.md, Memory under load (sessions 8
+/// and 9)).
 /// </summary>
 public sealed class PreparedSql : IDisposable
 {
@@ -36,7 +37,7 @@ public sealed class PreparedSql : IDisposable
 
     /// <summary>
     /// How long a SQLite connection stays idle before its page cache is released
-    /// (<c>PRAGMA shrink_memory</c>), checked once per this interval. A reader's cache is stale
+    /// (<see cref="IdleCacheRelease"/>), checked once per this interval. A reader's cache is stale
     /// after any commit (WAL: SQLite drops it whole at the connection's next read), so under
     /// writes an idle reader only holds memory; the writer's is still valid, and what it costs
     /// is one write's re-reading of its pages after a second without writes.
@@ -48,9 +49,8 @@ public sealed class PreparedSql : IDisposable
     private readonly WalCheckpoints checkpoints;
     private readonly Lock _pool = new();
     private readonly List<SqliteSession> _idle = new(MaxIdle); // the last returned at the end: the warmest cache is taken first
-    private readonly SemaphoreSlim _writerInUse = new(1, 1); // the writer's lease or the release of its cache, never both
-    private readonly Timer? _release;
-    private bool _disposed;
+    private readonly IdleCacheRelease? _release;
+    private volatile bool _disposed;
     private readonly string _postgres;
 
     public PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, WalCheckpoints checkpoints)
@@ -59,14 +59,7 @@ public sealed class PreparedSql : IDisposable
         this.pragmas = pragmas;
         this.checkpoints = checkpoints;
         _postgres = options.Provider == DatabaseProvider.Postgres ? StorageSetup.PostgresConnectionString(options.ConnectionString!) : "";
-        if (options.Provider == DatabaseProvider.Sqlite)
-        {
-            // Not with the caller's ExecutionContext: the timer outlives whatever first needed this.
-            using (ExecutionContext.SuppressFlow())
-            {
-                _release = new Timer(_ => ReleaseIdleCaches(), null, IdleBeforeRelease, IdleBeforeRelease);
-            }
-        }
+        _release = options.Provider == DatabaseProvider.Sqlite ? new IdleCacheRelease(this) : null;
     }
 
     public DatabaseProvider Provider => options.Provider;
@@ -110,29 +103,30 @@ public sealed class PreparedSql : IDisposable
     }
 
     private SqliteSession? _writer;
+    private volatile bool _writerLeased;
     private bool? _writerCheckpoints; // whether the writer leaves checkpoints to WalCheckpoints (null: not set yet)
     private long _writerLogLimit; // the writer's journal_size_limit
+    private Action? _writerIdle;
+    private int _writerIdleSignalled; // 1 from the signal until its owner has looked (no second signal meanwhile)
+    private int _writerBatches; // batches since the release's last tick
 
     /// <summary>
-    /// SQLite: the one connection <see cref="WriteBatches"/> writes on, for one caller at a time.
+    /// The most batches the writer may run in one tick of <see cref="IdleCacheRelease"/> and still
+    /// count as idle. Not "no batch for a second": the delivery sender's poll writes on it every
+    /// <c>Delivery:PollInterval</c> (a claim and a sweep, 2 batches a second by default) even when
+    /// there is nothing to deliver, so the writer never idled that long and kept whatever a load
+    /// had cached in it. Under any load it runs thousands a second. What a release costs the poll:
+    /// re-reading the few pages its two statements touch, from the OS's cache.
+    /// </summary>
+    private const int IdleWriterBatches = 8;
+
+    /// <summary>
+    /// SQLite: the one connection <see cref="WriteBatches"/> writes on, for one caller at a time
+    /// (its loop: nothing else opens it, so nothing here waits for it).
     /// Always the same, so its page cache (larger than a reader's) holds the pages writes touch,
     /// instead of each batch reading them again on whichever connection the pool handed out.
     /// </summary>
     internal Lease OpenWriter()
-    {
-        _writerInUse.Wait(); // free unless its idle cache is being released right now (≤ a millisecond)
-        try
-        {
-            return OpenWriterHeld();
-        }
-        catch
-        {
-            _writerInUse.Release();
-            throw;
-        }
-    }
-
-    private Lease OpenWriterHeld()
     {
         if (_writer is not { Connection.State: System.Data.ConnectionState.Open })
         {
@@ -161,6 +155,7 @@ public sealed class PreparedSql : IDisposable
             _writerCheckpoints = running;
             _writerLogLimit = logLimit;
         }
+        _writerLeased = true;
         return new Lease(this, _writer.Connection, _writer, isWriter: true);
     }
 
@@ -183,7 +178,42 @@ public sealed class PreparedSql : IDisposable
         {
             session.Used();
         }
-        _writerInUse.Release();
+        Interlocked.Increment(ref _writerBatches);
+        _writerLeased = false;
+    }
+
+    /// <summary>
+    /// Called by the writer's owner (<see cref="WriteBatches"/>' loop) with what to do when the
+    /// writer has idled (<see cref="IdleWriterBatches"/>): the release of its cache then runs in
+    /// that loop (<see cref="ReleaseWriterCacheIfIdle"/>), between two batches, not beside one.
+    /// </summary>
+    internal void OnWriterIdle(Action signal) => _writerIdle = signal;
+
+    /// <summary>From <see cref="IdleCacheRelease"/>, once a tick: signals the writer's owner once if the writer idled since the last tick.</summary>
+    internal void SignalWriterIfIdle()
+    {
+        var batches = Interlocked.Exchange(ref _writerBatches, 0);
+        if (batches <= IdleWriterBatches && _writer is { Released: false } && !_writerLeased && _writerIdle is { } signal
+            && Interlocked.CompareExchange(ref _writerIdleSignalled, 1, 0) == 0)
+        {
+            signal();
+        }
+    }
+
+    /// <summary>
+    /// The writer's owner, holding no lease of it: releases its page cache if it is still idle
+    /// (a load may have begun since the signal). A writer whose release fails is closed (the next
+    /// batch opens another).
+    /// </summary>
+    internal void ReleaseWriterCacheIfIdle()
+    {
+        Volatile.Write(ref _writerIdleSignalled, 0);
+        if (!_disposed && !_writerLeased && Volatile.Read(ref _writerBatches) <= IdleWriterBatches
+            && _writer is { Released: false } writer && !writer.TryReleaseCache())
+        {
+            writer.Dispose();
+            _writer = null;
+        }
     }
 
     private void Return(SqliteSession session, bool healthy)
@@ -204,71 +234,46 @@ public sealed class PreparedSql : IDisposable
     }
 
     /// <summary>
-    /// Every connection idle for <see cref="IdleBeforeRelease"/> whose cache has not been released
-    /// since its last use releases it. A reader is taken out of the pool meanwhile (a request
-    /// that finds none idle opens one, as under load) and goes back to its cold end; the writer
-    /// is released only when no batch holds it.
+    /// For <see cref="IdleCacheRelease"/>: the coldest idle reader whose cache is to be released,
+    /// taken out of the pool (a request that finds none idle opens one, as under load), or null.
     /// </summary>
-    private void ReleaseIdleCaches()
+    internal SqliteSession? TakeIdleToRelease()
     {
-        // One reader at a time, the coldest first, so that at most one is out of the pool at once.
-        for (var released = 0; released < MaxIdle; released++)
+        lock (_pool)
         {
-            SqliteSession? session = null;
+            var i = _idle.FindIndex(idle => idle.IdleLongEnough);
+            if (i < 0)
+            {
+                return null;
+            }
+            var session = _idle[i];
+            _idle.RemoveAt(i);
+            return session;
+        }
+    }
+
+    /// <summary>A reader from <see cref="TakeIdleToRelease"/> back at the pool's cold end, or closed if its release failed or the pool is gone.</summary>
+    internal void PutBackReleased(SqliteSession session, bool released)
+    {
+        if (released)
+        {
             lock (_pool)
             {
-                var i = _idle.FindIndex(idle => idle.IdleLongEnough);
-                if (i >= 0)
+                if (!_disposed && _idle.Count < MaxIdle)
                 {
-                    session = _idle[i];
-                    _idle.RemoveAt(i);
+                    _idle.Insert(0, session);
+                    return;
                 }
-            }
-            if (session is null)
-            {
-                break;
-            }
-            if (session.TryReleaseCache())
-            {
-                lock (_pool)
-                {
-                    if (!_disposed && _idle.Count < MaxIdle)
-                    {
-                        _idle.Insert(0, session);
-                        continue;
-                    }
-                }
-            }
-            session.Dispose();
-        }
-        if (_writer is { IdleLongEnough: true } && _writerInUse.Wait(0))
-        {
-            try
-            {
-                if (_writer is { IdleLongEnough: true } writer && !writer.TryReleaseCache())
-                {
-                    writer.Dispose();
-                    _writer = null;
-                }
-            }
-            finally
-            {
-                _writerInUse.Release();
             }
         }
+        session.Dispose();
     }
 
     public void Dispose()
     {
-        if (_release is not null)
-        {
-            // Waits for a release that is running, which may hold the writer.
-            using var stopped = new ManualResetEvent(false);
-            if (_release.Dispose(stopped))
-            {
-                stopped.WaitOne();
-            }
-        }
+        // Stops the release without waiting for a tick that is running: such a tick holds at
+        // most one reader, out of the pool, and closes it itself when it finds the pool gone.
+        _release?.Dispose();
         List<SqliteSession> idle;
         lock (_pool)
         {
@@ -281,52 +286,6 @@ public sealed class PreparedSql : IDisposable
             session.Dispose();
         }
         _writer?.Dispose();
-    }
-
-    /// <summary>A SQLite connection that stays open, with its prepared commands by SQL text.</summary>
-    private sealed class SqliteSession(SqliteConnection connection) : IDisposable
-    {
-        public SqliteConnection Connection { get; } = connection;
-
-        public Dictionary<string, SqliteCommand> Commands { get; } = new(StringComparer.Ordinal);
-
-        private long _idleSince = Environment.TickCount64;
-        private bool _released; // nothing cached since the cache was last released
-
-        /// <summary>Returned after a unit of work: its cache holds pages again.</summary>
-        public void Used()
-        {
-            _idleSince = Environment.TickCount64;
-            _released = false;
-        }
-
-        public bool IdleLongEnough => !_released && Environment.TickCount64 - _idleSince >= (long)IdleBeforeRelease.TotalMilliseconds;
-
-        /// <summary>Frees the page cache's unused pages (all of them: no statement runs); false if the connection failed.</summary>
-        public bool TryReleaseCache()
-        {
-            try
-            {
-                using var command = Connection.CreateCommand();
-                command.CommandText = "PRAGMA shrink_memory";
-                command.ExecuteNonQuery();
-                _released = true;
-                return true;
-            }
-            catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
-            {
-                return false;
-            }
-        }
-
-        public void Dispose()
-        {
-            foreach (var command in Commands.Values)
-            {
-                command.Dispose();
-            }
-            Connection.Dispose();
-        }
     }
 
     /// <summary>One unit of work's connection. Commands from <see cref="Command(string, ReadOnlySpan{object})"/> belong to it: do not dispose them.</summary>
