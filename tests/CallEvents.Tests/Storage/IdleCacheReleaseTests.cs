@@ -1,4 +1,7 @@
+using System.Collections.Concurrent;
+using CallEvents.Storage;
 using CallEvents.Storage.Sql;
+using CallEvents.Storage.Sqlite;
 using CallEvents.Tests.Infrastructure;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
@@ -100,6 +103,97 @@ public sealed class IdleCacheReleaseTests
                 await lease.DisposeAsync();
             }
         }
+    }
+
+    [SqliteFact]
+    public async Task TheWritersCacheIsReleasedBetweenBatchesWhileWritesTrickleInAndEveryWriteCommitsOnTheSameConnection()
+    {
+        await using var host = await CallEventsHost.StartAsync();
+        var writes = host.Services.GetRequiredService<WriteBatches>();
+
+        // A write every 250 ms: few enough per second for the writer to count as idle, so its
+        // release (in WriteBatches' loop) falls between these batches rather than beside them.
+        SQLitePCL.sqlite3? first = null;
+        var startedReleased = 0;
+        long leftByLast = 0;
+        for (var i = 0; i < 60 && startedReleased == 0; i++)
+        {
+            var (handle, cachedAtStart, changed, left) = await writes.RunAsync(async lease =>
+            {
+                var handle = ((SqliteConnection)lease.Connection).Handle!;
+                var cachedAtStart = Cached(handle);
+                await ReadEveryTableAsync(lease);
+                var changed = await lease.Command("UPDATE ef_migrations_history SET \"ProductVersion\" = \"ProductVersion\"").ExecuteNonQueryAsync();
+                return (handle, cachedAtStart, changed, Cached(handle));
+            });
+            first ??= handle;
+            Assert.Same(first, handle);
+            Assert.True(changed > 0);
+            // The delivery sender's poll may have read a few pages on it since the release.
+            if (i > 0 && cachedAtStart < leftByLast / 2)
+            {
+                startedReleased++;
+            }
+            leftByLast = left;
+            await Task.Delay(250);
+        }
+        Assert.True(startedReleased > 0, "no batch began on a released writer cache in 60 writes 250 ms apart");
+    }
+
+    [SqliteFact]
+    public async Task TheWriterOpenedAgainWhileItsLeaseIsHeldIsHandedOutWithoutWaiting()
+    {
+        await using var host = await CallEventsHost.StartAsync();
+        var sql = host.Services.GetRequiredService<PreparedSql>();
+        var gate = host.Services.GetRequiredService<WriteGate>();
+
+        // As WriteBatches' loop does, the gate first: no batch uses the writer meanwhile. A lease
+        // of the writer that waited for the writer to be free (session 8's perf-rss had such a
+        // semaphore, shared with the release) would wait here for itself.
+        using (await gate.EnterAsync(CancellationToken.None))
+        {
+            await using var held = sql.OpenWriter();
+            var again = await Task.Run(() => sql.OpenWriter()).WaitAsync(Bound);
+            await using (again)
+            {
+                Assert.Same(held.Connection, again.Connection);
+            }
+        }
+    }
+
+    [SqliteFact]
+    public async Task APoolDisposedWhileItsReleaseAndItsLeasesAreBusyReturnsAtOnceAndEveryConnectionItOpenedEndsClosed()
+    {
+        await using var host = await CallEventsHost.StartAsync();
+        var pool = new PreparedSql(host.Services.GetRequiredService<DatabaseOptions>(),
+            host.Services.GetRequiredService<SqlitePragmas>(), host.Services.GetRequiredService<WalCheckpoints>());
+        var seen = new ConcurrentDictionary<SqliteConnection, bool>();
+        using var stop = new CancellationTokenSource();
+
+        // Leases of every length with pauses between them, so that readers idle out and are
+        // taken for their release while others are taken by leases, for several ticks.
+        var users = Enumerable.Range(0, 6).Select(n => Task.Run(async () =>
+        {
+            for (var i = 0; !stop.IsCancellationRequested; i++)
+            {
+                await using (var lease = await pool.OpenAsync(CancellationToken.None))
+                {
+                    seen.TryAdd((SqliteConnection)lease.Connection, true);
+                    await ReadEveryTableAsync(lease);
+                    await Task.Delay(20); // held a while: the users overlap, so the pool holds several
+                }
+                await Task.Delay(i % 7 == n ? 1_300 : 40);
+            }
+        })).ToList();
+        await Task.Delay(PreparedSql.IdleBeforeRelease * 4);
+
+        await Task.Run(pool.Dispose).WaitAsync(Bound);
+        await stop.CancelAsync();
+        await Task.WhenAll(users).WaitAsync(Bound);
+
+        Assert.True(seen.Count > 1, $"the leases used {seen.Count} connection");
+        await Eventually.UntilAsync(() => seen.Keys.All(c => c.State == System.Data.ConnectionState.Closed), Bound,
+            () => $"{seen.Keys.Count(c => c.State != System.Data.ConnectionState.Closed)} of {seen.Count} connections still open");
     }
 
     private const int PageSize = 4096; // SQLite's default, which the server keeps
