@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Data.Common;
 using CallEvents.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -25,15 +24,43 @@ namespace CallEvents.Storage.Sql;
 /// (<see cref="SqlParameters.BindPositional"/>).
 /// Writes still take the <see cref="WriteGate"/> (SQLite has one writer), so group commit and
 /// the single-writer rule hold as they do for EF Core's writes.
+///
+/// A SQLite connection left idle for a second gives its page cache back
+/// (<see cref="IdleCacheRelease"/>): under bench/run.sh's loads these caches were the larger part
+/// of what the server's RSS gained over a run (bench/README.md, Memory under load (sessions 8
+/// and 9)).
 /// </summary>
-public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, WalCheckpoints checkpoints) : IDisposable
+public sealed class PreparedSql : IDisposable
 {
     /// <summary>Idle SQLite connections kept open; more may be open at once under load, and are closed on return.</summary>
     private const int MaxIdle = 16;
 
-    private readonly ConcurrentBag<SqliteSession> _idle = [];
-    private readonly string _postgres = options.Provider == DatabaseProvider.Postgres
-        ? StorageSetup.PostgresConnectionString(options.ConnectionString!) : "";
+    /// <summary>
+    /// How long a SQLite connection stays idle before its page cache is released
+    /// (<see cref="IdleCacheRelease"/>), checked once per this interval. A reader's cache is stale
+    /// after any commit (WAL: SQLite drops it whole at the connection's next read), so under
+    /// writes an idle reader only holds memory; the writer's is still valid, and what it costs
+    /// is one write's re-reading of its pages after a second without writes.
+    /// </summary>
+    internal static readonly TimeSpan IdleBeforeRelease = TimeSpan.FromSeconds(1);
+
+    private readonly DatabaseOptions options;
+    private readonly SqlitePragmas pragmas;
+    private readonly WalCheckpoints checkpoints;
+    private readonly Lock _pool = new();
+    private readonly List<SqliteSession> _idle = new(MaxIdle); // the last returned at the end: the warmest cache is taken first
+    private readonly IdleCacheRelease? _release;
+    private volatile bool _disposed;
+    private readonly string _postgres;
+
+    public PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, WalCheckpoints checkpoints)
+    {
+        this.options = options;
+        this.pragmas = pragmas;
+        this.checkpoints = checkpoints;
+        _postgres = options.Provider == DatabaseProvider.Postgres ? StorageSetup.PostgresConnectionString(options.ConnectionString!) : "";
+        _release = options.Provider == DatabaseProvider.Sqlite ? new IdleCacheRelease(this) : null;
+    }
 
     public DatabaseProvider Provider => options.Provider;
 
@@ -56,7 +83,16 @@ public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, 
             }
             return new Lease(this, connection, null);
         }
-        if (!_idle.TryTake(out var session))
+        SqliteSession? session = null;
+        lock (_pool)
+        {
+            if (_idle.Count > 0)
+            {
+                session = _idle[^1];
+                _idle.RemoveAt(_idle.Count - 1);
+            }
+        }
+        if (session is null)
         {
             var connection = new SqliteConnection(options.ConnectionString);
             connection.Open();
@@ -67,11 +103,26 @@ public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, 
     }
 
     private SqliteSession? _writer;
+    private volatile bool _writerLeased;
     private bool? _writerCheckpoints; // whether the writer leaves checkpoints to WalCheckpoints (null: not set yet)
     private long _writerLogLimit; // the writer's journal_size_limit
+    private Action? _writerIdle;
+    private int _writerIdleSignalled; // 1 from the signal until its owner has looked (no second signal meanwhile)
+    private int _writerBatches; // batches since the release's last tick
 
     /// <summary>
-    /// SQLite: the one connection <see cref="WriteBatches"/> writes on, for one caller at a time.
+    /// The most batches the writer may run in one tick of <see cref="IdleCacheRelease"/> and still
+    /// count as idle. Not "no batch for a second": the delivery sender's poll writes on it every
+    /// <c>Delivery:PollInterval</c> (a claim and a sweep, 2 batches a second by default) even when
+    /// there is nothing to deliver, so the writer never idled that long and kept whatever a load
+    /// had cached in it. Under any load it runs thousands a second. What a release costs the poll:
+    /// re-reading the few pages its two statements touch, from the OS's cache.
+    /// </summary>
+    private const int IdleWriterBatches = 8;
+
+    /// <summary>
+    /// SQLite: the one connection <see cref="WriteBatches"/> writes on, for one caller at a time
+    /// (its loop: nothing else opens it, so nothing here waits for it).
     /// Always the same, so its page cache (larger than a reader's) holds the pages writes touch,
     /// instead of each batch reading them again on whichever connection the pool handed out.
     /// </summary>
@@ -104,11 +155,17 @@ public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, 
             _writerCheckpoints = running;
             _writerLogLimit = logLimit;
         }
+        _writerLeased = true;
         return new Lease(this, _writer.Connection, _writer, isWriter: true);
     }
 
-    /// <summary>The writer's page cache: 16 MiB (a reader keeps SQLite's default, 2 MiB).</summary>
-    private const int WriterCacheKiB = 16 * 1024;
+    /// <summary>
+    /// The writer's page cache: 4 MiB (a reader keeps SQLite's default, 2 MiB). The delete load's
+    /// writes, spread over 300,000 events, filled 16 MiB as well, for as many reads and no less CPU
+    /// per delete in A/B runs, and those 12 MiB were the largest part of that load's RSS above
+    /// the others' (bench/README.md, Memory under load (session 8)).
+    /// </summary>
+    private const int WriterCacheKiB = 4 * 1024;
 
     private void ReturnWriter(SqliteSession session, bool healthy)
     {
@@ -117,44 +174,118 @@ public sealed class PreparedSql(DatabaseOptions options, SqlitePragmas pragmas, 
             session.Dispose();
             _writer = null;
         }
+        else
+        {
+            session.Used();
+        }
+        Interlocked.Increment(ref _writerBatches);
+        _writerLeased = false;
+    }
+
+    /// <summary>
+    /// Called by the writer's owner (<see cref="WriteBatches"/>' loop) with what to do when the
+    /// writer has idled (<see cref="IdleWriterBatches"/>): the release of its cache then runs in
+    /// that loop (<see cref="ReleaseWriterCacheIfIdle"/>), between two batches, not beside one.
+    /// </summary>
+    internal void OnWriterIdle(Action signal) => _writerIdle = signal;
+
+    /// <summary>From <see cref="IdleCacheRelease"/>, once a tick: signals the writer's owner once if the writer idled since the last tick.</summary>
+    internal void SignalWriterIfIdle()
+    {
+        var batches = Interlocked.Exchange(ref _writerBatches, 0);
+        if (batches <= IdleWriterBatches && _writer is { Released: false } && !_writerLeased && _writerIdle is { } signal
+            && Interlocked.CompareExchange(ref _writerIdleSignalled, 1, 0) == 0)
+        {
+            signal();
+        }
+    }
+
+    /// <summary>
+    /// The writer's owner, holding no lease of it: releases its page cache if it is still idle
+    /// (a load may have begun since the signal). A writer whose release fails is closed (the next
+    /// batch opens another).
+    /// </summary>
+    internal void ReleaseWriterCacheIfIdle()
+    {
+        Volatile.Write(ref _writerIdleSignalled, 0);
+        if (!_disposed && !_writerLeased && Volatile.Read(ref _writerBatches) <= IdleWriterBatches
+            && _writer is { Released: false } writer && !writer.TryReleaseCache())
+        {
+            writer.Dispose();
+            _writer = null;
+        }
     }
 
     private void Return(SqliteSession session, bool healthy)
     {
-        if (healthy && session.Connection.State == System.Data.ConnectionState.Open && _idle.Count < MaxIdle)
+        if (healthy && session.Connection.State == System.Data.ConnectionState.Open)
         {
-            _idle.Add(session);
+            session.Used();
+            lock (_pool)
+            {
+                if (!_disposed && _idle.Count < MaxIdle)
+                {
+                    _idle.Add(session);
+                    return;
+                }
+            }
         }
-        else
+        session.Dispose();
+    }
+
+    /// <summary>
+    /// For <see cref="IdleCacheRelease"/>: the coldest idle reader whose cache is to be released,
+    /// taken out of the pool (a request that finds none idle opens one, as under load), or null.
+    /// </summary>
+    internal SqliteSession? TakeIdleToRelease()
+    {
+        lock (_pool)
         {
-            session.Dispose();
+            var i = _idle.FindIndex(idle => idle.IdleLongEnough);
+            if (i < 0)
+            {
+                return null;
+            }
+            var session = _idle[i];
+            _idle.RemoveAt(i);
+            return session;
         }
+    }
+
+    /// <summary>A reader from <see cref="TakeIdleToRelease"/> back at the pool's cold end, or closed if its release failed or the pool is gone.</summary>
+    internal void PutBackReleased(SqliteSession session, bool released)
+    {
+        if (released)
+        {
+            lock (_pool)
+            {
+                if (!_disposed && _idle.Count < MaxIdle)
+                {
+                    _idle.Insert(0, session);
+                    return;
+                }
+            }
+        }
+        session.Dispose();
     }
 
     public void Dispose()
     {
-        _writer?.Dispose();
-        while (_idle.TryTake(out var session))
+        // Stops the release without waiting for a tick that is running: such a tick holds at
+        // most one reader, out of the pool, and closes it itself when it finds the pool gone.
+        _release?.Dispose();
+        List<SqliteSession> idle;
+        lock (_pool)
+        {
+            _disposed = true;
+            idle = [.. _idle];
+            _idle.Clear();
+        }
+        foreach (var session in idle)
         {
             session.Dispose();
         }
-    }
-
-    /// <summary>A SQLite connection that stays open, with its prepared commands by SQL text.</summary>
-    private sealed class SqliteSession(SqliteConnection connection) : IDisposable
-    {
-        public SqliteConnection Connection { get; } = connection;
-
-        public Dictionary<string, SqliteCommand> Commands { get; } = new(StringComparer.Ordinal);
-
-        public void Dispose()
-        {
-            foreach (var command in Commands.Values)
-            {
-                command.Dispose();
-            }
-            Connection.Dispose();
-        }
+        _writer?.Dispose();
     }
 
     /// <summary>One unit of work's connection. Commands from <see cref="Command(string, ReadOnlySpan{object})"/> belong to it: do not dispose them.</summary>

@@ -39,6 +39,12 @@ public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteB
     private const int MaxBatch = 128;
 
     private readonly Channel<IWrite> _queue = Channel.CreateUnbounded<IWrite>(new UnboundedChannelOptions { SingleReader = true });
+
+    /// <summary>
+    /// Queued (never run) when the writer has idled long enough: the loop, the writer's only
+    /// user, then releases its page cache itself, between batches (<see cref="PreparedSql.OnWriterIdle"/>).
+    /// </summary>
+    private static readonly IWrite WriterIdle = new Write<bool>(_ => Task.FromResult(true), unit: false);
     private readonly Lock _start = new();
     private Task? _loop;
 
@@ -105,6 +111,7 @@ public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteB
                 // every batch would be traced and logged as part of that one request.
                 using (ExecutionContext.SuppressFlow())
                 {
+                    sql.OnWriterIdle(() => _queue.Writer.TryWrite(WriterIdle));
                     _loop = Task.Run(LoopAsync);
                 }
             }
@@ -117,9 +124,23 @@ public sealed class WriteBatches(PreparedSql sql, WriteGate gate, ILogger<WriteB
         var batch = new List<IWrite>(MaxBatch);
         while (await reader.WaitToReadAsync())
         {
+            var writerIdle = false;
             while (batch.Count < MaxBatch && reader.TryRead(out var write))
             {
+                if (ReferenceEquals(write, WriterIdle))
+                {
+                    writerIdle = true;
+                    continue;
+                }
                 batch.Add(write);
+            }
+            if (writerIdle)
+            {
+                sql.ReleaseWriterCacheIfIdle(); // no lease is out: the last batch's was disposed
+            }
+            if (batch.Count == 0)
+            {
+                continue;
             }
             try
             {
