@@ -129,17 +129,13 @@ public sealed class SenderSlots(DeliveryOptions options)
                 var ready = node.Value;
                 if (ready.Delivery.Lease is { } lease && lease.Until < freshUntil)
                 {
-                    _waiting.Remove(node);
-                    Decrement(_waitingByTenant, ready.Hook.Tenant);
-                    Decrement(_waitingByDestination, ready.Destination);
+                    RemoveWaiting(node);
                     Forget(ready.Hook.Tenant);
                 }
                 else if (_sending.GetValueOrDefault(ready.Destination) < options.MaxConcurrencyPerDestination
                     && (_sendingByTenant.GetValueOrDefault(ready.Hook.Tenant) < _perTenant || MayBorrow(ready.Hook.Tenant, now)))
                 {
-                    _waiting.Remove(node);
-                    Decrement(_waitingByTenant, ready.Hook.Tenant);
-                    Decrement(_waitingByDestination, ready.Destination);
+                    RemoveWaiting(node);
                     _sending[ready.Destination] = _sending.GetValueOrDefault(ready.Destination) + 1;
                     _sendingByTenant[ready.Hook.Tenant] = _sendingByTenant.GetValueOrDefault(ready.Hook.Tenant) + 1;
                     _running++;
@@ -149,6 +145,14 @@ public sealed class SenderSlots(DeliveryOptions options)
             }
         }
         return start;
+    }
+
+    /// <summary>A waiting delivery leaves the list, and its tenant's and destination's counts with it.</summary>
+    private void RemoveWaiting(LinkedListNode<DeliveryPipeline.Ready> node)
+    {
+        _waiting.Remove(node);
+        Decrement(_waitingByTenant, node.Value.Hook.Tenant);
+        Decrement(_waitingByDestination, node.Value.Destination);
     }
 
     /// <summary>
