@@ -1,6 +1,7 @@
 using CallEvents.Demo;
 using CallEvents.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace CallEvents.Tests.Browser;
 
@@ -14,6 +15,20 @@ public class BrowserHostFixture : IAsyncLifetime
 
     public CallEventsHost Host => _host ?? throw new InvalidOperationException("The host has not started.");
 
+    /// <summary>
+    /// The server's log, kept for a test that fails to print: its warnings, and why a sign-in was
+    /// refused or did not complete (the authentication handlers' and OpenIddict's information
+    /// lines, which the console sink leaves out).
+    /// </summary>
+    public CapturedLogs Logs { get; } = new();
+
+    private static readonly string[] LogLevels =
+    [
+        "Logging:LogLevel:Microsoft.AspNetCore.Authentication=Information",
+        "Logging:LogLevel:OpenIddict=Information",
+        "Logging:Console:LogLevel:Default=Warning",
+    ];
+
     /// <summary>Extra configuration of this class's server, as <c>Section:Key=value</c>.</summary>
     protected virtual IEnumerable<string> Settings => [];
 
@@ -21,7 +36,7 @@ public class BrowserHostFixture : IAsyncLifetime
     {
         if (Chromium.SkipReason is null)
         {
-            _host = await CallEventsHost.StartAsync(Settings);
+            _host = await CallEventsHost.StartAsync([.. LogLevels, .. Settings], services => services.AddSingleton<ILoggerProvider>(Logs));
             // As `serve` does when it seeds a new embedded database: the demo logins' documented passwords.
             await using var scope = _host.Services.CreateAsyncScope();
             await scope.ServiceProvider.GetRequiredService<DemoTenant>().SetDemoPasswordsAsync(CancellationToken.None);

@@ -164,14 +164,41 @@ public sealed partial class ConsoleInBrowserTests(ConsoleHostFixture fixture, Br
     }
 
     /// <summary>From the console's landing page through the server's sign-in, with the account's documented demo password, to the extensions.</summary>
-    private static async Task SignInAsync(BrowserSession session, string account)
+    private async Task SignInAsync(BrowserSession session, string account)
     {
         var page = session.Page;
-        await session.GoAsync("/console");
-        await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
-        await SignInPage.FillAsync(page, account, DemoTenant.Logins.Single(l => l.AccountId == account).Password);
-        // A password hash, a code and a token exchange: on a loaded two-core machine, a bounded wait of a minute.
-        await page.WaitForURLAsync(ConsolePage(), new() { Timeout = 60_000 });
+        var documents = new List<string>();
+        page.Response += (_, response) =>
+        {
+            if (response.Request.ResourceType == "document")
+            {
+                lock (documents)
+                {
+                    documents.Add($"{response.Request.Method} {response.Url} -> {response.Status}");
+                }
+            }
+        };
+        try
+        {
+            await session.GoAsync("/console");
+            await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
+            await SignInPage.FillAsync(page, account, DemoTenant.Logins.Single(l => l.AccountId == account).Password);
+            // A password hash, a code and a token exchange: on a loaded two-core machine, a bounded wait of a minute.
+            await page.WaitForURLAsync(ConsolePage(), new() { Timeout = 60_000 });
+        }
+        catch (Exception exception) when (exception is TimeoutException or PlaywrightException)
+        {
+            // What a failed sign-in needs to be told apart: where the browser went, what it shows, and what the server said.
+            lock (documents)
+            {
+                output.WriteLine("the sign-in's documents:\n" + string.Join("\n", documents));
+            }
+            var shown = await page.Locator("main").TextContentAsync(new() { Timeout = 2_000 }).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "(no main)");
+            output.WriteLine($"stopped at {page.Url}: {shown}");
+            output.WriteLine("the server's log:\n" + string.Join("\n", fixture.Logs.Lines.TakeLast(40).Select(l => $"{l.Level} {l.Category}: {l.Message} {l.Exception}")));
+            await session.ScreenshotAsync("signin-stuck-" + account);
+            throw;
+        }
     }
 
     [GeneratedRegex("/console/extensions")]

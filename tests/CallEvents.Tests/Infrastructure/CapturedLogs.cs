@@ -2,18 +2,29 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
-namespace CallEvents.Tests.Operations;
+namespace CallEvents.Tests.Infrastructure;
 
 /// <summary>
-/// An in-memory logger provider for the in-process host: every line any category writes, as
-/// text that holds everything a real sink could print: the message, the structured values,
-/// the scopes and the exception.
+/// Every line the in-process host logs, kept in memory (a logger provider given to
+/// <see cref="CallEventsHost.StartAsync"/>): what a real sink could print of each line, its message,
+/// its structured values, its scopes and its exception, as <see cref="Entry.Text"/>.
 /// </summary>
 public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
 {
+    public sealed record Entry(string Category, LogLevel Level, string Message, string Text, Exception? Exception)
+    {
+        public override string ToString() => $"{Level} {Category}: {Message}{(Exception is null ? "" : " " + Exception.GetType().Name)}";
+    }
+
+    private readonly ConcurrentQueue<Entry> _entries = new();
     private IExternalScopeProvider _scopes = new LoggerExternalScopeProvider();
 
-    public ConcurrentQueue<(string Category, LogLevel Level, string Text)> Lines { get; } = new();
+    public IEnumerable<Entry> Lines => _entries;
+
+    public int Count => _entries.Count;
+
+    /// <summary>The lines logged since <paramref name="mark"/> (an earlier <see cref="Count"/>).</summary>
+    public IReadOnlyList<Entry> Since(int mark) => [.. _entries.Skip(mark)];
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
@@ -31,7 +42,8 @@ public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
-            var text = new StringBuilder(formatter(state, exception));
+            var message = formatter(state, exception);
+            var text = new StringBuilder(message);
             if (state is IEnumerable<KeyValuePair<string, object?>> values)
             {
                 foreach (var (key, value) in values)
@@ -44,7 +56,7 @@ public sealed class CapturedLogs : ILoggerProvider, ISupportExternalScope
             {
                 text.Append(" | ").Append(exception);
             }
-            owner.Lines.Enqueue((category, logLevel, text.ToString()));
+            owner._entries.Enqueue(new Entry(category, logLevel, message, text.ToString(), exception));
         }
     }
 }
