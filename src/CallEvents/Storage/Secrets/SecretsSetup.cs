@@ -13,8 +13,9 @@ public static class SecretsSetup
     /// The <see cref="SecretsKey"/>, and ASP.NET Core Data Protection's key ring kept and sealed with
     /// it. ASP.NET Core registers Data Protection whatever the app does; left alone, it keeps its
     /// ring in the user's home directory, or in memory where there is none, in the clear, and warns
-    /// so at start. CallEvents seals no token or cookie with it today, but a ring that every node
-    /// shares is what anything that does will need: on PostgreSQL it is in the database
+    /// so at start. The ring seals the cookies of the sign-in page and the console (their sessions,
+    /// the OAuth handler's correlation and state) and the antiforgery tokens of their forms, so every
+    /// node must share it for a sign-in begun on one node to end on another: on PostgreSQL it is in the database
     /// (<c>data_protection_keys</c>, shared by every node like the rest: docs/scale-out.md); on
     /// SQLite beside the database, in <c>{DataDirectory}/data-protection/</c> (0700).
     /// </summary>
