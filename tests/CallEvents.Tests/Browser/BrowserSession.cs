@@ -20,6 +20,7 @@ public sealed partial class BrowserSession : IAsyncDisposable
     public Uri BaseAddress { get; }
     private readonly ConcurrentQueue<(string Location, string Text)> _errors = new();
     private readonly ConcurrentDictionary<string, bool> _documents = new();
+    private readonly ConcurrentQueue<string> _visited = new();
     public ConcurrentQueue<string> LeftLoopback { get; } = new();
 
     private BrowserSession(IBrowserContext context, IPage page, Uri baseAddress, ITestOutputHelper output)
@@ -80,6 +81,7 @@ public sealed partial class BrowserSession : IAsyncDisposable
             if (response.Request.ResourceType == "document")
             {
                 _documents[response.Url] = true;
+                _visited.Enqueue($"{response.Request.Method} {response.Url} -> {response.Status}");
             }
         };
     }
@@ -93,6 +95,9 @@ public sealed partial class BrowserSession : IAsyncDisposable
         [.. _errors.Where(e => !(e.Text.StartsWith("Failed to load resource: the server responded with a status of 4", StringComparison.Ordinal)
                 && _documents.ContainsKey(LineAndColumn().Replace(e.Location, ""))))
             .Select(e => $"{e.Location}: {e.Text}")];
+
+    /// <summary>Every page this session's tabs loaded, in order, as "METHOD url -> status": where a flow went when it did not arrive.</summary>
+    public IReadOnlyList<string> Visited => [.. _visited];
 
     /// <summary>Goes to <paramref name="path"/> on the server and returns the answer's status.</summary>
     public async Task<int> GoAsync(string path)

@@ -167,17 +167,6 @@ public sealed partial class ConsoleInBrowserTests(ConsoleHostFixture fixture, Br
     private async Task SignInAsync(BrowserSession session, string account)
     {
         var page = session.Page;
-        var documents = new List<string>();
-        page.Response += (_, response) =>
-        {
-            if (response.Request.ResourceType == "document")
-            {
-                lock (documents)
-                {
-                    documents.Add($"{response.Request.Method} {response.Url} -> {response.Status}");
-                }
-            }
-        };
         try
         {
             await session.GoAsync("/console");
@@ -189,11 +178,16 @@ public sealed partial class ConsoleInBrowserTests(ConsoleHostFixture fixture, Br
         catch (Exception exception) when (exception is TimeoutException or PlaywrightException)
         {
             // What a failed sign-in needs to be told apart: where the browser went, what it shows, and what the server said.
-            lock (documents)
+            output.WriteLine("the pages loaded:\n" + string.Join("\n", session.Visited));
+            string? shown;
+            try
             {
-                output.WriteLine("the sign-in's documents:\n" + string.Join("\n", documents));
+                shown = await page.Locator("main").TextContentAsync(new() { Timeout = 2_000 });
             }
-            var shown = await page.Locator("main").TextContentAsync(new() { Timeout = 2_000 }).ContinueWith(t => t.IsCompletedSuccessfully ? t.Result : "(no main)");
+            catch (Exception missing) when (missing is TimeoutException or PlaywrightException)
+            {
+                shown = "(no main)";
+            }
             output.WriteLine($"stopped at {page.Url}: {shown}");
             output.WriteLine("the server's log:\n" + string.Join("\n", fixture.Logs.Lines.TakeLast(40).Select(l => $"{l.Level} {l.Category}: {l.Message} {l.Exception}")));
             await session.ScreenshotAsync("signin-stuck-" + account);
