@@ -47,6 +47,6 @@ public sealed class ManageableExtensions(PreparedSql sql)
         WHERE {scope.Number} AND {scope.InScope} AND {scope.Manageable}
           AND (lower(e.number) LIKE @p0 ESCAPE '\' OR lower(o.name) LIKE @p0 ESCAPE '\')
         ORDER BY e.number
-        LIMIT @p1 OFFSET @p2
+        LIMIT {SqlLimit.Of("@p1")} OFFSET @p2
         """);
 }

@@ -1,7 +1,10 @@
 using CallEvents.Dispatch.Queue;
 using CallEvents.Dispatch.Sending;
+using CallEvents.PhoneCallEvents.Handlers;
 using CallEvents.Tests.Infrastructure;
+using CallEvents.Uapi;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 
 namespace CallEvents.Tests.Storage;
 
@@ -41,6 +44,70 @@ public sealed class QueryPlanTests(HostFixture fixture) : IClassFixture<HostFixt
         Assert.True(plan.Any(line => line.Contains("SEARCH s USING INDEX sqlite_autoindex_app_signing_secrets_1 (client_id=?)", StringComparison.Ordinal)), string.Join(" / ", plan));
         Assert.DoesNotContain(plan, line => line.Contains("SCAN", StringComparison.Ordinal) && !line.Contains("json_each", StringComparison.Ordinal));
     }
+
+    [SqliteFact]
+    public async Task AListsPageIsReadInTheOrderOfItsIndexWithoutSortingTheExtension()
+    {
+        foreach (var descending in new[] { false, true })
+        {
+            var plan = await PlanAsync(PageSql(descending), "@p0", "@p1", "@p2");
+            Assert.True(plan.Any(line => line.Contains("USING INDEX ix_phone_call_events_extension_id_url_id (extension_id=?)", StringComparison.Ordinal)), string.Join(" / ", plan));
+            Assert.DoesNotContain(plan, line => line.Contains("TEMP B-TREE", StringComparison.Ordinal) || line.Contains("SCAN", StringComparison.Ordinal));
+        }
+    }
+
+    /// <summary>
+    /// The statements that run on every request or claim are planned once per connection, not
+    /// again at each binding of their LIMIT (SqlLimit): SQLite's own count of the times it
+    /// prepared a statement again, over executions with new values, on a copy of the database.
+    /// </summary>
+    [SqliteFact]
+    public async Task TheHotStatementsWithALimitArePreparedOnceNotAgainAtEachBinding()
+    {
+        var copy = Path.Combine(fixture.Host.DataDirectory, $"replan-{Guid.NewGuid():N}.db");
+        await using (var source = new SqliteConnection($"Data Source={Path.Combine(fixture.Host.DataDirectory, "callevents.db")};Mode=ReadOnly;Pooling=False"))
+        {
+            await source.OpenAsync();
+            await using var vacuum = source.CreateCommand();
+            vacuum.CommandText = $"VACUUM INTO '{copy}'";
+            await vacuum.ExecuteNonQueryAsync();
+        }
+        try
+        {
+            await using var connection = new SqliteConnection($"Data Source={copy};Pooling=False");
+            await connection.OpenAsync();
+            foreach (var sql in new[] { PageSql(descending: false), DeliveryQueue.ClaimSql(postgres: false, fullTenants: 1) })
+            {
+                Assert.Equal(0, raw.sqlite3_prepare_v2(connection.Handle, sql, out var statement));
+                using (statement)
+                {
+                    for (var run = 1; run <= 5; run++)
+                    {
+                        for (var i = 1; i <= raw.sqlite3_bind_parameter_count(statement); i++)
+                        {
+                            Assert.Equal(0, raw.sqlite3_bind_int64(statement, i, run * 10 + i));
+                        }
+                        while (raw.sqlite3_step(statement) == raw.SQLITE_ROW)
+                        {
+                        }
+                        Assert.Equal(0, raw.sqlite3_reset(statement));
+                    }
+                    Assert.True(raw.sqlite3_stmt_status(statement, StatusReprepare, 0) == 0, "prepared again: " + sql);
+                }
+            }
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            File.Delete(copy);
+        }
+    }
+
+    /// <summary>SQLITE_STMTSTATUS_REPREPARE (sqlite3.h), which SQLitePCL.raw does not name.</summary>
+    private const int StatusReprepare = 5;
+
+    private static string PageSql(bool descending) =>
+        ListPhoneCallEvents.PageSql("extension_id = @p0", new ListQuery(new PageRequest(20, 0), null, FilterOp.Contains, null, descending, FieldSelection.All), 1);
 
     private async Task<List<string>> PlanAsync(string sql, params string[] otherParameters)
     {

@@ -65,7 +65,7 @@ public static class DeliveryQueue
             + "   WHERE d.state = 0 AND d.due_at <= @now AND (d.leased_until IS NULL OR d.leased_until <= @now)"
             + "   AND EXISTS (SELECT 1 FROM phone_call_events e WHERE e.id = d.event_id AND e.status = 1" + notFull + ")"
             + "   AND NOT EXISTS (SELECT 1 FROM deliveries p WHERE p.event_id = d.event_id AND p.call_id = d.call_id AND p.state = 0 AND p.seq < d.seq)"
-            + "   ORDER BY d.due_at, d.seq LIMIT @limit" + skipLocked + ")"
+            + "   ORDER BY d.due_at, d.seq LIMIT " + SqlLimit.Of("@limit") + skipLocked + ")"
             // Re-checked on the row itself: on PostgreSQL another node may have claimed it in between.
             // "+state": SQLite would otherwise find these rows through the pending index, i.e. walk
             // every pending row of the queue per claim (the cost grew with the backlog), instead

@@ -88,7 +88,7 @@ public static class ListPhoneCallEvents
                     System.Globalization.CultureInfo.InvariantCulture);
             if (total > query.Page.StartIndex)
             {
-                var page = $"SELECT {PhoneCallEventRows.Columns} FROM phone_call_events WHERE {where} {query.OrderBySql} LIMIT @p{values.Count} OFFSET @p{values.Count + 1}";
+                var page = PageSql(where.ToString(), query, values.Count);
                 values.Add(query.Page.Count);
                 values.Add(query.Page.StartIndex);
                 await using var reader = await lease.Command(page, [.. values]).ExecuteReaderAsync(cancellationToken);
@@ -100,6 +100,10 @@ public static class ListPhoneCallEvents
         }
         return (entries, total);
     }
+
+    /// <summary>A page of the events <paramref name="where"/> selects, its count and start the parameters <c>@p{first}</c> and after.</summary>
+    internal static string PageSql(string where, ListQuery query, int first) =>
+        $"SELECT {PhoneCallEventRows.Columns} FROM phone_call_events WHERE {where} {query.OrderBySql} LIMIT {SqlLimit.Of($"@p{first}")} OFFSET @p{first + 1}";
 
     /// <summary>Whether the named event exists at all (a filter that excludes it is an empty page, not pce_id_invalid).</summary>
     private static async Task<bool> ExistsAsync(PreparedSql.Lease lease, EventRoute route, CancellationToken cancellationToken) =>
