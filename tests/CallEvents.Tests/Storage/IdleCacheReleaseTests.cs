@@ -73,6 +73,31 @@ public sealed class IdleCacheReleaseTests
     }
 
     [SqliteFact]
+    public async Task AfterAnIdleReadersCacheIsReleasedTheNativeHeapIsTrimmed()
+    {
+        await using var host = await CallEventsHost.StartAsync();
+        var sql = host.Services.GetRequiredService<PreparedSql>();
+        var trims = sql.NativeHeapTrims; // the host's start may have released a cache and trimmed already
+
+        SQLitePCL.sqlite3 handle;
+        await using (var lease = await sql.OpenAsync(CancellationToken.None))
+        {
+            handle = ((SqliteConnection)lease.Connection).Handle!;
+            await ReadEveryTableAsync(lease);
+        }
+        await Eventually.UntilAsync(() => Cached(handle) <= OnePage, Bound, () => $"the idle reader still caches {Cached(handle)} bytes");
+
+        if (!OperatingSystem.IsLinux())
+        {
+            Assert.Equal(0, sql.NativeHeapTrims); // no glibc heap to trim
+            return;
+        }
+        // Within the least interval between two trims (a start's trim may have just run) and a tick.
+        await Eventually.UntilAsync(() => sql.NativeHeapTrims > trims, IdleCacheRelease.MinTrimInterval + Bound,
+            () => $"{sql.NativeHeapTrims} trims since the release, {trims} before it");
+    }
+
+    [SqliteFact]
     public async Task AReaderThatFailedIsNotHandedOutAgainEvenAfterTheIdleCachesAreReleased()
     {
         await using var host = await CallEventsHost.StartAsync();

@@ -44,6 +44,10 @@ public static class DeletePhoneCallEvents
         var deleted = await writes.RunAsync(async lease =>
         {
             var ids = new List<string>();
+            if (route.EventId is null)
+            {
+                lease.WidenWriterCache(); // maybe every event of the extension: pages all over two indexes
+            }
             await using var reader = await lease.Command(delete, values).ExecuteReaderAsync(CancellationToken.None);
             while (await reader.ReadAsync(CancellationToken.None))
             {

@@ -13,12 +13,29 @@ namespace CallEvents.Storage.Sql;
 /// the writer is never touched from here, its owner (<see cref="WriteBatches"/>' loop) is told
 /// to release it between two batches (<see cref="PreparedSql.SignalWriterIfIdle"/>). So neither
 /// a lease, nor the writer, nor <see cref="Dispose"/> can be held up by a release.
+///
+/// After a tick that released a cache, the native heap is trimmed (<see cref="NativeHeapTrim"/>,
+/// at most once per <see cref="MinTrimInterval"/>): SQLite's freed pages otherwise stay resident
+/// in glibc's arenas.
 /// </summary>
 internal sealed class IdleCacheRelease : IDisposable
 {
     private readonly PreparedSql _sql;
     private readonly Timer _timer;
     private int _running; // 1 while a tick runs: a tick late under load does not overlap the next one
+    private long _lastTrim = long.MinValue / 2; // Environment.TickCount64 of the last trim (the first is never too soon)
+    private int _trims;
+
+    /// <summary>
+    /// The least time between two trims of the native heap. A trim takes each arena's lock while it
+    /// walks its free chunks, and the pages it gives back are faulted in (zeroed) again when next
+    /// allocated: under a load that keeps releasing a cold reader it runs at most once per this
+    /// interval, and between loads, when the memory is worth giving back, one follows the releases.
+    /// </summary>
+    internal static readonly TimeSpan MinTrimInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>How many times this release has trimmed the native heap.</summary>
+    internal int Trims => Volatile.Read(ref _trims);
 
     public IdleCacheRelease(PreparedSql sql)
     {
@@ -44,11 +61,33 @@ internal sealed class IdleCacheRelease : IDisposable
                 _sql.PutBackReleased(reader, reader.TryReleaseCache());
             }
             _sql.SignalWriterIfIdle();
+            TrimIfReleased();
         }
         finally
         {
             Volatile.Write(ref _running, 0);
         }
+    }
+
+    /// <summary>
+    /// Trims the native heap if a cache was released since the last trim, unless that was within
+    /// <see cref="MinTrimInterval"/> (the releases then wait for a later tick). The writer's release,
+    /// signalled above, runs in its own loop: its pages are trimmed at a later tick.
+    /// </summary>
+    private void TrimIfReleased()
+    {
+        if (!NativeHeapTrim.Available || !_sql.TakeReleasedSinceTrim())
+        {
+            return;
+        }
+        var now = Environment.TickCount64;
+        if (now - _lastTrim < (long)MinTrimInterval.TotalMilliseconds || !NativeHeapTrim.TryTrim())
+        {
+            _sql.KeepReleasedSinceTrim();
+            return;
+        }
+        _lastTrim = now;
+        Interlocked.Increment(ref _trims);
     }
 
     /// <summary>Stops the ticks; one that is running finishes by itself (it waits for nothing).</summary>

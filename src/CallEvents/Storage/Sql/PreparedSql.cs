@@ -1,4 +1,3 @@
-using System.Data.Common;
 using CallEvents.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -30,7 +29,7 @@ namespace CallEvents.Storage.Sql;
 /// of what the server's RSS gained over a run (bench/README.md, Memory under load (sessions 8
 /// and 9)).
 /// </summary>
-public sealed class PreparedSql : IDisposable
+public sealed partial class PreparedSql : IDisposable
 {
     /// <summary>Idle SQLite connections kept open; more may be open at once under load, and are closed on return.</summary>
     private const int MaxIdle = 16;
@@ -109,6 +108,7 @@ public sealed class PreparedSql : IDisposable
     private Action? _writerIdle;
     private int _writerIdleSignalled; // 1 from the signal until its owner has looked (no second signal meanwhile)
     private int _writerBatches; // batches since the release's last tick
+    private int _releasedSinceTrim; // 1 once a cache has been released and the native heap not trimmed since
 
     /// <summary>
     /// The most batches the writer may run in one tick of <see cref="IdleCacheRelease"/> and still
@@ -167,8 +167,57 @@ public sealed class PreparedSql : IDisposable
     /// </summary>
     private const int WriterCacheKiB = 4 * 1024;
 
+    /// <summary>
+    /// The writer's page cache for the rest of a batch that deletes many events at once (a bulk
+    /// delete: <see cref="Lease.WidenWriterCache"/>), set back to <see cref="WriterCacheKiB"/> when
+    /// the batch ends. Such a delete touches every index of every row, two of them at random
+    /// places (the id's and the list order's), and with 4 MiB SQLite evicted and re-read those
+    /// pages, spilling dirty ones to the log mid-transaction: SQLite's own CLI deleted 100,000 of
+    /// the bench's events in 1.59–1.62 s with 4 MiB, 1.32–1.41 s with 16, 1.13–1.17 s with 32 and
+    /// 1.16 s with 64 (bench/README.md, Bulk delete (session 13)). The cache only grows as pages
+    /// are read, so a small bulk delete takes no more than it did.
+    /// </summary>
+    private const int WideWriterCacheKiB = 64 * 1024;
+
+    private bool _writerWide; // the writer's cache is wide until its batch ends (only the loop touches it)
+
+    internal void WidenWriterCache(SqliteSession writer)
+    {
+        if (_writerWide)
+        {
+            return;
+        }
+        using var cache = writer.Connection.CreateCommand();
+        cache.CommandText = $"PRAGMA cache_size = -{WideWriterCacheKiB};";
+        cache.ExecuteNonQuery();
+        _writerWide = true;
+    }
+
+    /// <summary>After a batch that widened the writer's cache: back to its own size, which frees the pages above it (false if the connection failed).</summary>
+    private bool TryNarrowWriterCache(SqliteSession writer)
+    {
+        _writerWide = false;
+        try
+        {
+            using var cache = writer.Connection.CreateCommand();
+            cache.CommandText = $"PRAGMA cache_size = -{WriterCacheKiB};";
+            cache.ExecuteNonQuery();
+            Volatile.Write(ref _releasedSinceTrim, 1); // the freed pages are for the next trim
+            return true;
+        }
+        catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     private void ReturnWriter(SqliteSession session, bool healthy)
     {
+        if (_writerWide && healthy)
+        {
+            healthy = TryNarrowWriterCache(session);
+        }
+        _writerWide = false; // a writer that failed is closed below, its cache with it
         if (!healthy)
         {
             session.Dispose();
@@ -209,12 +258,32 @@ public sealed class PreparedSql : IDisposable
     {
         Volatile.Write(ref _writerIdleSignalled, 0);
         if (!_disposed && !_writerLeased && Volatile.Read(ref _writerBatches) <= IdleWriterBatches
-            && _writer is { Released: false } writer && !writer.TryReleaseCache())
+            && _writer is { Released: false } writer)
         {
-            writer.Dispose();
-            _writer = null;
+            if (writer.TryReleaseCache())
+            {
+                Volatile.Write(ref _releasedSinceTrim, 1);
+            }
+            else
+            {
+                writer.Dispose();
+                _writer = null;
+            }
         }
     }
+
+    /// <summary>
+    /// For <see cref="IdleCacheRelease"/>: whether a cache has been released since the last call
+    /// that returned true; the caller that takes it trims the native heap (<see cref="NativeHeapTrim"/>)
+    /// or puts it back (<see cref="KeepReleasedSinceTrim"/>).
+    /// </summary>
+    internal bool TakeReleasedSinceTrim() => Interlocked.Exchange(ref _releasedSinceTrim, 0) == 1;
+
+    /// <summary>The releases taken by <see cref="TakeReleasedSinceTrim"/> were not followed by a trim (too soon after the last one).</summary>
+    internal void KeepReleasedSinceTrim() => Volatile.Write(ref _releasedSinceTrim, 1);
+
+    /// <summary>How many times the idle release has trimmed the native heap (0 on PostgreSQL, which has none).</summary>
+    internal int NativeHeapTrims => _release?.Trims ?? 0;
 
     private void Return(SqliteSession session, bool healthy)
     {
@@ -257,6 +326,7 @@ public sealed class PreparedSql : IDisposable
     {
         if (released)
         {
+            Volatile.Write(ref _releasedSinceTrim, 1);
             lock (_pool)
             {
                 if (!_disposed && _idle.Count < MaxIdle)
@@ -286,106 +356,5 @@ public sealed class PreparedSql : IDisposable
             session.Dispose();
         }
         _writer?.Dispose();
-    }
-
-    /// <summary>One unit of work's connection. Commands from <see cref="Command(string, ReadOnlySpan{object})"/> belong to it: do not dispose them.</summary>
-    public sealed class Lease : IAsyncDisposable
-    {
-        private readonly PreparedSql _owner;
-        private readonly SqliteSession? _session;
-        private readonly List<DbCommand>? _ownCommands;
-        private readonly bool _isWriter;
-        private bool _failed;
-
-        internal Lease(PreparedSql owner, DbConnection connection, object? session, bool isWriter = false)
-        {
-            _owner = owner;
-            _isWriter = isWriter;
-            Connection = connection;
-            _session = session as SqliteSession;
-            _ownCommands = _session is null ? [] : null;
-        }
-
-        private DbTransaction? _transaction;
-
-        public DbConnection Connection { get; }
-
-        public bool IsPostgres => _session is null;
-
-        /// <summary>The command for this SQL with its parameters bound: prepared once per connection on SQLite.</summary>
-        public DbCommand Command(string sql, params ReadOnlySpan<object?> values)
-        {
-            var command = Command(sql, static _ => { });
-            command.BindPositional(values);
-            return command;
-        }
-
-        /// <summary>
-        /// The command for this SQL, its parameters added by <paramref name="addParameters"/> when
-        /// it is made (named, typed where a NULL needs its type), values left to the caller: on
-        /// SQLite made and prepared once per connection, and the same command (its parameters
-        /// with the values last bound) is returned for the same text after.
-        /// </summary>
-        public DbCommand Command(string sql, Action<DbCommand> addParameters)
-        {
-            DbCommand command;
-            if (_session is not null)
-            {
-                if (!_session.Commands.TryGetValue(sql, out var cached))
-                {
-                    cached = _session.Connection.CreateCommand();
-                    cached.CommandText = sql;
-                    addParameters(cached);
-                    _session.Commands[sql] = cached;
-                }
-                command = cached;
-                // SQLite's transactions here are statements (WriteBatches: BEGIN, COMMIT, ROLLBACK), which
-                // Microsoft.Data.Sqlite does not track: a command names none.
-                command.Transaction = null;
-            }
-            else
-            {
-                command = Connection.CreateCommand();
-                command.CommandText = sql;
-                command.Transaction = _transaction;
-                addParameters(command);
-                _ownCommands!.Add(command);
-            }
-            return command;
-        }
-
-        /// <summary>PostgreSQL: begins the transaction that every command made after it runs in (<see cref="WriteBatches.RunUnitAsync"/>).</summary>
-        internal async ValueTask BeginAsync() => _transaction = await Connection.BeginTransactionAsync(CancellationToken.None);
-
-        /// <summary>Commits what <see cref="BeginAsync"/> began; disposing the lease without it rolls the transaction back.</summary>
-        internal Task CommitAsync() => _transaction!.CommitAsync(CancellationToken.None);
-
-        /// <summary>Marks the connection as not to be reused (an error left it in an unknown state).</summary>
-        public void Fail() => _failed = true;
-
-        public async ValueTask DisposeAsync()
-        {
-            if (_session is not null)
-            {
-                if (_isWriter)
-                {
-                    _owner.ReturnWriter(_session, !_failed);
-                }
-                else
-                {
-                    _owner.Return(_session, !_failed);
-                }
-                return;
-            }
-            foreach (var command in _ownCommands!)
-            {
-                await command.DisposeAsync();
-            }
-            if (_transaction is not null)
-            {
-                await _transaction.DisposeAsync();
-            }
-            await Connection.DisposeAsync();
-        }
     }
 }
