@@ -14,9 +14,9 @@ namespace CallEvents.Storage.Sql;
 /// to release it between two batches (<see cref="PreparedSql.SignalWriterIfIdle"/>). So neither
 /// a lease, nor the writer, nor <see cref="Dispose"/> can be held up by a release.
 ///
-/// After a tick that released a cache, the native heap is trimmed (<see cref="NativeHeapTrim"/>,
-/// at most once per <see cref="MinTrimInterval"/>): SQLite's freed pages otherwise stay resident
-/// in glibc's arenas.
+/// After a tick that released a cache, with no write load running, the native heap is trimmed
+/// (<see cref="NativeHeapTrim"/>, at most once per <see cref="MinTrimInterval"/>): SQLite's freed
+/// pages otherwise stay resident in glibc's arenas.
 /// </summary>
 internal sealed class IdleCacheRelease : IDisposable
 {
@@ -29,8 +29,10 @@ internal sealed class IdleCacheRelease : IDisposable
     /// <summary>
     /// The least time between two trims of the native heap. A trim takes each arena's lock while it
     /// walks its free chunks, and the pages it gives back are faulted in (zeroed) again when next
-    /// allocated: under a load that keeps releasing a cold reader it runs at most once per this
-    /// interval, and between loads, when the memory is worth giving back, one follows the releases.
+    /// allocated: under a read load that keeps releasing a cold reader it runs at most once per
+    /// this interval (never while the writer is busy), and between loads, when the memory is worth
+    /// giving back, one follows the releases. Per release, which is per process: a server has one
+    /// <see cref="PreparedSql"/> (the test process has many, and trims more often).
     /// </summary>
     internal static readonly TimeSpan MinTrimInterval = TimeSpan.FromSeconds(10);
 
@@ -60,8 +62,10 @@ internal sealed class IdleCacheRelease : IDisposable
             {
                 _sql.PutBackReleased(reader, reader.TryReleaseCache());
             }
-            _sql.SignalWriterIfIdle();
-            TrimIfReleased();
+            if (_sql.SignalWriterIfIdle())
+            {
+                TrimIfReleased(); // not under a write load: it would fault the pages in again at once
+            }
         }
         finally
         {
@@ -71,8 +75,9 @@ internal sealed class IdleCacheRelease : IDisposable
 
     /// <summary>
     /// Trims the native heap if a cache was released since the last trim, unless that was within
-    /// <see cref="MinTrimInterval"/> (the releases then wait for a later tick). The writer's release,
-    /// signalled above, runs in its own loop: its pages are trimmed at a later tick.
+    /// <see cref="MinTrimInterval"/> (the releases then wait for a later tick); called only in a
+    /// tick in which the writer idled. The writer's release, signalled just before, runs in its own
+    /// loop: its pages are trimmed at a later tick.
     /// </summary>
     private void TrimIfReleased()
     {

@@ -173,9 +173,11 @@ public sealed partial class PreparedSql : IDisposable
     /// the batch ends. Such a delete touches every index of every row, two of them at random
     /// places (the id's and the list order's), and with 4 MiB SQLite evicted and re-read those
     /// pages, spilling dirty ones to the log mid-transaction: SQLite's own CLI deleted 100,000 of
-    /// the bench's events in 1.59–1.62 s with 4 MiB, 1.32–1.41 s with 16, 1.13–1.17 s with 32 and
-    /// 1.16 s with 64 (bench/README.md, Bulk delete (session 13)). The cache only grows as pages
-    /// are read, so a small bulk delete takes no more than it did.
+    /// the bench's events (312,000 in all) in 1.59–1.62 s with 4 MiB, 1.32–1.41 s with 16,
+    /// 1.13–1.17 s with 32 and 1.09–1.24 s with 64 (bench/README.md, Bulk delete (session 13)).
+    /// 32 MiB held that database's two indexes; 64 leaves room for a larger one, and it is a bound,
+    /// not an allocation: the cache only grows as pages are read, so a small bulk delete takes no
+    /// more than it did.
     /// </summary>
     private const int WideWriterCacheKiB = 64 * 1024;
 
@@ -205,8 +207,10 @@ public sealed partial class PreparedSql : IDisposable
             Volatile.Write(ref _releasedSinceTrim, 1); // the freed pages are for the next trim
             return true;
         }
-        catch (Exception exception) when (exception is SqliteException or InvalidOperationException)
+        catch (Exception)
         {
+            // Whatever it was, the batch has committed and its writes are to be answered as done:
+            // nothing may escape the lease's disposal. The writer is closed instead (its cache with it).
             return false;
         }
     }
@@ -238,15 +242,23 @@ public sealed partial class PreparedSql : IDisposable
     /// </summary>
     internal void OnWriterIdle(Action signal) => _writerIdle = signal;
 
-    /// <summary>From <see cref="IdleCacheRelease"/>, once a tick: signals the writer's owner once if the writer idled since the last tick.</summary>
-    internal void SignalWriterIfIdle()
+    /// <summary>
+    /// From <see cref="IdleCacheRelease"/>, once a tick: signals the writer's owner once if the
+    /// writer idled since the last tick; returns whether it idled (no write load is running).
+    /// </summary>
+    internal bool SignalWriterIfIdle()
     {
         var batches = Interlocked.Exchange(ref _writerBatches, 0);
-        if (batches <= IdleWriterBatches && _writer is { Released: false } && !_writerLeased && _writerIdle is { } signal
+        if (batches > IdleWriterBatches)
+        {
+            return false;
+        }
+        if (_writer is { Released: false } && !_writerLeased && _writerIdle is { } signal
             && Interlocked.CompareExchange(ref _writerIdleSignalled, 1, 0) == 0)
         {
             signal();
         }
+        return true;
     }
 
     /// <summary>
