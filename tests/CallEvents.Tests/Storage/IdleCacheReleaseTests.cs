@@ -17,8 +17,6 @@ namespace CallEvents.Tests.Storage;
 /// </summary>
 public sealed class IdleCacheReleaseTests
 {
-    private const int CacheUsed = 1; // SQLITE_DBSTATUS_CACHE_USED
-
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(20);
 
     [SqliteFact]
@@ -243,9 +241,5 @@ public sealed class IdleCacheReleaseTests
         }
     }
 
-    private static long Cached(SQLitePCL.sqlite3 handle)
-    {
-        Assert.Equal(0, SQLitePCL.raw.sqlite3_db_status(handle, CacheUsed, out var current, out _, 0));
-        return current;
-    }
+    private static long Cached(SQLitePCL.sqlite3 handle) => SqliteCacheStatus.Used(handle);
 }

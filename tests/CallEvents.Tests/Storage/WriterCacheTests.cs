@@ -55,6 +55,37 @@ public sealed class WriterCacheTests
     }
 
     [SqliteFact]
+    public async Task ABulkDeleteOverHttpSpillsNothingFromTheWritersCacheMidTransaction()
+    {
+        await using var host = await CallEventsHost.StartAsync(["--PhoneCallEvents:MaxPerExtension=100000"]);
+        var writes = host.Services.GetRequiredService<WriteBatches>();
+        using var client = host.ClientWith(await host.TokenAsync(a => a.User));
+
+        // 30,000 events with random ids: deleting them dirties pages all over the id index and the
+        // list order's, far more than the writer's own 4 MiB hold.
+        var writer = await writes.RunAsync(async lease =>
+        {
+            await lease.Command(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 30000) "
+                + "INSERT INTO phone_call_events (id, extension_id, type, method, url, status, modified) "
+                + "SELECT lower(hex(randomblob(15))), (SELECT id FROM extensions WHERE number = '0003*211'), 2, 1, "
+                + "'https://crm.example.com/hooks/' || lower(hex(randomblob(8))), 1, '2026-12-03T00:00:00+00:00' FROM n").ExecuteNonQueryAsync();
+            return ((SqliteConnection)lease.Connection).Handle!;
+        });
+        SqliteCacheStatus.Spilled(writer, reset: true); // the seeding's own spills do not count
+
+        using (var deleted = await client.DeleteAsync("/uapi/extensions/@me/0003*211/phoneCallEvents/2"))
+        {
+            Assert.Equal(System.Net.HttpStatusCode.OK, deleted.StatusCode);
+            Assert.Equal(30_000, (await UapiCalls.IdsAsync(deleted)).Count);
+        }
+
+        // The delete's batch ran on the same writer connection, whose count it is.
+        Assert.Same(writer, await writes.RunAsync(lease => Task.FromResult(((SqliteConnection)lease.Connection).Handle!)));
+        Assert.Equal(0, SqliteCacheStatus.Spilled(writer));
+    }
+
+    [SqliteFact]
     public async Task AReaderIsNotWidened()
     {
         await using var host = await CallEventsHost.StartAsync();
@@ -67,11 +98,7 @@ public sealed class WriterCacheTests
         Assert.NotEqual(-64 * 1024, before);
     }
 
-    private static long Cached(SQLitePCL.sqlite3 handle)
-    {
-        Assert.Equal(0, SQLitePCL.raw.sqlite3_db_status(handle, 1 /* SQLITE_DBSTATUS_CACHE_USED */, out var current, out _, 0));
-        return current;
-    }
+    private static long Cached(SQLitePCL.sqlite3 handle) => SqliteCacheStatus.Used(handle);
 
     private static async Task<long> CacheSizeAsync(PreparedSql.Lease lease) =>
         (long)(await lease.Command("PRAGMA cache_size").ExecuteScalarAsync())!;

@@ -74,22 +74,18 @@ internal sealed class IdleCacheRelease : IDisposable
     }
 
     /// <summary>
-    /// Trims the native heap if a cache was released since the last trim, unless that was within
-    /// <see cref="MinTrimInterval"/> (the releases then wait for a later tick); called only in a
-    /// tick in which the writer idled. The writer's release, signalled just before, runs in its own
-    /// loop: its pages are trimmed at a later tick.
+    /// Trims the native heap if a cache was released since the last trim and that was at least
+    /// <see cref="MinTrimInterval"/> ago (releases within it wait for a later tick); called only in
+    /// a tick in which the writer idled. The writer's release, signalled just before, runs in its
+    /// own loop: its pages are trimmed at a later tick.
     /// </summary>
     private void TrimIfReleased()
     {
-        if (!NativeHeapTrim.Available || !_sql.TakeReleasedSinceTrim())
-        {
-            return;
-        }
         var now = Environment.TickCount64;
-        if (now - _lastTrim < (long)MinTrimInterval.TotalMilliseconds || !NativeHeapTrim.TryTrim())
+        if (!NativeHeapTrim.Available || now - _lastTrim < (long)MinTrimInterval.TotalMilliseconds
+            || !_sql.TakeReleasedSinceTrim() || !NativeHeapTrim.TryTrim())
         {
-            _sql.KeepReleasedSinceTrim();
-            return;
+            return; // a failed trim turned trimming off for the process: nothing is left to wait for it
         }
         _lastTrim = now;
         Interlocked.Increment(ref _trims);

@@ -134,11 +134,7 @@ public sealed partial class PreparedSql : IDisposable
             var connection = new SqliteConnection(options.ConnectionString);
             connection.Open();
             pragmas.ApplyWriter(connection);
-            using (var cache = connection.CreateCommand())
-            {
-                cache.CommandText = $"PRAGMA cache_size = -{WriterCacheKiB};";
-                cache.ExecuteNonQuery();
-            }
+            SetCacheSize(connection, WriterCacheKiB);
             _writer = new SqliteSession(connection);
             _writerCheckpoints = null;
         }
@@ -189,9 +185,7 @@ public sealed partial class PreparedSql : IDisposable
         {
             return;
         }
-        using var cache = writer.Connection.CreateCommand();
-        cache.CommandText = $"PRAGMA cache_size = -{WideWriterCacheKiB};";
-        cache.ExecuteNonQuery();
+        SetCacheSize(writer.Connection, WideWriterCacheKiB);
         _writerWide = true;
     }
 
@@ -201,9 +195,7 @@ public sealed partial class PreparedSql : IDisposable
         _writerWide = false;
         try
         {
-            using var cache = writer.Connection.CreateCommand();
-            cache.CommandText = $"PRAGMA cache_size = -{WriterCacheKiB};";
-            cache.ExecuteNonQuery();
+            SetCacheSize(writer.Connection, WriterCacheKiB);
             Volatile.Write(ref _releasedSinceTrim, 1); // the freed pages are for the next trim
             return true;
         }
@@ -213,6 +205,14 @@ public sealed partial class PreparedSql : IDisposable
             // nothing may escape the lease's disposal. The writer is closed instead (its cache with it).
             return false;
         }
+    }
+
+    /// <summary>A connection's page cache limit, in KiB (SQLite frees what is above a lowered limit at once).</summary>
+    private static void SetCacheSize(SqliteConnection connection, int kib)
+    {
+        using var cache = connection.CreateCommand();
+        cache.CommandText = $"PRAGMA cache_size = -{kib};";
+        cache.ExecuteNonQuery();
     }
 
     private void ReturnWriter(SqliteSession session, bool healthy)
@@ -285,14 +285,10 @@ public sealed partial class PreparedSql : IDisposable
     }
 
     /// <summary>
-    /// For <see cref="IdleCacheRelease"/>: whether a cache has been released since the last call
-    /// that returned true; the caller that takes it trims the native heap (<see cref="NativeHeapTrim"/>)
-    /// or puts it back (<see cref="KeepReleasedSinceTrim"/>).
+    /// For <see cref="IdleCacheRelease"/>, about to trim the native heap (<see cref="NativeHeapTrim"/>):
+    /// whether a cache has been released since the last call that returned true.
     /// </summary>
     internal bool TakeReleasedSinceTrim() => Interlocked.Exchange(ref _releasedSinceTrim, 0) == 1;
-
-    /// <summary>The releases taken by <see cref="TakeReleasedSinceTrim"/> were not followed by a trim (too soon after the last one).</summary>
-    internal void KeepReleasedSinceTrim() => Volatile.Write(ref _releasedSinceTrim, 1);
 
     /// <summary>How many times the idle release has trimmed the native heap (0 on PostgreSQL, which has none).</summary>
     internal int NativeHeapTrims => _release?.Trims ?? 0;
