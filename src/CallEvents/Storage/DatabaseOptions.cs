@@ -23,10 +23,17 @@ public sealed class DatabaseOptions : ISettings
     /// <summary>How long <c>serve</c> waits for an unreachable database at start (answering 503 meanwhile) before it gives up.</summary>
     public int StartupWaitSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// SQLite: the write-ahead log's length, in MiB, from which the writer restarts it under a
+    /// steady write load (Storage/Sqlite/WalCheckpoints.cs); without, it grows as long as the load lasts.
+    /// </summary>
+    public int LogRestartMiB { get; set; } = 512;
+
     public void Check(SettingsCheck check)
     {
         check.That(Provider != DatabaseProvider.Postgres || !string.IsNullOrWhiteSpace(ConnectionString), nameof(ConnectionString),
             "is required when Database:Provider is Postgres");
         check.AtLeast(StartupWaitSeconds, 0);
+        check.AtLeast(LogRestartMiB, 1);
     }
 }

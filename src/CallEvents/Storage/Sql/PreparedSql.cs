@@ -1,3 +1,4 @@
+using System.Globalization;
 using CallEvents.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -128,6 +129,19 @@ public sealed partial class PreparedSql : IDisposable
     /// </summary>
     internal Lease OpenWriter()
     {
+        var writer = EnsureWriter();
+        if (checkpoints.Running && checkpoints.TakeRestartRequest() && !TryRestartLog(writer.Connection))
+        {
+            writer.Dispose(); // its busy_timeout may be left short: opened again, with its settings
+            _writer = null;
+            writer = EnsureWriter();
+        }
+        _writerLeased = true;
+        return new Lease(this, writer.Connection, writer, isWriter: true);
+    }
+
+    private SqliteSession EnsureWriter()
+    {
         if (_writer is not { Connection.State: System.Data.ConnectionState.Open })
         {
             _writer?.Dispose();
@@ -151,8 +165,46 @@ public sealed partial class PreparedSql : IDisposable
             _writerCheckpoints = running;
             _writerLogLimit = logLimit;
         }
-        _writerLeased = true;
-        return new Lease(this, _writer.Connection, _writer, isWriter: true);
+        return _writer;
+    }
+
+    /// <summary>
+    /// How long a restart of the log waits for readers still on the old log (their reads take
+    /// microseconds; every write waits meanwhile): past it, the log is restarted at a later request.
+    /// </summary>
+    private const int LogRestartWaitMs = 5;
+
+    /// <summary>
+    /// Asked by <see cref="WalCheckpoints"/>, between two batches (the caller holds the write gate):
+    /// copies what is left of the log into the database file and waits for the readers to leave it,
+    /// so that the next commit starts the log from its beginning. False if the writer must be closed.
+    /// </summary>
+    private static bool TryRestartLog(SqliteConnection writer)
+    {
+        try
+        {
+            using var restart = writer.CreateCommand();
+            restart.CommandText = "PRAGMA busy_timeout;";
+            var busyTimeout = Convert.ToInt32(restart.ExecuteScalar(), CultureInfo.InvariantCulture);
+            try
+            {
+                // Busy (a reader stayed, another process writes) is an answer, not an error: the
+                // checkpoint loop asks again.
+                restart.CommandText = $"PRAGMA busy_timeout = {LogRestartWaitMs}; PRAGMA wal_checkpoint(RESTART);";
+                restart.ExecuteNonQuery();
+            }
+            finally
+            {
+                restart.CommandText = $"PRAGMA busy_timeout = {busyTimeout};";
+                restart.ExecuteNonQuery();
+            }
+            return true;
+        }
+        catch (SqliteException)
+        {
+            // Not the batch's failure: the log keeps its frames, and a fresh writer takes the batch.
+            return false;
+        }
     }
 
     /// <summary>

@@ -27,6 +27,21 @@ namespace CallEvents.Storage.Sqlite;
 /// gives the writer a limit at most <see cref="ShrinkStep"/> below the file's size
 /// (<see cref="WriterLogLimit"/>): each restart cuts one step, a fraction of a millisecond, and
 /// the file comes down over successive restarts.
+///
+/// Under a steady write load the log never restarts by itself: SQLite restarts it only in a write
+/// that finds every frame already copied, and the one writer commits again before a checkpoint can
+/// catch up. So the log grew for as long as the load lasted (3 GB after the growth scenario's
+/// phases, bench/README.md, The growth scenario (session 14)), and the writer's frames went to
+/// places in that file the OS no longer had cached. So once the log holds
+/// <see cref="RestartFrames"/> pages or more (<c>Database:LogRestartMiB</c>), this loop checkpoints again at once, up to
+/// <see cref="MaxCatchUpRounds"/> times, until one round had at most
+/// <see cref="RestartBacklogFrames"/> new frames to copy, then asks the writer to restart the log
+/// (<see cref="TakeRestartRequest"/>). The writer, between two batches, copies the little that is
+/// left, syncs it, and waits a few milliseconds at most for readers still on the old log
+/// (<c>wal_checkpoint(RESTART)</c>); its next commit starts the log from its beginning. Every
+/// write waits for that restart, so what it copies is kept small: the sync of the copied pages is
+/// what it costs (≈ 0.04 ms a page on the bench machine's disk, where one restart that copied up
+/// to 4 MiB took 30–78 ms), and it is rare: at 512 MiB, once every few seconds of the heaviest load.
 /// </summary>
 public sealed class WalCheckpoints(DatabaseOptions options, DatabaseReadiness readiness, ILogger<WalCheckpoints> logger) : BackgroundService
 {
@@ -38,13 +53,37 @@ public sealed class WalCheckpoints(DatabaseOptions options, DatabaseReadiness re
     /// <summary>The most one restart of the log cuts from its file: 16 MiB (≈ 0.5 ms of ftruncate on a loaded ext4).</summary>
     public const long ShrinkStep = 16 * 1024 * 1024;
 
+    /// <summary>The log's length, in pages, from which this loop asks for a restart (the server never changes SQLite's 4 KiB page size).</summary>
+    public long RestartFrames => options.LogRestartMiB * 1024L * 1024 / 4096;
+
+    /// <summary>The most new frames the last checkpoint before a restart may have copied: 256 KiB, a few milliseconds of sync.</summary>
+    public const long RestartBacklogFrames = 64;
+
+    /// <summary>The most checkpoints one tick runs back to back to catch up with the writer.</summary>
+    public const int MaxCatchUpRounds = 8;
+
     private long _writerLogLimit = LogSizeLimit;
+    private int _restartRequested;
 
     /// <summary>The <c>journal_size_limit</c> for the writer now: one <see cref="ShrinkStep"/> below the log's size, never under <see cref="LogSizeLimit"/>.</summary>
     public long WriterLogLimit => Interlocked.Read(ref _writerLogLimit);
 
     /// <summary>The limit for a log file of <paramref name="size"/> bytes.</summary>
     public static long LimitFor(long size) => Math.Max(LogSizeLimit, size - ShrinkStep);
+
+    /// <summary>Whether a restart of the log is due; true once per request (the writer then restarts it).</summary>
+    public bool TakeRestartRequest() => Interlocked.Exchange(ref _restartRequested, 0) == 1;
+
+    /// <summary>
+    /// Whether the writer should restart the log now, from two checkpoints back to back: the first
+    /// had copied the log up to <paramref name="copiedBefore"/>; the second found
+    /// <paramref name="logFrames"/> frames and copied them up to <paramref name="copied"/>
+    /// (SQLite's frames: one page each). Due when the log is at least <paramref name="restartFrames"/>
+    /// long, all of it is copied, and the second round had little to copy (so the writer's share
+    /// will be as small).
+    /// </summary>
+    public static bool RestartDue(long restartFrames, long copiedBefore, long logFrames, long copied) =>
+        logFrames >= restartFrames && copied == logFrames && logFrames - copiedBefore <= RestartBacklogFrames;
 
     /// <summary>Whether checkpoints are being taken care of here (writers may then skip their own).</summary>
     public bool Running { get; private set; }
@@ -58,7 +97,9 @@ public sealed class WalCheckpoints(DatabaseOptions options, DatabaseReadiness re
         await using var connection = new SqliteConnection(options.ConnectionString);
         await connection.OpenAsync(stoppingToken);
         await using var checkpoint = connection.CreateCommand();
-        checkpoint.CommandText = "PRAGMA busy_timeout = 10000; PRAGMA wal_checkpoint(PASSIVE);";
+        checkpoint.CommandText = "PRAGMA busy_timeout = 10000;";
+        await checkpoint.ExecuteNonQueryAsync(stoppingToken);
+        checkpoint.CommandText = "PRAGMA wal_checkpoint(PASSIVE);";
         var log = new FileInfo(connection.DataSource + "-wal");
         Running = true;
         try
@@ -72,7 +113,17 @@ public sealed class WalCheckpoints(DatabaseOptions options, DatabaseReadiness re
                     // finds the limit of the file as it is (a PASSIVE checkpoint never resizes it).
                     log.Refresh();
                     Interlocked.Exchange(ref _writerLogLimit, LimitFor(log.Exists ? log.Length : 0));
-                    await checkpoint.ExecuteNonQueryAsync(stoppingToken);
+                    var (logFrames, copied) = await CheckpointAsync(checkpoint, stoppingToken);
+                    for (var round = 0; logFrames >= RestartFrames && round < MaxCatchUpRounds; round++)
+                    {
+                        var copiedBefore = copied;
+                        (logFrames, copied) = await CheckpointAsync(checkpoint, stoppingToken);
+                        if (RestartDue(RestartFrames, copiedBefore, logFrames, copied))
+                        {
+                            Volatile.Write(ref _restartRequested, 1);
+                            break;
+                        }
+                    }
                 }
                 catch (SqliteException exception)
                 {
@@ -88,5 +139,12 @@ public sealed class WalCheckpoints(DatabaseOptions options, DatabaseReadiness re
         {
             Running = false;
         }
+    }
+
+    /// <summary>One PASSIVE checkpoint: the log's frames and how many of them are now in the database file (-1, -1 if not in WAL mode).</summary>
+    private static async Task<(long LogFrames, long Copied)> CheckpointAsync(SqliteCommand checkpoint, CancellationToken stoppingToken)
+    {
+        await using var result = await checkpoint.ExecuteReaderAsync(stoppingToken);
+        return await result.ReadAsync(stoppingToken) ? (result.GetInt64(1), result.GetInt64(2)) : (-1, -1);
     }
 }

@@ -1,0 +1,93 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Text.Json;
+using CallEvents.Storage.Sqlite;
+using CallEvents.Tests.Infrastructure;
+
+namespace CallEvents.Tests.Storage;
+
+/// <summary>
+/// Under a steady write load SQLite never restarts its write-ahead log by itself (each restart
+/// needs a moment with every frame copied and no write since), so the log grew for as long as the
+/// load lasted. The checkpoint loop now catches up and the writer restarts it once it holds
+/// <c>Database:LogRestartMiB</c> (Storage/Sqlite/WalCheckpoints.cs). Sizes and counts, not times.
+/// </summary>
+public sealed class WalRestartUnderLoadTests
+{
+    [Fact]
+    public void ARestartIsDueOnlyForALongLogAllCopiedWhoseLastRoundCopiedLittle()
+    {
+        const long restartFrames = 1000;
+        var small = WalCheckpoints.RestartBacklogFrames;
+        Assert.True(WalCheckpoints.RestartDue(restartFrames, copiedBefore: 2000 - small, logFrames: 2000, copied: 2000));
+        Assert.True(WalCheckpoints.RestartDue(restartFrames, copiedBefore: 1000, logFrames: 1000, copied: 1000));
+        // Too short a log.
+        Assert.False(WalCheckpoints.RestartDue(restartFrames, copiedBefore: 999, logFrames: 999, copied: 999));
+        // Not all copied: the writer would copy the rest while every write waits.
+        Assert.False(WalCheckpoints.RestartDue(restartFrames, copiedBefore: 2000, logFrames: 2000, copied: 1999));
+        // The last round had much to copy: the writer keeps up with the checkpoints, so another round first.
+        Assert.False(WalCheckpoints.RestartDue(restartFrames, copiedBefore: 2000 - small - 1, logFrames: 2000, copied: 2000));
+    }
+
+    [SqliteFact]
+    public async Task UnderASteadyLoadOfWritesAndReadsTheLogRestartsOnceItHoldsLogRestartMiB()
+    {
+        // A restart every 2 MiB of log. Without the writer's restarts (LogRestartMiB=100000) this
+        // load's log restarted only when, by chance, the writer paused long enough for a checkpoint
+        // to catch up, and its file grew to 44 MB.
+        await using var host = await CallEventsHost.StartAsync(
+        [
+            "Database:LogRestartMiB=2", "PhoneCallEvents:MaxPerExtension=100000", "RateLimiting:PermitLimit=0",
+        ]);
+        using var client = host.ClientWith(await host.TokenAsync(a => a.User));
+        var log = new FileInfo(Path.Combine(host.DataDirectory, "callevents.db") + "-wal");
+        await UapiCalls.CreateAsync(client, "@me", "0003*211");
+        var firstRestarts = CheckpointSequence(log);
+
+        // Enough writers that one is always queued (the writer never pauses for a checkpoint to
+        // catch up), readers beside them, and a 1 KiB note each: about 60 MiB of log in all.
+        const int writers = 16, writesEach = 250, readers = 4;
+        using var done = new CancellationTokenSource();
+        var reads = Enumerable.Range(0, readers).Select(_ => Task.Run(async () =>
+        {
+            var count = 0;
+            while (!done.IsCancellationRequested)
+            {
+                using var list = await client.GetAsync("/uapi/extensions/@me/0003*211/phoneCallEvents?count=20");
+                Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+                count++;
+            }
+            return count;
+        })).ToArray();
+        var writes = Enumerable.Range(0, writers).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < writesEach; i++)
+            {
+                await UapiCalls.CreateAsync(client, "@me", "0003*211", url: $"https://crm.example.com/load/{w}/{i}", note: new string('n', 1024));
+            }
+        })).ToArray();
+        await Task.WhenAll(writes);
+        done.Cancel();
+        Assert.All(await Task.WhenAll(reads), count => Assert.True(count > 0));
+
+        log.Refresh();
+        var restarts = CheckpointSequence(log) - firstRestarts;
+        Assert.True(restarts >= 10, $"the log restarted {restarts} times during the load");
+        Assert.True(log.Length < 12 * 1024 * 1024, $"the log's file grew to {log.Length:N0} bytes");
+
+        // Nothing lost to the restarts.
+        using var all = await client.GetAsync("/uapi/extensions/@me/0003*211/phoneCallEvents?count=1");
+        Assert.Equal(HttpStatusCode.OK, all.StatusCode);
+        using var body = JsonDocument.Parse(await all.Content.ReadAsStringAsync());
+        Assert.Equal(writers * writesEach + 1, body.RootElement.GetProperty("totalResults").GetInt32());
+    }
+
+    /// <summary>The log header's checkpoint sequence number: SQLite adds one each time the log restarts.</summary>
+    private static uint CheckpointSequence(FileInfo log)
+    {
+        using var file = new FileStream(log.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        Span<byte> header = stackalloc byte[16];
+        file.ReadExactly(header);
+        return BinaryPrimitives.ReadUInt32BigEndian(header[12..]);
+    }
+}
