@@ -32,9 +32,10 @@ public sealed class WalRestartUnderLoadTests
     [SqliteFact]
     public async Task UnderASteadyLoadOfWritesAndReadsTheLogRestartsOnceItHoldsLogRestartMiB()
     {
-        // A restart every 2 MiB of log. Without the writer's restarts (LogRestartMiB=100000) this
-        // load's log restarted only when, by chance, the writer paused long enough for a checkpoint
-        // to catch up, and its file grew to 44 MB.
+        // A restart every 2 MiB of log. Without the writer's restarts (LogRestartMiB=100000) the
+        // log restarts only when, by chance, the writer pauses long enough for a checkpoint to
+        // catch up: this load's file then grew to 17.7–44 MB in 6 runs (250 or 500 writes each);
+        // with them, to 5.9–9.1 MB in 5 runs.
         await using var host = await CallEventsHost.StartAsync(
         [
             "Database:LogRestartMiB=2", "PhoneCallEvents:MaxPerExtension=100000", "RateLimiting:PermitLimit=0",
@@ -45,8 +46,8 @@ public sealed class WalRestartUnderLoadTests
         var firstRestarts = CheckpointSequence(log);
 
         // Enough writers that one is always queued (the writer never pauses for a checkpoint to
-        // catch up), readers beside them, and a 1 KiB note each: about 60 MiB of log in all.
-        const int writers = 16, writesEach = 250, readers = 4;
+        // catch up), readers beside them, and a 1 KiB note each: about 120 MiB of log in all.
+        const int writers = 16, writesEach = 500, readers = 4;
         using var done = new CancellationTokenSource();
         var reads = Enumerable.Range(0, readers).Select(_ => Task.Run(async () =>
         {
@@ -72,8 +73,10 @@ public sealed class WalRestartUnderLoadTests
 
         log.Refresh();
         var restarts = CheckpointSequence(log) - firstRestarts;
-        Assert.True(restarts >= 10, $"the log restarted {restarts} times during the load");
-        Assert.True(log.Length < 12 * 1024 * 1024, $"the log's file grew to {log.Length:N0} bytes");
+        // At most one restart per checkpoint tick (100 ms), so only a few are required; the file's
+        // size is what tells the two apart (under 64 MiB it never shrinks: journal_size_limit).
+        Assert.True(restarts >= 3, $"the log restarted {restarts} times during the load");
+        Assert.True(log.Length < 16 * 1024 * 1024, $"the log's file grew to {log.Length:N0} bytes");
 
         // Nothing lost to the restarts.
         using var all = await client.GetAsync("/uapi/extensions/@me/0003*211/phoneCallEvents?count=1");

@@ -132,7 +132,10 @@ public sealed partial class PreparedSql : IDisposable
         var writer = EnsureWriter();
         if (checkpoints.Running && checkpoints.TakeRestartRequest() && !TryRestartLog(writer.Connection))
         {
-            writer.Dispose(); // its busy_timeout may be left short: opened again, with its settings
+            // Its busy_timeout may be left short: out of the pool too (a pooled handle would come
+            // back with its settings taken as applied), and opened again with its settings.
+            SqliteConnection.ClearPool(writer.Connection);
+            writer.Dispose();
             _writer = null;
             writer = EnsureWriter();
         }

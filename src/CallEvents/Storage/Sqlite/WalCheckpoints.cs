@@ -30,18 +30,20 @@ namespace CallEvents.Storage.Sqlite;
 ///
 /// Under a steady write load the log never restarts by itself: SQLite restarts it only in a write
 /// that finds every frame already copied, and the one writer commits again before a checkpoint can
-/// catch up. So the log grew for as long as the load lasted (3 GB after the growth scenario's
+/// catch up (and only when no reader is still on the log). So the log grew for as long as the load lasted (3 GB after the growth scenario's
 /// phases, bench/README.md, The growth scenario (session 14)), and the writer's frames went to
 /// places in that file the OS no longer had cached. Now, once the log holds
 /// <see cref="RestartFrames"/> pages (<c>Database:LogRestartMiB</c>), this loop checkpoints again
-/// at once, up to <see cref="MaxCatchUpRounds"/> times, until one round had at most
-/// <see cref="RestartBacklogFrames"/> new frames to copy, then asks the writer to restart the log
-/// (<see cref="TakeRestartRequest"/>). The writer, between two batches, copies the little that is
+/// at once, up to <see cref="MaxCatchUpRounds"/> more times, until a round left nothing uncopied
+/// and had at most <see cref="RestartBacklogFrames"/> new frames to copy, then asks the writer to
+/// restart the log (<see cref="TakeRestartRequest"/>, good for <see cref="RequestLifetime"/>).
+/// On a disk whose syncs are too slow for the rounds to catch up, the log grows as before. The writer, between two batches, copies the little that is
 /// left, syncs it, and waits a few milliseconds at most for readers still on the old log
 /// (<c>wal_checkpoint(RESTART)</c>); its next commit starts the log from its beginning. Every
 /// write waits for that restart, so what it copies is kept small (the sync of the copied pages is
-/// its cost: one that copied up to 4 MiB took 30–78 ms on the bench machine), and at 512 MiB it
-/// comes once every few seconds of the heaviest load.
+/// its cost: one that copied up to 4 MiB took 30–78 ms on the bench machine; with the rounds,
+/// most took a few milliseconds and the longest 143 ms), and at 512 MiB it comes once every few
+/// seconds of the heaviest load.
 /// </summary>
 public sealed class WalCheckpoints(DatabaseOptions options, DatabaseReadiness readiness, ILogger<WalCheckpoints> logger) : BackgroundService
 {
@@ -62,8 +64,14 @@ public sealed class WalCheckpoints(DatabaseOptions options, DatabaseReadiness re
     /// <summary>The most checkpoints one tick runs back to back to catch up with the writer.</summary>
     public const int MaxCatchUpRounds = 8;
 
+    /// <summary>
+    /// How long a request stays good (20 ms). Taken later, the writer would have to copy and sync
+    /// whatever was written meanwhile — a bulk delete's whole commit, say — while every write waits.
+    /// </summary>
+    public static readonly TimeSpan RequestLifetime = TimeSpan.FromMilliseconds(20);
+
     private long _writerLogLimit = LogSizeLimit;
-    private int _restartRequested;
+    private long _restartRequestedAt; // Environment.TickCount64 of the request; 0: none
 
     /// <summary>The <c>journal_size_limit</c> for the writer now: one <see cref="ShrinkStep"/> below the log's size, never under <see cref="LogSizeLimit"/>.</summary>
     public long WriterLogLimit => Interlocked.Read(ref _writerLogLimit);
@@ -71,8 +79,12 @@ public sealed class WalCheckpoints(DatabaseOptions options, DatabaseReadiness re
     /// <summary>The limit for a log file of <paramref name="size"/> bytes.</summary>
     public static long LimitFor(long size) => Math.Max(LogSizeLimit, size - ShrinkStep);
 
-    /// <summary>Whether a restart of the log is due; true once per request (the writer then restarts it).</summary>
-    public bool TakeRestartRequest() => Interlocked.Exchange(ref _restartRequested, 0) == 1;
+    /// <summary>Whether a restart of the log is due: true once per request, if taken within <see cref="RequestLifetime"/> (the writer then restarts it).</summary>
+    public bool TakeRestartRequest()
+    {
+        var requestedAt = Interlocked.Exchange(ref _restartRequestedAt, 0);
+        return requestedAt != 0 && Environment.TickCount64 - requestedAt <= (long)RequestLifetime.TotalMilliseconds;
+    }
 
     /// <summary>
     /// Whether the writer should restart the log now, from two checkpoints back to back: the first
@@ -120,7 +132,7 @@ public sealed class WalCheckpoints(DatabaseOptions options, DatabaseReadiness re
                         (logFrames, copied) = await CheckpointAsync(checkpoint, stoppingToken);
                         if (RestartDue(RestartFrames, copiedBefore, logFrames, copied))
                         {
-                            Volatile.Write(ref _restartRequested, 1);
+                            Interlocked.Exchange(ref _restartRequestedAt, Math.Max(Environment.TickCount64, 1));
                             break;
                         }
                     }
