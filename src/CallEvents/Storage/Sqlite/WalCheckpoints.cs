@@ -30,20 +30,21 @@ namespace CallEvents.Storage.Sqlite;
 ///
 /// Under a steady write load the log never restarts by itself: SQLite restarts it only in a write
 /// that finds every frame already copied, and the one writer commits again before a checkpoint can
-/// catch up (and only when no reader is still on the log). So the log grew for as long as the load lasted (3 GB after the growth scenario's
-/// phases, bench/README.md, The growth scenario (session 14)), and the writer's frames went to
-/// places in that file the OS no longer had cached. Now, once the log holds
-/// <see cref="RestartFrames"/> pages (<c>Database:LogRestartMiB</c>), this loop checkpoints again
-/// at once, up to <see cref="MaxCatchUpRounds"/> more times, until a round left nothing uncopied
-/// and had at most <see cref="RestartBacklogFrames"/> new frames to copy, then asks the writer to
-/// restart the log (<see cref="TakeRestartRequest"/>, good for <see cref="RequestLifetime"/>).
-/// On a disk whose syncs are too slow for the rounds to catch up, the log grows as before. The writer, between two batches, copies the little that is
-/// left, syncs it, and waits a few milliseconds at most for readers still on the old log
-/// (<c>wal_checkpoint(RESTART)</c>); its next commit starts the log from its beginning. Every
-/// write waits for that restart, so what it copies is kept small (the sync of the copied pages is
-/// its cost: one that copied up to 4 MiB took 30–78 ms on the bench machine; with the rounds,
-/// most took a few milliseconds and the longest 143 ms), and at 512 MiB it comes once every few
-/// seconds of the heaviest load.
+/// catch up (and only when no reader is still on the log). So the log grew for as long as the load
+/// lasted (3 GB after the growth scenario's phases, bench/README.md, The growth scenario (session
+/// 14)), and the writer's frames went to places in that file the OS no longer had cached. Now, once
+/// the log holds <see cref="RestartFrames"/> pages (<c>Database:LogRestartMiB</c>), this loop
+/// checkpoints again at once, up to <see cref="MaxCatchUpRounds"/> more times, until a round left
+/// nothing uncopied and had at most <see cref="RestartBacklogFrames"/> new frames to copy, then
+/// asks the writer to restart the log (<see cref="TakeRestartRequest"/>, good for
+/// <see cref="RequestLifetime"/>). On a disk whose syncs are too slow for the rounds to catch up,
+/// the log grows as before. The writer, between two batches, copies the little that is left, syncs it,
+/// and waits a few milliseconds at most for readers still on the old log
+/// (<c>wal_checkpoint(RESTART)</c>); its next commit starts the log from its beginning. Every write
+/// waits for that restart, so what it copies is kept small (the sync of the copied pages is its
+/// cost: one that copied up to 4 MiB took 30–78 ms on the bench machine; with the rounds, most took
+/// a few milliseconds and the longest 143 ms), and at 512 MiB it comes once every few seconds of
+/// the heaviest load.
 /// </summary>
 public sealed class WalCheckpoints(DatabaseOptions options, DatabaseReadiness readiness, ILogger<WalCheckpoints> logger) : BackgroundService
 {
