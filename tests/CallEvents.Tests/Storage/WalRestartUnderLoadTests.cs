@@ -1,8 +1,11 @@
 using System.Buffers.Binary;
 using System.Net;
 using System.Text.Json;
+using CallEvents.Hosting.Startup;
+using CallEvents.Storage;
 using CallEvents.Storage.Sqlite;
 using CallEvents.Tests.Infrastructure;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CallEvents.Tests.Storage;
 
@@ -27,6 +30,21 @@ public sealed class WalRestartUnderLoadTests
         Assert.False(WalCheckpoints.RestartDue(restartFrames, copiedBefore: 2000, logFrames: 2000, copied: 1999));
         // The last round had much to copy: the writer keeps up with the checkpoints, so another round first.
         Assert.False(WalCheckpoints.RestartDue(restartFrames, copiedBefore: 2000 - small - 1, logFrames: 2000, copied: 2000));
+    }
+
+    [Fact]
+    public async Task ARestartRequestIsTakenOnceAndOnlyWhileItIsFresh()
+    {
+        var checkpoints = new WalCheckpoints(new DatabaseOptions(), new DatabaseReadiness(), NullLogger<WalCheckpoints>.Instance);
+        Assert.False(checkpoints.TakeRestartRequest());
+        checkpoints.RequestRestart();
+        Assert.True(checkpoints.TakeRestartRequest());
+        Assert.False(checkpoints.TakeRestartRequest());
+
+        // Taken late, after a long batch: the writer would copy all of that batch's log while every write waits.
+        checkpoints.RequestRestart();
+        await Task.Delay(WalCheckpoints.RequestLifetime * 3);
+        Assert.False(checkpoints.TakeRestartRequest());
     }
 
     [SqliteFact]

@@ -80,6 +80,9 @@ public sealed class WalCheckpoints(DatabaseOptions options, DatabaseReadiness re
     /// <summary>The limit for a log file of <paramref name="size"/> bytes.</summary>
     public static long LimitFor(long size) => Math.Max(LogSizeLimit, size - ShrinkStep);
 
+    /// <summary>Asks the writer to restart the log at its next batch (good for <see cref="RequestLifetime"/>).</summary>
+    internal void RequestRestart() => Interlocked.Exchange(ref _restartRequestedAt, Math.Max(Environment.TickCount64, 1));
+
     /// <summary>Whether a restart of the log is due: true once per request, if taken within <see cref="RequestLifetime"/> (the writer then restarts it).</summary>
     public bool TakeRestartRequest()
     {
@@ -133,7 +136,7 @@ public sealed class WalCheckpoints(DatabaseOptions options, DatabaseReadiness re
                         (logFrames, copied) = await CheckpointAsync(checkpoint, stoppingToken);
                         if (RestartDue(RestartFrames, copiedBefore, logFrames, copied))
                         {
-                            Interlocked.Exchange(ref _restartRequestedAt, Math.Max(Environment.TickCount64, 1));
+                            RequestRestart();
                             break;
                         }
                     }
