@@ -5,6 +5,8 @@ using CallEvents.Hosting.Startup;
 using CallEvents.Storage;
 using CallEvents.Storage.Sqlite;
 using CallEvents.Tests.Infrastructure;
+using CallEvents.Tests.Operations;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace CallEvents.Tests.Storage;
@@ -35,7 +37,8 @@ public sealed class WalRestartUnderLoadTests
     [Fact]
     public async Task ARestartRequestIsTakenOnceAndOnlyWhileItIsFresh()
     {
-        var checkpoints = new WalCheckpoints(new DatabaseOptions(), new DatabaseReadiness(), NullLogger<WalCheckpoints>.Instance);
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var checkpoints = new WalCheckpoints(new DatabaseOptions(), new DatabaseReadiness(), NullLogger<WalCheckpoints>.Instance, services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
         Assert.False(checkpoints.TakeRestartRequest());
         checkpoints.RequestRestart();
         Assert.True(checkpoints.TakeRestartRequest());
@@ -95,6 +98,14 @@ public sealed class WalRestartUnderLoadTests
         // size is what tells the two apart (under 64 MiB it never shrinks: journal_size_limit).
         Assert.True(restarts >= 3, $"the log restarted {restarts} times during the load");
         Assert.True(log.Length < 16 * 1024 * 1024, $"the log's file grew to {log.Length:N0} bytes");
+
+        // What an operator sees of it: the restarts counted and timed, and the log's size.
+        // (The counters are the process's, shared with the other tests' hosts, whose logs never
+        // reach the default 512 MiB: so at least this load's restarts.)
+        var families = await Scrapes.ScrapeAsync(host.Http);
+        Assert.True(families.Family("callevents_sqlite_log_restarts_total", "counter").Sum(("callevents_sqlite_restart_outcome", "restarted")) >= 1);
+        Assert.True(families.Family("callevents_sqlite_log_restart_duration_seconds", "histogram").Count(("callevents_sqlite_restart_outcome", "restarted")) >= 1);
+        Assert.InRange(families.Family("callevents_sqlite_log_size_bytes", "gauge").Sum(), 1, 16 * 1024 * 1024);
 
         // Nothing lost to the restarts.
         using var all = await client.GetAsync("/uapi/extensions/@me/0003*211/phoneCallEvents?count=1");

@@ -1,4 +1,6 @@
+using System.Diagnostics;
 using System.Globalization;
+using CallEvents.Observability;
 using CallEvents.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -180,32 +182,43 @@ public sealed partial class PreparedSql : IDisposable
     /// <summary>
     /// Asked by <see cref="WalCheckpoints"/>, between two batches (the caller holds the write gate):
     /// copies what is left of the log into the database file and waits for the readers to leave it,
-    /// so that the next commit starts the log from its beginning. False if the writer must be closed.
+    /// so that the next commit starts the log from its beginning. What it came to, and how long
+    /// every write waited, goes to <see cref="WalCheckpoints.RestartEnded"/>. False if the writer
+    /// must be closed.
     /// </summary>
-    private static bool TryRestartLog(SqliteConnection writer)
+    private bool TryRestartLog(SqliteConnection writer)
     {
+        var started = Stopwatch.GetTimestamp();
         try
         {
             using var restart = writer.CreateCommand();
             restart.CommandText = "PRAGMA busy_timeout;";
             var busyTimeout = Convert.ToInt32(restart.ExecuteScalar(), CultureInfo.InvariantCulture);
+            bool busy;
             try
             {
-                // Busy (a reader stayed, another process writes) is an answer, not an error: the
-                // checkpoint loop asks again.
-                restart.CommandText = $"PRAGMA busy_timeout = {LogRestartWaitMs}; PRAGMA wal_checkpoint(RESTART);";
+                restart.CommandText = $"PRAGMA busy_timeout = {LogRestartWaitMs};";
                 restart.ExecuteNonQuery();
+                // Busy (a reader stayed, another process writes) is an answer, not an error: its
+                // first column is 1, and the checkpoint loop asks again.
+                restart.CommandText = "PRAGMA wal_checkpoint(RESTART);";
+                using (var result = restart.ExecuteReader())
+                {
+                    busy = result.Read() && result.GetInt64(0) != 0;
+                }
             }
             finally
             {
                 restart.CommandText = $"PRAGMA busy_timeout = {busyTimeout};";
                 restart.ExecuteNonQuery();
             }
+            checkpoints.RestartEnded(busy ? SqliteLogTelemetry.Busy : SqliteLogTelemetry.Restarted, Stopwatch.GetElapsedTime(started));
             return true;
         }
-        catch (SqliteException)
+        catch (SqliteException failure)
         {
             // Not the batch's failure: the log keeps its frames, and a fresh writer takes the batch.
+            checkpoints.RestartEnded(SqliteLogTelemetry.Failed, Stopwatch.GetElapsedTime(started), failure);
             return false;
         }
     }

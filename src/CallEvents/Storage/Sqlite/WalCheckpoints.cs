@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using CallEvents.Hosting.Startup;
+using CallEvents.Observability;
 using CallEvents.Storage.Sql;
 using Microsoft.Data.Sqlite;
 
@@ -45,10 +47,36 @@ namespace CallEvents.Storage.Sqlite;
 /// cost: one that copied up to 4 MiB took 30–78 ms on the bench machine; with the rounds, most took
 /// a few milliseconds and the longest 143 ms), and at 512 MiB it comes once every few seconds of
 /// the heaviest load.
+///
+/// What an operator sees of it (docs/operations.md): the log's size (a gauge of this host's meter),
+/// the restarts by outcome and how long each held the writes, and the checkpoints that failed
+/// (<see cref="SqliteLogTelemetry"/>); a failure is also logged, at most once a minute.
 /// </summary>
-public sealed class WalCheckpoints(DatabaseOptions options, DatabaseReadiness readiness, ILogger<WalCheckpoints> logger) : BackgroundService
+public sealed class WalCheckpoints : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The shortest time between two warnings of the same kind (a lasting fault would fail every tick).</summary>
+    public static readonly TimeSpan WarningInterval = TimeSpan.FromMinutes(1);
+
+    private readonly DatabaseOptions options;
+    private readonly DatabaseReadiness readiness;
+    private readonly ILogger<WalCheckpoints> logger;
+    private readonly RepeatedWarning _checkpointFailure = new(WarningInterval);
+    private readonly RepeatedWarning _restartFailure = new(WarningInterval);
+    private long _logBytes = -1; // the log's file at the last tick; -1: not read yet
+
+    public WalCheckpoints(DatabaseOptions options, DatabaseReadiness readiness, ILogger<WalCheckpoints> logger, IMeterFactory meters)
+    {
+        this.options = options;
+        this.readiness = readiness;
+        this.logger = logger;
+        meters.Create(Telemetry.Name, Telemetry.Version).CreateObservableGauge("callevents.sqlite.log.size", LogSize, "By",
+            "The size of SQLite's write-ahead log file, read by the background checkpoints (at most 100 ms old).");
+    }
+
+    private IEnumerable<Measurement<long>> LogSize() =>
+        Running && Interlocked.Read(ref _logBytes) is >= 0 and var bytes ? [new Measurement<long>(bytes)] : [];
 
     /// <summary>The size the log's file is brought back to once it has restarted: 64 MiB.</summary>
     public const long LogSizeLimit = 64 * 1024 * 1024;
@@ -101,6 +129,24 @@ public sealed class WalCheckpoints(DatabaseOptions options, DatabaseReadiness re
     public static bool RestartDue(long restartFrames, long copiedBefore, long logFrames, long copied) =>
         logFrames >= restartFrames && copied == logFrames && logFrames - copiedBefore <= RestartBacklogFrames;
 
+    /// <summary>
+    /// What the writer's restart of the log came to (<see cref="SqliteLogTelemetry.Restarted"/>,
+    /// <see cref="SqliteLogTelemetry.Busy"/> or <see cref="SqliteLogTelemetry.Failed"/>, with the
+    /// error) and how long every write waited for it: counted, timed, and a failure logged.
+    /// </summary>
+    internal void RestartEnded(string outcome, TimeSpan held, SqliteException? failure = null)
+    {
+        SqliteLogTelemetry.Restart(outcome, held);
+        if (failure is not null && _restartFailure.ShouldLog(out var leftOut))
+        {
+            logger.LogWarning(failure, "Restarting the WAL failed; the writer is reopened and the log kept ({LeftOut} more failures not logged since the last warning)", leftOut);
+        }
+        else if (outcome == SqliteLogTelemetry.Busy)
+        {
+            logger.LogDebug("The WAL was not restarted: a reader stayed on it for {Milliseconds} ms; asked again later", held.TotalMilliseconds);
+        }
+    }
+
     /// <summary>Whether checkpoints are being taken care of here (writers may then skip their own).</summary>
     public bool Running { get; private set; }
 
@@ -128,7 +174,9 @@ public sealed class WalCheckpoints(DatabaseOptions options, DatabaseReadiness re
                     // Before the checkpoint that may let the log restart, so that the restart
                     // finds the limit of the file as it is (a PASSIVE checkpoint never resizes it).
                     log.Refresh();
-                    Interlocked.Exchange(ref _writerLogLimit, LimitFor(log.Exists ? log.Length : 0));
+                    var size = log.Exists ? log.Length : 0;
+                    Interlocked.Exchange(ref _logBytes, size);
+                    Interlocked.Exchange(ref _writerLogLimit, LimitFor(size));
                     var (logFrames, copied) = await CheckpointAsync(checkpoint, stoppingToken);
                     for (var round = 0; logFrames >= RestartFrames && round < MaxCatchUpRounds; round++)
                     {
@@ -144,7 +192,11 @@ public sealed class WalCheckpoints(DatabaseOptions options, DatabaseReadiness re
                 catch (SqliteException exception)
                 {
                     // Not fatal: the log keeps the data; the next tick tries again.
-                    logger.LogWarning(exception, "A WAL checkpoint failed");
+                    SqliteLogTelemetry.CheckpointFailed();
+                    if (_checkpointFailure.ShouldLog(out var leftOut))
+                    {
+                        logger.LogWarning(exception, "A WAL checkpoint failed ({LeftOut} more failures not logged since the last warning)", leftOut);
+                    }
                 }
             }
         }
