@@ -56,7 +56,9 @@ public sealed class WalRestartUnderLoadTests
         // A restart every 2 MiB of log. Without the writer's restarts (LogRestartMiB=100000) the
         // log restarts only when, by chance, the writer pauses long enough for a checkpoint to
         // catch up: this load's file then grew to 17.7–44 MB in 6 runs (250 or 500 writes each);
-        // with them, to 5.9–9.1 MB in 5 runs.
+        // with them, to 5.9–9.1 MB in 5 runs on the bench machine, and 17.1 MB once in CI, where
+        // the other tests share the 2 cores and the disk and the checkpoints catch up less often.
+        // So the file's size is bounded loosely; the writer's restarts, counted, tell the two apart.
         await using var host = await CallEventsHost.StartAsync(
         [
             "Database:LogRestartMiB=2", "PhoneCallEvents:MaxPerExtension=100000", "RateLimiting:PermitLimit=0",
@@ -65,6 +67,7 @@ public sealed class WalRestartUnderLoadTests
         var log = new FileInfo(Path.Combine(host.DataDirectory, "callevents.db") + "-wal");
         await UapiCalls.CreateAsync(client, "@me", "0003*211");
         var firstRestarts = CheckpointSequence(log);
+        var writerRestartsBefore = WriterRestarts(await Scrapes.ScrapeAsync(host.Http));
 
         // Enough writers that one is always queued (the writer never pauses for a checkpoint to
         // catch up), readers beside them, and a 1 KiB note each: about 120 MiB of log in all.
@@ -94,16 +97,19 @@ public sealed class WalRestartUnderLoadTests
 
         log.Refresh();
         var restarts = CheckpointSequence(log) - firstRestarts;
-        // At most one restart per checkpoint tick (100 ms), so only a few are required; the file's
-        // size is what tells the two apart (under 64 MiB it never shrinks: journal_size_limit).
+        // At most one restart per checkpoint tick (100 ms), so only a few are required. The file
+        // never shrinks under 64 MiB (journal_size_limit), so its size is the longest the log got.
         Assert.True(restarts >= 3, $"the log restarted {restarts} times during the load");
-        Assert.True(log.Length < 16 * 1024 * 1024, $"the log's file grew to {log.Length:N0} bytes");
+        Assert.True(log.Length < 32 * 1024 * 1024, $"the log's file grew to {log.Length:N0} bytes");
 
-        // What an operator sees of it: the restarts counted and timed, and the log's size.
-        // (The counters are the process's, shared with the other tests' hosts, whose logs never
-        // reach the default 512 MiB: so at least this load's restarts.)
+        // What an operator sees of it: the restarts counted and timed, and the log's size. The
+        // counters are the process's, shared with the other tests' hosts, whose logs never reach
+        // the default 512 MiB: so what they added during the load is this writer's restarts.
         var families = await Scrapes.ScrapeAsync(host.Http);
-        Assert.True(families.Family("callevents_sqlite_log_restarts_total", "counter").Sum(("callevents_sqlite_restart_outcome", "restarted")) >= 1);
+        var writerRestarts = WriterRestarts(families) - writerRestartsBefore;
+        Assert.True(writerRestarts >= 3, $"the writer restarted the log {writerRestarts} times during the load");
+        // The header counts a restart at the write after it: the last may have had none yet.
+        Assert.True(restarts + 1 >= writerRestarts, $"the writer counted {writerRestarts} restarts, the log's header {restarts}");
         Assert.True(families.Family("callevents_sqlite_log_restart_duration_seconds", "histogram").Count(("callevents_sqlite_restart_outcome", "restarted")) >= 1);
         Assert.InRange(families.Family("callevents_sqlite_log_size_bytes", "gauge").Sum(), 1, 16 * 1024 * 1024);
 
@@ -113,6 +119,12 @@ public sealed class WalRestartUnderLoadTests
         using var body = JsonDocument.Parse(await all.Content.ReadAsStringAsync());
         Assert.Equal(writers * writesEach + 1, body.RootElement.GetProperty("totalResults").GetInt32());
     }
+
+    /// <summary>The restarts the writers of this process counted so far (none before the first: no sample yet).</summary>
+    private static double WriterRestarts(IReadOnlyDictionary<string, PrometheusFamily> families) =>
+        families.TryGetValue("callevents_sqlite_log_restarts_total", out var family)
+            ? family.Sum(("callevents_sqlite_restart_outcome", "restarted"))
+            : 0;
 
     /// <summary>The log header's checkpoint sequence number: SQLite adds one each time the log restarts.</summary>
     private static uint CheckpointSequence(FileInfo log)
