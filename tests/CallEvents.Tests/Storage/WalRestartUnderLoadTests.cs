@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Net;
 using System.Text.Json;
 using CallEvents.Hosting.Startup;
@@ -17,6 +16,7 @@ namespace CallEvents.Tests.Storage;
 /// load lasted. The checkpoint loop now catches up and the writer restarts it once it holds
 /// <c>Database:LogRestartMiB</c> (Storage/Sqlite/WalCheckpoints.cs). Sizes and counts, not times.
 /// </summary>
+[Collection(WalLog.Collection)]
 public sealed class WalRestartUnderLoadTests
 {
     [Fact]
@@ -66,8 +66,8 @@ public sealed class WalRestartUnderLoadTests
         using var client = host.ClientWith(await host.TokenAsync(a => a.User));
         var log = new FileInfo(Path.Combine(host.DataDirectory, "callevents.db") + "-wal");
         await UapiCalls.CreateAsync(client, "@me", "0003*211");
-        var firstRestarts = CheckpointSequence(log);
-        var writerRestartsBefore = WriterRestarts(await Scrapes.ScrapeAsync(host.Http));
+        var generationBefore = WalLog.Generation(log);
+        var writerRestartsBefore = WalLog.Restarts(await Scrapes.ScrapeAsync(host.Http));
 
         // Enough writers that one is always queued (the writer never pauses for a checkpoint to
         // catch up), readers beside them, and a 1 KiB note each: about 120 MiB of log in all.
@@ -96,7 +96,7 @@ public sealed class WalRestartUnderLoadTests
         Assert.All(await Task.WhenAll(reads), count => Assert.True(count > 0));
 
         log.Refresh();
-        var restarts = CheckpointSequence(log) - firstRestarts;
+        var restarts = WalLog.Generation(log) - generationBefore;
         // At most one restart per checkpoint tick (100 ms), so only a few are required. The file
         // never shrinks under 64 MiB (journal_size_limit), so its size is the longest the log got.
         Assert.True(restarts >= 3, $"the log restarted {restarts} times during the load");
@@ -106,7 +106,7 @@ public sealed class WalRestartUnderLoadTests
         // counters are the process's, shared with the other tests' hosts, whose logs never reach
         // the default 512 MiB: so what they added during the load is this writer's restarts.
         var families = await Scrapes.ScrapeAsync(host.Http);
-        var writerRestarts = WriterRestarts(families) - writerRestartsBefore;
+        var writerRestarts = WalLog.Restarts(families) - writerRestartsBefore;
         Assert.True(writerRestarts >= 3, $"the writer restarted the log {writerRestarts} times during the load");
         // The header counts a restart at the write after it: the last may have had none yet.
         Assert.True(restarts + 1 >= writerRestarts, $"the writer counted {writerRestarts} restarts, the log's header {restarts}");
@@ -118,20 +118,5 @@ public sealed class WalRestartUnderLoadTests
         Assert.Equal(HttpStatusCode.OK, all.StatusCode);
         using var body = JsonDocument.Parse(await all.Content.ReadAsStringAsync());
         Assert.Equal(writers * writesEach + 1, body.RootElement.GetProperty("totalResults").GetInt32());
-    }
-
-    /// <summary>The restarts the writers of this process counted so far (none before the first: no sample yet).</summary>
-    private static double WriterRestarts(IReadOnlyDictionary<string, PrometheusFamily> families) =>
-        families.TryGetValue("callevents_sqlite_log_restarts_total", out var family)
-            ? family.Sum(("callevents_sqlite_restart_outcome", "restarted"))
-            : 0;
-
-    /// <summary>The log header's checkpoint sequence number: SQLite adds one each time the log restarts.</summary>
-    private static uint CheckpointSequence(FileInfo log)
-    {
-        using var file = new FileStream(log.FullName, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-        Span<byte> header = stackalloc byte[16];
-        file.ReadExactly(header);
-        return BinaryPrimitives.ReadUInt32BigEndian(header[12..]);
     }
 }
