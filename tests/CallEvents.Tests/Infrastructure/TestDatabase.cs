@@ -1,3 +1,4 @@
+using CallEvents.Storage;
 using Npgsql;
 
 namespace CallEvents.Tests.Infrastructure;
@@ -54,8 +55,16 @@ public static class TestDatabase
         {
             return;
         }
-        // The host's pooled connections are idle by now; FORCE ends them so the drop never waits.
-        NpgsqlConnection.ClearAllPools();
+        // FORCE ends the host's sessions, idle in its pool by now, so the drop never waits; the
+        // pools of this database are emptied too. Only this database's: every pool of the process
+        // (ClearAllPools) closed the idle sessions of the other tests' hosts running beside this
+        // one, so that SessionDropTests, say, found none of its node's to end.
+        var database = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        foreach (var pool in new[] { database, StorageSetup.PostgresConnectionString(database) })
+        {
+            await using var pooled = new NpgsqlConnection(pool);
+            NpgsqlConnection.ClearPool(pooled);
+        }
         await using var connection = new NpgsqlConnection(server);
         await connection.OpenAsync();
         await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);

@@ -16,11 +16,13 @@ internal static class WalLog
     public const string Collection = "the writer's restarts of the log";
 
     /// <summary>
-    /// The log header's first salt: SQLite adds one to it each time the log restarts, whichever
-    /// connection restarts it, and writes it at the first write after (so a difference of two
-    /// readings counts the restarts, modulo 2³²). Not the checkpoint sequence number beside it:
-    /// each connection counts that one itself, from 0 unless it opened the log, so a restart by a
-    /// newer connection can write the same number again.
+    /// The log header's first salt: each restart of the log adds one to it, whichever connection
+    /// restarts it, and the first frame written after it writes the header (so a difference of
+    /// two readings taken after a write counts the restarts between them, modulo 2³²). Not the
+    /// checkpoint sequence number beside it: each connection counts that one itself, from the
+    /// file's number only if it recovered the log's index and from 0 otherwise, so a restart by
+    /// a newer connection can write the same number again. (A new log, or one truncated by
+    /// another connection, gets random salts; the tests read a log that holds frames already.)
     /// </summary>
     public static uint Generation(FileInfo log)
     {
@@ -31,8 +33,9 @@ internal static class WalLog
     }
 
     /// <summary>
-    /// The restarts with this outcome that the writers of this process counted so far (none before
-    /// the first: no sample yet). The counter is the process's, shared with the other tests' hosts.
+    /// The restarts with this outcome counted on this host's /metrics: the writers of this process
+    /// since the host's meters started (none before the first: no sample yet), shared with the
+    /// other tests' hosts; read as a difference or a lower bound.
     /// </summary>
     public static double Restarts(IReadOnlyDictionary<string, PrometheusFamily> families, string outcome = SqliteLogTelemetry.Restarted) =>
         families.TryGetValue("callevents_sqlite_log_restarts_total", out var family)
