@@ -50,7 +50,7 @@ public static class ObservabilitySetup
         {
             telemetry.WithMetrics(meters =>
             {
-                meters.AddMeter(Telemetry.Name).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation();
+                meters.AddMeter(Telemetry.Name).AddAspNetCoreInstrumentation().AddRuntimeInstrumentation().DropOtherHostsMeters();
                 if (metrics.Enabled)
                 {
                     meters.AddPrometheusExporter();
