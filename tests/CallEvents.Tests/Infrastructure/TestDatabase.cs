@@ -45,8 +45,11 @@ public static class TestDatabase
             using var command = new NpgsqlCommand($"CREATE DATABASE \"{name}\"", connection);
             command.ExecuteNonQuery();
         }
-        return new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        return ConnectionStringFor(server, name);
     }
+
+    private static string ConnectionStringFor(string server, string database) =>
+        new NpgsqlConnectionStringBuilder(server) { Database = database }.ConnectionString;
 
     public static async Task DropDatabaseAsync(string name)
     {
@@ -59,7 +62,7 @@ public static class TestDatabase
         // pools of this database are emptied too. Only this database's: every pool of the process
         // (ClearAllPools) closed the idle sessions of the other tests' hosts running beside this
         // one, so that SessionDropTests, say, found none of its node's to end.
-        var database = new NpgsqlConnectionStringBuilder(server) { Database = name }.ConnectionString;
+        var database = ConnectionStringFor(server, name);
         foreach (var pool in new[] { database, StorageSetup.PostgresConnectionString(database) })
         {
             await using var pooled = new NpgsqlConnection(pool);
